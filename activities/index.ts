@@ -1,0 +1,45 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../src/db/client.js';
+import type { AccountControls } from '../src/domain/controls.js';
+import { DomainError } from '../src/domain/errors.js';
+import { createCaseRecordActivities } from './caseRecords.js';
+import { createControlActivities } from './controls.js';
+import { createNotificationActivities } from './notifications.js';
+
+export interface ActivityDeps {
+  db: Database;
+  controls: AccountControls;
+}
+
+type AnyActivity = (...args: never[]) => Promise<unknown>;
+
+/**
+ * Business refusals (a DomainError) become non-retryable ApplicationFailures carrying the error code as
+ * their type, so the workflow can react to them; anything else is a passing fault and is retried.
+ */
+function withBusinessFailures<T extends Record<string, AnyActivity>>(activities: T): T {
+  const wrapped: Record<string, AnyActivity> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        if (error instanceof DomainError) {
+          throw ApplicationFailure.create({ message: error.detail, type: error.code, nonRetryable: true });
+        }
+        throw error;
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return withBusinessFailures({
+    ...createCaseRecordActivities(deps),
+    ...createControlActivities(deps),
+    ...createNotificationActivities(deps),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;

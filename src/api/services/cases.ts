@@ -1,0 +1,236 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CaseWorkflowInput, AfterReviewRequest } from '../../../workflows/messages.js';
+import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
+import {
+  AccountIdKey,
+  AssigneeKey,
+  BusinessLineKey,
+  CaseStatusKey,
+  CaseTypeKey,
+  RiskTierKey,
+  SlaBreachedKey,
+} from '../../../workflows/searchAttributes.js';
+import type { AuditInput } from '../../db/audit.js';
+import { recordAudit } from '../../db/audit.js';
+import type { Database } from '../../db/client.js';
+import { claimControls, deleteCase, findCase, openCasesOnAccount, saveCase } from '../../db/projections.js';
+import type { CreateCaseInput, RiskSignalInput } from '../../domain/actions.js';
+import type { Case } from '../../domain/case.js';
+import type { AccountControls } from '../../domain/controls.js';
+import type { FieldProblem } from '../../domain/errors.js';
+import { DomainError, isErrorCode } from '../../domain/errors.js';
+import { assessIntake, checkNamedControls, openCase } from '../../domain/lifecycle/intake.js';
+import type { Actor } from '../../domain/permissions.js';
+import { authorize } from '../../domain/permissions.js';
+import type { Policy } from '../../domain/policy.js';
+import type { CaseType } from '../../domain/vocabulary.js';
+import type { CaseActionName, PayloadOf } from './caseActions.js';
+import { caseActions } from './caseActions.js';
+import { isUnavailable, unavailable } from './unavailable.js';
+
+export interface CaseServiceDeps {
+  db: Database;
+  client: Client;
+  controls: AccountControls;
+  policy: Policy;
+  taskQueue: string;
+  /** How long an action waits for a worker to take it before the caller gets 503. */
+  updateTimeoutMs: number;
+}
+
+const typePrefix: Record<CaseType, string> = { complaint: 'CMP', unfreeze: 'UNF', unbind: 'UNB' };
+const idAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** Readable in the Web UI and on the phone: `UNF-20261124-K7M2QX`. */
+export function newCaseId(type: CaseType, now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const suffix = [...randomBytes(6)].map((b) => idAlphabet[b % idAlphabet.length]).join('');
+  return `${typePrefix[type]}-${day}-${suffix}`;
+}
+
+function memoOf(c: Case): Record<string, string> {
+  return { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step };
+}
+
+/** Maps what a workflow refused with (an ApplicationFailure whose type is our code) back to a DomainError. */
+function refusalOf(error: unknown): DomainError | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
+    const errors = cause.details?.[0] as FieldProblem[] | undefined;
+    return new DomainError(cause.type, cause.message, Array.isArray(errors) ? errors : undefined);
+  }
+  return undefined;
+}
+
+/**
+ * Everything the API does with cases: intake, reads, and actions carried to the workflow as updates.
+ * Rules are checked here first (so a refusal is quick and audited) and again inside the workflow.
+ */
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  private handle(c: Pick<Case, 'workflowId'>): WorkflowHandle {
+    return this.deps.client.workflow.getHandle(c.workflowId);
+  }
+
+  private async audit(event: AuditInput): Promise<void> {
+    await recordAudit(this.deps.db, [event]).catch(() => undefined);
+  }
+
+  /** Records a refused attempt on the case's audit stream, then rethrows the refusal. */
+  private async deny(
+    actor: Actor,
+    c: Pick<Case, 'id' | 'accountId'>,
+    action: string,
+    error: DomainError,
+  ): Promise<never> {
+    await this.audit({
+      stream: c.id,
+      at: new Date().toISOString(),
+      actor: actor.id,
+      action,
+      outcome: 'denied',
+      details: { code: error.code, detail: error.detail },
+      caseId: c.id,
+      accountId: c.accountId,
+    });
+    throw error;
+  }
+
+  async create(actor: Actor, input: CreateCaseInput, afterReview?: AfterReviewRequest): Promise<Case> {
+    authorize(actor, 'case.create', input.businessLine);
+    const named = input.controlIds ?? [];
+    const controls = named.length ? await this.deps.controls.get(named) : [];
+    checkNamedControls(input, controls);
+    const c = openCase(
+      newCaseId(input.type),
+      input,
+      assessIntake(input, controls),
+      actor.id,
+      new Date().toISOString(),
+    );
+
+    await this.deps.db.transaction(async (tx) => {
+      await claimControls(tx, c.id, c.controlIds);
+      await saveCase(tx, c);
+    });
+    const workflowInput: CaseWorkflowInput = { case: c, policy: this.deps.policy, afterReview };
+    try {
+      await this.deps.client.workflow.start(workflowTypes[c.type], {
+        workflowId: c.workflowId,
+        taskQueue: this.deps.taskQueue,
+        args: [workflowInput],
+        typedSearchAttributes: [
+          { key: CaseTypeKey, value: c.type },
+          { key: CaseStatusKey, value: c.status },
+          { key: BusinessLineKey, value: c.businessLine },
+          { key: RiskTierKey, value: c.riskTier },
+          { key: AccountIdKey, value: c.accountId },
+          { key: AssigneeKey, value: '' },
+          { key: SlaBreachedKey, value: false },
+        ],
+        memo: memoOf(c),
+        staticSummary: `${c.type} case ${c.id} on account ${c.accountId}`,
+      });
+    } catch (error) {
+      // Nothing half-written: without its workflow the case must not hold its controls or show in lists.
+      await this.deps.db.transaction((tx) => deleteCase(tx, c.id));
+      throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
+    }
+    return c;
+  }
+
+  /** The case as the workflow sees it now; the projection when the case is closed or no worker answers. */
+  async read(caseId: string): Promise<Case> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    if (stored.status === 'closed') return stored;
+    try {
+      return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
+        this.handle(stored).query(getCaseQuery),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return stored;
+      if (isUnavailable(error)) throw unavailable('the case workflow did not answer', error);
+      throw error;
+    }
+  }
+
+  async get(actor: Actor, caseId: string): Promise<Case> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    authorize(actor, 'case.read', stored.businessLine);
+    try {
+      return await this.read(caseId);
+    } catch (error) {
+      // A read must not fail because workers are down: the projection is only moments behind.
+      if (error instanceof DomainError && error.code === 'unavailable') return stored;
+      throw error;
+    }
+  }
+
+  async act<A extends CaseActionName>(
+    actor: Actor,
+    caseId: string,
+    name: A,
+    payload: PayloadOf<A>,
+    idempotencyKey?: string,
+  ): Promise<Case> {
+    const { update, rule } = caseActions[name] as unknown as {
+      update: (typeof caseActions)['claim']['update'];
+      rule: { check(c: Case, input: unknown, ctx: unknown): void };
+    };
+    const current = await this.read(caseId);
+    try {
+      rule.check(current, payload, { actor, now: new Date().toISOString(), policy: this.deps.policy });
+    } catch (error) {
+      if (error instanceof DomainError) return this.deny(actor, current, name, error);
+      throw error;
+    }
+    try {
+      return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
+        this.handle(current).executeUpdate(update, {
+          args: [{ actor, payload: payload as Record<string, never> }],
+          updateId: idempotencyKey ? `${actor.id}:${idempotencyKey}` : randomUUID(),
+        }),
+      );
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal) return this.deny(actor, current, name, refusal);
+      if (error instanceof WorkflowNotFoundError) {
+        throw new DomainError('invalid_state', `case ${caseId} has finished; it takes no more actions`);
+      }
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(error)) {
+        throw unavailable(
+          'no worker confirmed the action in time; it may still be applied — retry with the same Idempotency-Key',
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a risk signal to every open case on the account. Signals are accepted by Temporal even while
+   * no worker runs; each workflow decides whether the signal reverts its lift.
+   */
+  async signalRisk(actor: Actor, input: RiskSignalInput): Promise<string[]> {
+    const open = await openCasesOnAccount(this.deps.db, input.accountId);
+    const { accountId: _accountId, ...signal } = input;
+    const signalled: string[] = [];
+    for (const c of open) {
+      try {
+        await this.handle(c).signal(riskSignal, { ...signal, actor: actor.id });
+        signalled.push(c.id);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) continue;
+        throw isUnavailable(error) ? unavailable('Temporal did not accept the risk signal', error) : error;
+      }
+    }
+    return signalled;
+  }
+}

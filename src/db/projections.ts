@@ -1,0 +1,166 @@
+import type { SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Case } from '../domain/case.js';
+import { DomainError } from '../domain/errors.js';
+import type { BusinessLineScope } from '../domain/permissions.js';
+import type { Database, Executor } from './client.js';
+import { caseControlClaims, cases } from './schema/index.js';
+
+function columnsOf(c: Case) {
+  return {
+    id: c.id,
+    workflowId: c.workflowId,
+    type: c.type,
+    status: c.status,
+    outcome: c.outcome,
+    accountId: c.accountId,
+    businessLine: c.businessLine,
+    channel: c.channel,
+    riskTier: c.riskTier,
+    assignee: c.assignee,
+    createdBy: c.createdBy,
+    slaBreached: c.slaBreached,
+    revision: c.revision,
+    data: c,
+    createdAt: new Date(c.createdAt),
+    updatedAt: new Date(c.updatedAt),
+    firstClaimedAt: c.firstClaimedAt ? new Date(c.firstClaimedAt) : null,
+    closedAt: c.closedAt ? new Date(c.closedAt) : null,
+  };
+}
+
+/** Writes the case if it is newer than what is stored; an older revision arriving late changes nothing. */
+export async function saveCase(tx: Executor, c: Case): Promise<void> {
+  const { id: _id, ...update } = columnsOf(c);
+  await tx
+    .insert(cases)
+    .values(columnsOf(c))
+    .onConflictDoUpdate({ target: cases.id, set: update, setWhere: sql`${cases.revision} < ${c.revision}` });
+}
+
+export async function findCase(db: Executor, id: string): Promise<Case | undefined> {
+  const [row] = await db.select({ data: cases.data }).from(cases).where(eq(cases.id, id)).limit(1);
+  return row?.data;
+}
+
+export async function deleteCase(tx: Executor, id: string): Promise<void> {
+  await tx.delete(caseControlClaims).where(eq(caseControlClaims.caseId, id));
+  await tx.delete(cases).where(eq(cases.id, id));
+}
+
+/**
+ * Reserves the controls for this case. The claims table's primary key lets only one open case name a
+ * control; the loser learns which case holds it.
+ */
+export async function claimControls(
+  tx: Executor,
+  caseId: string,
+  controlIds: readonly string[],
+): Promise<void> {
+  if (controlIds.length === 0) return;
+  const inserted = await tx
+    .insert(caseControlClaims)
+    .values(controlIds.map((controlId) => ({ controlId, caseId })))
+    .onConflictDoNothing()
+    .returning({ controlId: caseControlClaims.controlId });
+  if (inserted.length === controlIds.length) return;
+  const taken = await tx
+    .select()
+    .from(caseControlClaims)
+    .where(inArray(caseControlClaims.controlId, [...controlIds]));
+  const held = taken.filter((t) => t.caseId !== caseId);
+  throw new DomainError(
+    'control_conflict',
+    `another open case already asks to lift ${held.map((t) => `${t.controlId} (case ${t.caseId})`).join(', ')}`,
+  );
+}
+
+export async function releaseControls(tx: Executor, caseId: string): Promise<void> {
+  await tx.delete(caseControlClaims).where(eq(caseControlClaims.caseId, caseId));
+}
+
+export interface CaseFilters {
+  status?: Case['status'] | undefined;
+  type?: Case['type'] | undefined;
+  assignee?: string | undefined;
+  accountId?: string | undefined;
+  businessLine?: Case['businessLine'] | undefined;
+  riskTier?: Case['riskTier'] | undefined;
+  slaBreached?: boolean | undefined;
+}
+
+export interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    ) {
+      if (Number.isNaN(Date.parse(value[0]))) return undefined;
+      return { createdAt: value[0], id: value[1] };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Newest first, keyset-paginated on (created_at, id) so pages stay stable while cases are added. */
+export async function listCases(
+  db: Database,
+  filters: CaseFilters,
+  scopes: readonly BusinessLineScope[],
+  limit: number,
+  cursor?: Cursor,
+): Promise<{ items: Case[]; nextCursor: string | null }> {
+  const where: (SQL | undefined)[] = [
+    filters.status && eq(cases.status, filters.status),
+    filters.type && eq(cases.type, filters.type),
+    filters.assignee !== undefined ? eq(cases.assignee, filters.assignee) : undefined,
+    filters.accountId !== undefined ? eq(cases.accountId, filters.accountId) : undefined,
+    filters.businessLine && eq(cases.businessLine, filters.businessLine),
+    filters.riskTier && eq(cases.riskTier, filters.riskTier),
+    filters.slaBreached !== undefined ? eq(cases.slaBreached, filters.slaBreached) : undefined,
+    scopes.includes('*') ? undefined : inArray(cases.businessLine, scopes.length ? [...scopes] : ['']),
+    cursor
+      ? or(
+          lt(cases.createdAt, new Date(cursor.createdAt)),
+          and(eq(cases.createdAt, new Date(cursor.createdAt)), lt(cases.id, cursor.id)),
+        )
+      : undefined,
+  ];
+  const rows = await db
+    .select({ data: cases.data, createdAt: cases.createdAt, id: cases.id })
+    .from(cases)
+    .where(and(...where))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+      : null;
+  return { items: page.map((r) => r.data), nextCursor };
+}
+
+/** Open cases on an account: where a risk signal about that account must go. */
+export async function openCasesOnAccount(db: Database, accountId: string): Promise<Case[]> {
+  const rows = await db
+    .select({ data: cases.data })
+    .from(cases)
+    .where(and(eq(cases.accountId, accountId), sql`${cases.status} <> 'closed'`))
+    .orderBy(desc(cases.createdAt));
+  return rows.map((r) => r.data);
+}

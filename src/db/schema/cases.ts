@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Case } from '../../domain/case.js';
+
+/** The read model of cases for lists, search and reports; the workflow is the source of truth. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id').notNull().unique(),
+    type: text('type').notNull(),
+    status: text('status').notNull(),
+    outcome: text('outcome'),
+    accountId: text('account_id').notNull(),
+    businessLine: text('business_line').notNull(),
+    channel: text('channel').notNull(),
+    riskTier: text('risk_tier').notNull(),
+    assignee: text('assignee'),
+    createdBy: text('created_by').notNull(),
+    slaBreached: boolean('sla_breached').notNull().default(false),
+    revision: integer('revision').notNull(),
+    data: jsonb('data').$type<Case>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    firstClaimedAt: timestamp('first_claimed_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('cases_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('cases_status_idx').on(t.status, t.createdAt.desc()),
+    index('cases_account_idx').on(t.accountId),
+    index('cases_line_idx').on(t.businessLine, t.createdAt.desc()),
+    index('cases_assignee_idx').on(t.assignee),
+    check(
+      'cases_status',
+      sql`${t.status} in ('open', 'in_review', 'awaiting_info', 'awaiting_approval', 'executing', 'monitoring', 'reverted', 'closed')`,
+    ),
+    check('cases_closed_has_outcome', sql`(${t.status} = 'closed') = (${t.outcome} is not null)`),
+  ],
+);

@@ -1,0 +1,77 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { ControlSnapshot } from '../../domain/controls.js';
+
+/** The account-controls registry: one row per restriction or binding, versioned on every change. */
+export const controls = pgTable(
+  'controls',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    category: text('category', { enum: ['restriction', 'binding'] }).notNull(),
+    kind: text('kind').notNull(),
+    businessLine: text('business_line').notNull(),
+    status: text('status', { enum: ['active', 'lifted'] }).notNull(),
+    reason: text('reason').notNull(),
+    version: integer('version').notNull().default(1),
+    appliedBy: text('applied_by').notNull(),
+    idempotencyKey: text('idempotency_key').unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('controls_account_idx').on(t.accountId),
+    check('controls_category', sql`${t.category} in ('restriction', 'binding')`),
+    check('controls_status', sql`${t.status} in ('active', 'lifted')`),
+    check(
+      'controls_kind_matches_category',
+      sql`(${t.category} = 'restriction' and ${t.kind} in ('account_freeze', 'withdrawal_lock', 'trading_lock', 'login_lock'))
+        or (${t.category} = 'binding' and ${t.kind} in ('totp', 'phone', 'email', 'device', 'withdrawal_address'))`,
+    ),
+    check('controls_version_positive', sql`${t.version} > 0`),
+  ],
+);
+
+/** Every apply, lift and re-apply, with the snapshot taken; a lift is never lost track of. */
+export const controlEvents = pgTable(
+  'control_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    controlId: text('control_id')
+      .notNull()
+      .references(() => controls.id),
+    action: text('action', { enum: ['applied', 'lifted', 'reapplied'] }).notNull(),
+    version: integer('version').notNull(),
+    actor: text('actor').notNull(),
+    caseId: text('case_id'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    snapshot: jsonb('snapshot').$type<ControlSnapshot>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('control_events_key_idx').on(t.idempotencyKey, t.controlId),
+    index('control_events_control_idx').on(t.controlId),
+    index('control_events_case_idx').on(t.caseId),
+    check('control_events_action', sql`${t.action} in ('applied', 'lifted', 'reapplied')`),
+  ],
+);
+
+/**
+ * At most one open case may ask to lift a given control: the primary key is the rule. No foreign key,
+ * because with the HTTP adapter the controls live in the account service, not in this database.
+ */
+export const caseControlClaims = pgTable('case_control_claims', {
+  controlId: text('control_id').primaryKey(),
+  caseId: text('case_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,124 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
+import type { Department } from '../domain/vocabulary.js';
+import type { Database } from './client.js';
+import { apiTokens, users } from './schema/index.js';
+
+export interface NewUser {
+  name: string;
+  roles: Role[];
+  businessLines: BusinessLineScope[];
+  departments: Department[];
+}
+
+export interface IssuedToken {
+  id: string;
+  token: string;
+  expiresAt: string | null;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(9).toString('base64url')}`;
+}
+
+function toActor(row: typeof users.$inferSelect): Actor {
+  return {
+    id: row.id,
+    name: row.name,
+    roles: row.roles as Role[],
+    businessLines: row.businessLines as BusinessLineScope[],
+    departments: row.departments as Department[],
+  };
+}
+
+export async function createUser(db: Database, input: NewUser, id = newId('usr')): Promise<Actor> {
+  const [row] = await db
+    .insert(users)
+    .values({ id, ...input })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  return toActor(row);
+}
+
+export async function findUser(db: Database, id: string): Promise<Actor | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row ? toActor(row) : undefined;
+}
+
+/** A fresh random token; only its hash is stored, so this is the one time anyone sees it. */
+export async function issueToken(
+  db: Database,
+  userId: string,
+  options: { expiresAt?: Date | undefined; label?: string | undefined } = {},
+): Promise<IssuedToken> {
+  const token = `dk_${randomBytes(32).toString('base64url')}`;
+  const id = newId('tok');
+  await db.insert(apiTokens).values({
+    id,
+    userId,
+    tokenHash: hashToken(token),
+    label: options.label ?? null,
+    expiresAt: options.expiresAt ?? null,
+  });
+  return { id, token, expiresAt: options.expiresAt?.toISOString() ?? null };
+}
+
+/** Registers a token chosen by the operator (the bootstrap admin token); a second call changes nothing. */
+export async function registerToken(
+  db: Database,
+  userId: string,
+  token: string,
+  label: string,
+): Promise<void> {
+  await db
+    .insert(apiTokens)
+    .values({ id: newId('tok'), userId, tokenHash: hashToken(token), label })
+    .onConflictDoNothing({ target: apiTokens.tokenHash });
+}
+
+export async function revokeToken(db: Database, tokenId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, now())` })
+    .where(eq(apiTokens.id, tokenId))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}
+
+/** The actor behind a bearer token, if the token is known, not revoked and not expired. */
+export async function actorForToken(db: Database, token: string): Promise<Actor | undefined> {
+  const [row] = await db
+    .select({ user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(apiTokens.userId, users.id))
+    .where(
+      and(
+        eq(apiTokens.tokenHash, hashToken(token)),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
+      ),
+    )
+    .limit(1);
+  return row ? toActor(row.user) : undefined;
+}
+
+export const BOOTSTRAP_ADMIN_ID = 'usr_bootstrap_admin';
+
+export async function ensureBootstrapAdmin(db: Database, token: string): Promise<void> {
+  await db
+    .insert(users)
+    .values({
+      id: BOOTSTRAP_ADMIN_ID,
+      name: 'Bootstrap admin',
+      roles: ['admin'],
+      businessLines: ['*'],
+      departments: [],
+    })
+    .onConflictDoNothing();
+  await registerToken(db, BOOTSTRAP_ADMIN_ID, token, 'bootstrap');
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { Control } from './controls.js';
+import { RiskHints } from './riskTier.js';
+import {
+  BusinessLine,
+  CaseStatus,
+  CaseType,
+  Channel,
+  ControlKind,
+  Department,
+  Outcome,
+  RiskTier,
+  Severity,
+} from './vocabulary.js';
+
+const Timestamp = z.string().describe('RFC 3339 UTC timestamp');
+
+export const Note = z.object({
+  id: z.string(),
+  text: z.string(),
+  by: z.string(),
+  at: Timestamp,
+});
+export type Note = z.infer<typeof Note>;
+
+export const Escalation = z.object({
+  id: z.string(),
+  department: Department,
+  question: z.string(),
+  requestedBy: z.string(),
+  requestedAt: Timestamp,
+  dueAt: Timestamp,
+  status: z.enum(['open', 'answered']),
+  reminded: z.boolean(),
+  breached: z.boolean(),
+  answer: z.string().nullable(),
+  answeredBy: z.string().nullable(),
+  answeredAt: Timestamp.nullable(),
+});
+export type Escalation = z.infer<typeof Escalation>;
+
+export const InfoRequest = z.object({
+  id: z.string(),
+  question: z.string(),
+  requestedBy: z.string(),
+  requestedAt: Timestamp,
+  dueAt: Timestamp,
+  status: z.enum(['open', 'answered', 'expired']),
+  answer: z.string().nullable(),
+  answeredBy: z.string().nullable(),
+});
+export type InfoRequest = z.infer<typeof InfoRequest>;
+
+export const Approval = z.object({
+  by: z.string(),
+  at: Timestamp,
+  comment: z.string().nullable(),
+  countsAs: z.enum(['senior', 'compliance']).nullable().describe('the required role this approval satisfies'),
+});
+export type Approval = z.infer<typeof Approval>;
+
+export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'voided']);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+export const Proposal = z.object({
+  id: z.string(),
+  controlIds: z.array(z.string()),
+  controlVersions: z
+    .record(z.string(), z.number().int())
+    .describe('versions the maker saw; approval is void if they change'),
+  reasonCode: z.string(),
+  justification: z.string(),
+  evidence: z.array(z.string()),
+  maker: z.string(),
+  requiredApprovals: z.number().int(),
+  requiredRole: z.enum(['senior', 'compliance']).nullable(),
+  approvals: z.array(Approval),
+  rejection: z.object({ by: z.string(), at: Timestamp, comment: z.string() }).nullable(),
+  status: ProposalStatus,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  decidedAt: Timestamp.nullable(),
+});
+export type Proposal = z.infer<typeof Proposal>;
+
+export const Lift = z.object({
+  id: z.string(),
+  proposalId: z.string(),
+  status: z.enum(['monitoring', 'settled', 'reverted']),
+  liftedAt: Timestamp,
+  snapshot: z.array(Control).describe('the controls as they were before the lift'),
+  monitoringUntil: Timestamp,
+  coolingOff: z
+    .object({ controlId: z.string(), until: Timestamp, status: z.enum(['active', 'lifted', 'kept']) })
+    .nullable()
+    .describe('the withdrawal lock put on after an unbind'),
+  revert: z
+    .object({
+      requestedBy: z.string(),
+      reason: z.string(),
+      requestedAt: Timestamp,
+      completedAt: Timestamp,
+      withdrawalLockId: z.string().nullable(),
+    })
+    .nullable()
+    .describe('set once the compensation has put the controls back'),
+});
+export type Lift = z.infer<typeof Lift>;
+
+export const RiskSignalRecord = z.object({
+  signal: z.string(),
+  severity: Severity,
+  occurredAt: Timestamp,
+  receivedAt: Timestamp,
+  actedOn: z.boolean().describe('true when it reverted a lift'),
+});
+export type RiskSignalRecord = z.infer<typeof RiskSignalRecord>;
+
+export const AfterReview = z.object({
+  controlId: z.string(),
+  kind: ControlKind,
+  appliedBy: z.string(),
+  reason: z.string(),
+  dueAt: Timestamp,
+  status: z.enum(['open', 'done', 'overdue']),
+});
+export type AfterReview = z.infer<typeof AfterReview>;
+
+export const Case = z.object({
+  id: z.string(),
+  type: CaseType,
+  status: CaseStatus,
+  outcome: Outcome.nullable(),
+  accountId: z.string(),
+  businessLine: BusinessLine,
+  channel: Channel,
+  riskTier: RiskTier,
+  riskReasons: z.array(z.string()),
+  subject: z.string(),
+  description: z.string(),
+  controlIds: z.array(z.string()),
+  externalRef: z.string().nullable(),
+  hints: RiskHints,
+  assignee: z.string().nullable(),
+  createdBy: z.string(),
+  slaBreached: z.boolean(),
+  escalations: z.array(Escalation),
+  proposals: z.array(Proposal),
+  notes: z.array(Note),
+  infoRequests: z.array(InfoRequest),
+  lifts: z.array(Lift),
+  riskSignals: z.array(RiskSignalRecord),
+  afterReviews: z.array(AfterReview),
+  revertRequest: z
+    .object({ requestedBy: z.string(), reason: z.string(), requestedAt: Timestamp })
+    .nullable()
+    .describe('a revert asked for and not yet completed'),
+  resolution: z.object({ by: z.string(), summary: z.string() }).nullable(),
+  step: z.string().describe('the step the case is in, in words'),
+  revision: z.number().int().describe('increases with every accepted change'),
+  workflowId: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  firstClaimedAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+});
+export type Case = z.infer<typeof Case>;
+
+export function workflowIdFor(caseId: string): string {
+  return `case-${caseId}`;
+}
+
+export const openStatuses = CaseStatus.options.filter((s) => s !== 'closed');

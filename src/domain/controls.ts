@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { BusinessLine, ControlCategory, ControlKind, ControlStatus } from './vocabulary.js';
+
+export const Control = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  category: ControlCategory,
+  kind: ControlKind,
+  businessLine: BusinessLine,
+  status: ControlStatus,
+  reason: z.string(),
+  version: z.number().int().positive(),
+});
+export type Control = z.infer<typeof Control>;
+
+/** What a lift removed, exactly as it was, so compensation can put back that and nothing else. */
+export type ControlSnapshot = Control;
+
+export interface ControlRef {
+  id: string;
+  version: number;
+}
+
+export interface ControlChange {
+  id: string;
+  expectedVersion: number;
+  actual: { status: Control['status']; version: number } | null;
+}
+
+export interface ApplyControl {
+  /** Makes a retried apply a no-op: the same key returns the control the first call created. */
+  idempotencyKey: string;
+  accountId: string;
+  kind: ControlKind;
+  businessLine: BusinessLine;
+  reason: string;
+  actor: string;
+  caseId?: string | undefined;
+}
+
+/**
+ * The account-controls registry as the engine sees it. Two adapters: PostgreSQL (the default registry)
+ * and HTTP (an existing account service). Every mutating call is idempotent by key.
+ */
+export interface AccountControls {
+  list(accountId: string): Promise<Control[]>;
+  get(ids: readonly string[]): Promise<Control[]>;
+  /** Controls whose status or version differ from what the caller saw. Empty means unchanged. */
+  changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]>;
+  /** The category follows from the kind. */
+  apply(input: ApplyControl): Promise<Control>;
+  /** Lifts all or none; refuses with `controls_changed` if any control is not active at its expected version. */
+  lift(input: {
+    idempotencyKey: string;
+    controls: readonly ControlRef[];
+    actor: string;
+    caseId: string;
+  }): Promise<ControlSnapshot[]>;
+  /** Puts each snapshot back to active. Safe to call again with the same key. */
+  reapply(input: {
+    idempotencyKey: string;
+    snapshots: readonly ControlSnapshot[];
+    actor: string;
+    caseId: string;
+  }): Promise<Control[]>;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of machine-readable error codes. Workflow validators, activities and the API all speak
+ * these words; only the HTTP edge turns them into status codes.
+ */
+export const ErrorCode = z.enum([
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'forbidden',
+  'separation_of_duties',
+  'out_of_scope',
+  'not_found',
+  'method_not_allowed',
+  'invalid_state',
+  'already_decided',
+  'controls_changed',
+  'control_conflict',
+  'idempotency_conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** A rule said no. Thrown by pure domain code; carries a stable code and a sentence for humans. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: FieldProblem[],
+  ) {
+    super(detail);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return ErrorCode.safeParse(value).success;
+}

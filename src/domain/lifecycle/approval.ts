@@ -1,0 +1,173 @@
+import type { ApproveInput, ProposeInput, RejectInput } from '../actions.js';
+import type { Case, Proposal } from '../case.js';
+import type { Control, ControlChange } from '../controls.js';
+import { DomainError } from '../errors.js';
+import { authorize } from '../permissions.js';
+import { assessApproval } from '../quorum.js';
+import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
+
+export function findProposal(c: Case, proposalId: string): Proposal {
+  const proposal = c.proposals.find((p) => p.id === proposalId);
+  if (!proposal) throw new DomainError('not_found', `case ${c.id} has no proposal ${proposalId}`);
+  return proposal;
+}
+
+export function pendingProposal(c: Case): Proposal | undefined {
+  return c.proposals.find((p) => p.status === 'pending');
+}
+
+function updateProposal(c: Case, id: string, change: Partial<Proposal>): Case['proposals'] {
+  return c.proposals.map((p) => (p.id === id ? { ...p, ...change } : p));
+}
+
+/** `controls` is the registry's current view of the named controls; the workflow reads it just before. */
+export type ProposeStep = ProposeInput & { controls?: readonly Control[] };
+
+export const propose = defineRule<ProposeStep>({
+  action: 'proposal.created',
+  check(c, input, { actor }) {
+    authorize(actor, 'removal.propose', c.businessLine);
+    requireStatus(c, ['in_review', 'reverted'], 'propose a lift');
+    requireAssignee(c, actor, 'propose a lift');
+    const foreign = input.controlIds.filter((id) => !c.controlIds.includes(id));
+    if (foreign.length > 0) {
+      throw new DomainError(
+        'validation_failed',
+        'a proposal may only name controls the case asked to lift',
+        foreign.map((id) => ({ path: 'controlIds', message: `${id} is not one of this case's controls` })),
+      );
+    }
+    const inactive = (input.controls ?? []).filter((ctl) => ctl.status !== 'active').map((ctl) => ctl.id);
+    const missing = input.controls
+      ? input.controlIds.filter((id) => !input.controls?.some((ctl) => ctl.id === id))
+      : [];
+    if (inactive.length + missing.length > 0) {
+      throw new DomainError(
+        'controls_changed',
+        `not active any more: ${[...inactive, ...missing].join(', ')}`,
+      );
+    }
+  },
+  apply(c, input, { actor, now, policy }) {
+    const quorum = policy.approval.quorum[c.riskTier];
+    const proposal: Proposal = {
+      id: nextId('prop', c.proposals),
+      controlIds: input.controlIds,
+      controlVersions: Object.fromEntries((input.controls ?? []).map((ctl) => [ctl.id, ctl.version])),
+      reasonCode: input.reasonCode,
+      justification: input.justification,
+      evidence: input.evidence ?? [],
+      maker: actor.id,
+      requiredApprovals: quorum.approvals,
+      requiredRole: quorum.requiredRole ?? null,
+      approvals: [],
+      rejection: null,
+      status: 'pending',
+      createdAt: now,
+      expiresAt: addMs(now, policy.approval.expiry),
+      decidedAt: null,
+    };
+    return { ...c, status: 'awaiting_approval', proposals: [...c.proposals, proposal] };
+  },
+  details: (input, next) => ({
+    proposalId: next.proposals.at(-1)?.id,
+    controlIds: input.controlIds,
+    reasonCode: input.reasonCode,
+    requiredApprovals: next.proposals.at(-1)?.requiredApprovals,
+  }),
+});
+
+export const approve = defineRule<ApproveInput & { proposalId: string }>({
+  action: 'proposal.approval_recorded',
+  check(c, input, { actor }) {
+    authorize(actor, 'removal.approve', c.businessLine);
+    assessApproval(findProposal(c, input.proposalId), c.createdBy, actor);
+    requireStatus(c, ['awaiting_approval'], 'approve');
+  },
+  apply(c, input, { actor, now }) {
+    const proposal = findProposal(c, input.proposalId);
+    const { countsAs, completesQuorum } = assessApproval(proposal, c.createdBy, actor);
+    const approvals = [
+      ...proposal.approvals,
+      { by: actor.id, at: now, comment: input.comment ?? null, countsAs },
+    ];
+    return {
+      ...c,
+      status: completesQuorum ? 'executing' : c.status,
+      proposals: updateProposal(c, proposal.id, {
+        approvals,
+        ...(completesQuorum ? { status: 'approved' as const, decidedAt: now } : {}),
+      }),
+    };
+  },
+  details: (input, next) => {
+    const proposal = next.proposals.find((p) => p.id === input.proposalId);
+    return {
+      proposalId: input.proposalId,
+      approvals: proposal?.approvals.length,
+      countsAs: proposal?.approvals.at(-1)?.countsAs,
+      quorumReached: proposal?.status === 'approved',
+    };
+  },
+});
+
+export const reject = defineRule<RejectInput & { proposalId: string }>({
+  action: 'proposal.rejected',
+  check(c, input, { actor }) {
+    authorize(actor, 'removal.approve', c.businessLine);
+    const proposal = findProposal(c, input.proposalId);
+    if (proposal.status !== 'pending') {
+      throw new DomainError('already_decided', `proposal ${proposal.id} is already ${proposal.status}`);
+    }
+    if (actor.id === proposal.maker) {
+      throw new DomainError('separation_of_duties', 'the maker of a proposal cannot decide on it');
+    }
+  },
+  apply(c, input, { actor, now }) {
+    return {
+      ...c,
+      status: 'in_review',
+      proposals: updateProposal(c, input.proposalId, {
+        status: 'rejected',
+        decidedAt: now,
+        rejection: { by: actor.id, at: now, comment: input.comment },
+      }),
+    };
+  },
+  details: (input) => ({ proposalId: input.proposalId, comment: input.comment }),
+});
+
+function requirePending(c: Case, proposalId: string): void {
+  if (findProposal(c, proposalId).status !== 'pending') {
+    throw new DomainError('already_decided', `proposal ${proposalId} is no longer pending`);
+  }
+}
+
+export const expireProposal = defineRule<{ proposalId: string }>({
+  action: 'proposal.expired',
+  check: (c, input) => requirePending(c, input.proposalId),
+  apply: (c, input, { now }) => ({
+    ...c,
+    status: 'in_review',
+    proposals: updateProposal(c, input.proposalId, { status: 'expired', decidedAt: now }),
+  }),
+  details: (input) => ({ proposalId: input.proposalId }),
+});
+
+/** The controls moved under the proposal (someone lifted, re-applied or edited one): nobody approved that. */
+export const voidProposal = defineRule<{ proposalId: string; changes: readonly ControlChange[] }>({
+  action: 'proposal.voided',
+  check(c, input) {
+    const status = findProposal(c, input.proposalId).status;
+    if (status !== 'pending' && status !== 'approved') {
+      throw new DomainError('already_decided', `proposal ${input.proposalId} is already ${status}`);
+    }
+  },
+  apply: (c, input, { now }) => ({
+    ...c,
+    status: 'in_review',
+    revertRequest: null,
+    proposals: updateProposal(c, input.proposalId, { status: 'voided', decidedAt: now }),
+  }),
+  details: (input) => ({ proposalId: input.proposalId, changes: input.changes }),
+});

@@ -1,0 +1,97 @@
+import type { CreateCaseInput } from '../actions.js';
+import type { Case } from '../case.js';
+import { workflowIdFor } from '../case.js';
+import type { Control } from '../controls.js';
+import { DomainError } from '../errors.js';
+import type { RiskAssessment } from '../riskTier.js';
+import { assessRiskTier } from '../riskTier.js';
+import { liftableCategories } from '../vocabulary.js';
+import { describeStep } from './rule.js';
+
+/**
+ * Checks the controls a new case names against the registry's view of the account: each must exist,
+ * belong to the account, be active, and be of a category this case type may lift.
+ */
+export function checkNamedControls(input: CreateCaseInput, found: readonly Control[]): void {
+  const ids = input.controlIds ?? [];
+  if (input.type !== 'complaint' && ids.length === 0) {
+    throw new DomainError('validation_failed', `a ${input.type} case must name the controls to lift`, [
+      { path: 'controlIds', message: 'required for unfreeze and unbind cases' },
+    ]);
+  }
+  if (new Set(ids).size !== ids.length) {
+    throw new DomainError('validation_failed', 'controlIds repeats a control', [
+      { path: 'controlIds', message: 'must not repeat a control' },
+    ]);
+  }
+  const problems = ids.flatMap((id, index) => {
+    const control = found.find((c) => c.id === id);
+    const path = `controlIds.${index}`;
+    if (!control || control.accountId !== input.accountId) {
+      return [{ path, message: `${id} is not a control of account ${input.accountId}` }];
+    }
+    if (control.status !== 'active') return [{ path, message: `${id} is not active` }];
+    if (!liftableCategories[input.type].includes(control.category)) {
+      return [{ path, message: `${id} is a ${control.category}; a ${input.type} case cannot lift it` }];
+    }
+    return [];
+  });
+  if (problems.length > 0) {
+    throw new DomainError('validation_failed', 'some named controls cannot be lifted by this case', problems);
+  }
+}
+
+export function assessIntake(input: CreateCaseInput, controls: readonly Control[]): RiskAssessment {
+  const named = controls.filter((c) => input.controlIds?.includes(c.id));
+  return assessRiskTier({
+    type: input.type,
+    businessLine: input.businessLine,
+    controls: named.map((c) => ({ kind: c.kind, reason: c.reason })),
+    hints: input.hints,
+  });
+}
+
+export function openCase(
+  id: string,
+  input: CreateCaseInput,
+  risk: RiskAssessment,
+  createdBy: string,
+  createdAt: string,
+): Case {
+  const c: Case = {
+    id,
+    type: input.type,
+    status: 'open',
+    outcome: null,
+    accountId: input.accountId,
+    businessLine: input.businessLine,
+    channel: input.channel,
+    riskTier: risk.tier,
+    riskReasons: risk.reasons,
+    subject: input.subject,
+    description: input.description,
+    controlIds: input.controlIds ?? [],
+    externalRef: input.externalRef ?? null,
+    hints: input.hints ?? {},
+    assignee: null,
+    createdBy,
+    slaBreached: false,
+    escalations: [],
+    proposals: [],
+    notes: [],
+    infoRequests: [],
+    lifts: [],
+    riskSignals: [],
+    afterReviews: [],
+    revertRequest: null,
+    resolution: null,
+    step: '',
+    revision: 0,
+    workflowId: workflowIdFor(id),
+    createdAt,
+    updatedAt: createdAt,
+    firstClaimedAt: null,
+    closedAt: null,
+  };
+  return { ...c, step: describeStep(c) };
+}

@@ -1,0 +1,168 @@
+import type { InfoRequestInput, InfoResponseInput, NoteInput, ResolveInput } from '../actions.js';
+import type { Case } from '../case.js';
+import { DomainError } from '../errors.js';
+import { authorize, hasPermission } from '../permissions.js';
+import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
+
+export const claim = defineRule<Record<string, never>>({
+  action: 'case.claimed',
+  check(c, _input, { actor }) {
+    authorize(actor, 'case.review', c.businessLine);
+    requireStatus(
+      c,
+      ['open', 'in_review', 'awaiting_info', 'awaiting_approval', 'monitoring', 'reverted'],
+      'claim',
+    );
+    if (c.assignee !== null && c.assignee !== actor.id) {
+      throw new DomainError('invalid_state', `the case is already claimed by ${c.assignee}`);
+    }
+  },
+  apply(c, _input, { actor, now }) {
+    return {
+      ...c,
+      assignee: actor.id,
+      status: c.status === 'open' ? 'in_review' : c.status,
+      firstClaimedAt: c.firstClaimedAt ?? now,
+    };
+  },
+});
+
+export const release = defineRule<Record<string, never>>({
+  action: 'case.released',
+  check(c, _input, { actor }) {
+    authorize(actor, 'case.review', c.businessLine);
+    requireStatus(
+      c,
+      ['in_review', 'awaiting_info', 'awaiting_approval', 'monitoring', 'reverted'],
+      'release',
+    );
+    if (c.assignee === null) throw new DomainError('invalid_state', 'the case is not claimed');
+    if (c.assignee !== actor.id && !hasPermission(actor, 'case.release_any')) {
+      throw new DomainError('forbidden', `only ${c.assignee} or a senior may release this case`);
+    }
+  },
+  apply(c) {
+    return { ...c, assignee: null };
+  },
+});
+
+export const addNote = defineRule<NoteInput>({
+  action: 'note.added',
+  check(c, _input, { actor }) {
+    authorize(actor, 'case.review', c.businessLine);
+    if (c.status === 'closed') throw new DomainError('invalid_state', 'the case is closed');
+  },
+  apply(c, input, { actor, now }) {
+    return {
+      ...c,
+      notes: [...c.notes, { id: nextId('note', c.notes), text: input.text, by: actor.id, at: now }],
+    };
+  },
+  details: (input, next) => ({ noteId: next.notes.at(-1)?.id, length: input.text.length }),
+});
+
+export const requestInfo = defineRule<InfoRequestInput>({
+  action: 'info.requested',
+  check(c, _input, { actor }) {
+    authorize(actor, 'case.review', c.businessLine);
+    requireStatus(c, ['in_review'], 'ask the user for information');
+    requireAssignee(c, actor, 'ask the user for information');
+  },
+  apply(c, input, { actor, now, policy }) {
+    const request = {
+      id: nextId('info', c.infoRequests),
+      question: input.question,
+      requestedBy: actor.id,
+      requestedAt: now,
+      dueAt: addMs(now, policy.infoRequest.wait),
+      status: 'open' as const,
+      answer: null,
+      answeredBy: null,
+    };
+    return { ...c, status: 'awaiting_info', infoRequests: [...c.infoRequests, request] };
+  },
+  details: (_input, next) => ({
+    infoRequestId: next.infoRequests.at(-1)?.id,
+    dueAt: next.infoRequests.at(-1)?.dueAt,
+  }),
+});
+
+export const respondInfo = defineRule<InfoResponseInput>({
+  action: 'info.answered',
+  check(c, _input, { actor }) {
+    authorize(actor, 'case.review', c.businessLine);
+    requireStatus(c, ['awaiting_info'], 'record the user’s answer');
+  },
+  apply(c, input, { actor }) {
+    return {
+      ...c,
+      status: 'in_review',
+      infoRequests: c.infoRequests.map((r) =>
+        r.status === 'open'
+          ? { ...r, status: 'answered' as const, answer: input.answer, answeredBy: actor.id }
+          : r,
+      ),
+    };
+  },
+});
+
+export const expireInfoRequest = defineRule<{ infoRequestId: string }>({
+  action: 'info.expired',
+  check(c, input) {
+    requireStatus(c, ['awaiting_info'], 'expire an information request');
+    if (!c.infoRequests.some((r) => r.id === input.infoRequestId && r.status === 'open')) {
+      throw new DomainError('invalid_state', `information request ${input.infoRequestId} is not open`);
+    }
+  },
+  apply(c, input, { now }) {
+    return {
+      ...c,
+      status: 'closed',
+      outcome: 'expired',
+      closedAt: now,
+      infoRequests: c.infoRequests.map((r) =>
+        r.id === input.infoRequestId ? { ...r, status: 'expired' as const } : r,
+      ),
+    };
+  },
+  details: (input) => ({ infoRequestId: input.infoRequestId }),
+});
+
+export const resolve = defineRule<ResolveInput>({
+  action: 'case.resolved',
+  check(c, input, { actor }) {
+    authorize(actor, 'case.review', c.businessLine);
+    requireStatus(c, ['in_review', 'awaiting_info', 'awaiting_approval', 'reverted'], 'resolve');
+    requireAssignee(c, actor, 'resolve the case');
+    if ((input.outcome === 'reverted') !== (c.status === 'reverted')) {
+      throw new DomainError(
+        'invalid_state',
+        c.status === 'reverted'
+          ? 'a case whose lift was reverted closes with outcome reverted'
+          : 'outcome reverted is only for a case whose lift was reverted',
+      );
+    }
+  },
+  apply(c, input, { actor, now }) {
+    return {
+      ...c,
+      status: 'closed',
+      outcome: input.outcome,
+      closedAt: now,
+      resolution: { by: actor.id, summary: input.summary },
+      proposals: c.proposals.map((p) =>
+        p.status === 'pending' ? { ...p, status: 'withdrawn' as const, decidedAt: now } : p,
+      ),
+      infoRequests: c.infoRequests.map((r) =>
+        r.status === 'open' ? { ...r, status: 'expired' as const } : r,
+      ),
+      afterReviews: closeAfterReviews(c),
+    };
+  },
+  details: (input) => ({ outcome: input.outcome }),
+});
+
+/** A case closed by a person counts as the after-review of any break-glass restriction it carried. */
+function closeAfterReviews(c: Case): Case['afterReviews'] {
+  return c.afterReviews.map((r) => (r.status === 'open' ? { ...r, status: 'done' as const } : r));
+}

@@ -1,0 +1,104 @@
+import type { Case } from '../case.js';
+import { DomainError } from '../errors.js';
+import type { Actor } from '../permissions.js';
+import type { Policy } from '../policy.js';
+import type { CaseStatus } from '../vocabulary.js';
+
+export interface Context {
+  actor: Actor;
+  /** RFC 3339; in a workflow this comes from the workflow clock, so replays see the same time. */
+  now: string;
+  policy: Policy;
+}
+
+/** One accepted change as the audit log records it. */
+export interface AuditEntry {
+  action: string;
+  actor: string;
+  at: string;
+  details: Record<string, unknown>;
+}
+
+export interface Transition {
+  next: Case;
+  event: AuditEntry;
+}
+
+/**
+ * A business step on a case: `check` says whether the actor may take it now (throwing a DomainError if
+ * not) and `apply` computes the case after it. The API calls `check` before it asks the workflow, and the
+ * workflow's update validator calls it again on its own state.
+ */
+export interface Rule<I> {
+  action: string;
+  check(c: Case, input: I, ctx: Context): void;
+  apply(c: Case, input: I, ctx: Context): Case;
+  details?(input: I, next: Case): Record<string, unknown>;
+}
+
+export function defineRule<I>(rule: Rule<I>): Rule<I> {
+  return rule;
+}
+
+export function run<I>(rule: Rule<I>, c: Case, input: I, ctx: Context): Transition {
+  rule.check(c, input, ctx);
+  const next = touch(rule.apply(c, input, ctx), ctx.now);
+  const details = { accountId: c.accountId, status: next.status, ...(rule.details?.(input, next) ?? {}) };
+  return { next, event: { action: rule.action, actor: ctx.actor.id, at: ctx.now, details } };
+}
+
+export function touch(c: Case, now: string): Case {
+  const next = { ...c, updatedAt: now, revision: c.revision + 1 };
+  return { ...next, step: describeStep(next) };
+}
+
+export function addMs(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}
+
+export function nextId(prefix: string, existing: readonly unknown[]): string {
+  return `${prefix}-${existing.length + 1}`;
+}
+
+export function requireStatus(c: Case, allowed: readonly CaseStatus[], doing: string): void {
+  if (!allowed.includes(c.status)) {
+    throw new DomainError('invalid_state', `cannot ${doing} while the case is ${c.status}`);
+  }
+}
+
+export function requireAssignee(c: Case, actor: Actor, doing: string): void {
+  if (c.assignee === null) throw new DomainError('invalid_state', `claim the case before you ${doing}`);
+  if (c.assignee !== actor.id) {
+    throw new DomainError('invalid_state', `only the assignee (${c.assignee}) may ${doing}`);
+  }
+}
+
+export function describeStep(c: Case): string {
+  switch (c.status) {
+    case 'open':
+      return 'waiting for an agent to claim it';
+    case 'in_review':
+      return c.assignee ? `in review by ${c.assignee}` : 'in review, unassigned';
+    case 'awaiting_info': {
+      const open = c.infoRequests.find((r) => r.status === 'open');
+      return open ? `waiting for the user's answer until ${open.dueAt}` : 'waiting for the user';
+    }
+    case 'awaiting_approval': {
+      const pending = c.proposals.find((p) => p.status === 'pending');
+      if (!pending) return 'waiting for approval';
+      const missing = pending.requiredApprovals - pending.approvals.length;
+      const role = pending.requiredRole ? ` (one ${pending.requiredRole})` : '';
+      return `waiting for ${missing} more approval${missing === 1 ? '' : 's'}${role} of ${pending.id}`;
+    }
+    case 'executing':
+      return 'lifting the approved controls';
+    case 'monitoring': {
+      const lift = c.lifts.at(-1);
+      return lift ? `watching the account until ${lift.monitoringUntil}` : 'watching the account';
+    }
+    case 'reverted':
+      return 'lift reverted; waiting for review';
+    case 'closed':
+      return `closed as ${c.outcome ?? 'unknown'}`;
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { RiskTier } from './vocabulary.js';
+import { Department } from './vocabulary.js';
+
+const units = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match;
+  return Math.round(Number(amount) * units[unit as keyof typeof units]);
+}
+
+/** A duration written as `"90s"`, `"24h"`, `"7d"` (or a number of milliseconds); parsed to milliseconds. */
+export const Duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as "30s", "24h" or "7d"' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const Quorum = z
+  .strictObject({
+    approvals: z.number().int().min(1).max(5),
+    requiredRole: z.enum(['senior', 'compliance']).optional(),
+  })
+  .describe('approvals needed from distinct checkers, and a role one of them must hold');
+
+const perTier = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ low: value, medium: value, high: value, critical: value });
+
+export const Policy = z.strictObject({
+  approval: z.strictObject({
+    expiry: Duration,
+    quorum: perTier(Quorum),
+  }),
+  infoRequest: z.strictObject({ wait: Duration }),
+  escalation: z.strictObject({
+    defaultSla: Duration,
+    departmentSla: z.partialRecord(Department, Duration),
+  }),
+  monitoring: z.strictObject({ window: perTier(Duration) }),
+  coolingOff: z.strictObject({ withdrawalLock: Duration }),
+  breakGlass: z.strictObject({ afterReviewWithin: Duration }),
+  activities: z.strictObject({
+    attemptTimeout: Duration.describe('bound on one attempt of an activity before it is retried'),
+  }),
+});
+/** The parsed policy: every duration in milliseconds. */
+export type Policy = z.output<typeof Policy>;
+export type PolicyInput = z.input<typeof Policy>;
+
+export const defaultPolicyInput = {
+  approval: {
+    expiry: '24h',
+    quorum: {
+      low: { approvals: 1 },
+      medium: { approvals: 1 },
+      high: { approvals: 2, requiredRole: 'senior' },
+      critical: { approvals: 2, requiredRole: 'compliance' },
+    },
+  },
+  infoRequest: { wait: '72h' },
+  escalation: { defaultSla: '4h', departmentSla: { compliance: '8h', legal: '24h' } },
+  monitoring: { window: { low: '24h', medium: '72h', high: '7d', critical: '14d' } },
+  coolingOff: { withdrawalLock: '24h' },
+  breakGlass: { afterReviewWithin: '24h' },
+  activities: { attemptTimeout: '30s' },
+} satisfies PolicyInput;
+
+export const defaultPolicy: Policy = Policy.parse(defaultPolicyInput);
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type PolicyOverride = DeepPartial<PolicyInput>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
+  return merged;
+}
+
+/** Defaults overlaid with an override document (for example the DUALKEY_POLICY file), then validated. */
+export function resolvePolicy(override: unknown = {}): z.ZodSafeParseResult<Policy> {
+  return Policy.safeParse(deepMerge(defaultPolicyInput, override));
+}
+
+export function escalationSlaMs(policy: Policy, department: Department, slaMinutes?: number): number {
+  if (slaMinutes !== undefined) return Math.round(slaMinutes * 60_000);
+  return policy.escalation.departmentSla[department] ?? policy.escalation.defaultSla;
+}
+
+export function monitoringWindowMs(policy: Policy, tier: RiskTier): number {
+  return policy.monitoring.window[tier];
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+export const CaseType = z.enum(['complaint', 'unfreeze', 'unbind']);
+export type CaseType = z.infer<typeof CaseType>;
+
+export const CaseStatus = z.enum([
+  'open',
+  'in_review',
+  'awaiting_info',
+  'awaiting_approval',
+  'executing',
+  'monitoring',
+  'reverted',
+  'closed',
+]);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const Outcome = z.enum([
+  'lifted',
+  'rejected',
+  'resolved_no_action',
+  'reverted',
+  'withdrawn',
+  'expired',
+]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const RiskTier = z.enum(['low', 'medium', 'high', 'critical']);
+export type RiskTier = z.infer<typeof RiskTier>;
+export const riskTierRank: Record<RiskTier, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export const BusinessLine = z.enum([
+  'spot',
+  'derivatives',
+  'margin',
+  'p2p',
+  'earn',
+  'wallet',
+  'card',
+  'fiat',
+]);
+export type BusinessLine = z.infer<typeof BusinessLine>;
+
+export const Channel = z.enum(['phone', 'email', 'chat', 'ticket', 'internal']);
+export type Channel = z.infer<typeof Channel>;
+
+export const Department = z.enum([
+  'technical',
+  'customer_service',
+  'compliance',
+  'security',
+  'payments',
+  'legal',
+  'risk_ops',
+]);
+export type Department = z.infer<typeof Department>;
+
+export const Severity = z.enum(['low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+
+export const ControlCategory = z.enum(['restriction', 'binding']);
+export type ControlCategory = z.infer<typeof ControlCategory>;
+
+export const RestrictionKind = z.enum(['account_freeze', 'withdrawal_lock', 'trading_lock', 'login_lock']);
+export type RestrictionKind = z.infer<typeof RestrictionKind>;
+
+export const BindingKind = z.enum(['totp', 'phone', 'email', 'device', 'withdrawal_address']);
+export type BindingKind = z.infer<typeof BindingKind>;
+
+export const ControlKind = z.enum([...RestrictionKind.options, ...BindingKind.options]);
+export type ControlKind = z.infer<typeof ControlKind>;
+
+export const ControlStatus = z.enum(['active', 'lifted']);
+export type ControlStatus = z.infer<typeof ControlStatus>;
+
+export function categoryOf(kind: ControlKind): ControlCategory {
+  return (RestrictionKind.options as readonly string[]).includes(kind) ? 'restriction' : 'binding';
+}
+
+/** Which control category each case type may ask to lift. Complaints may name either. */
+export const liftableCategories: Record<CaseType, readonly ControlCategory[]> = {
+  complaint: ['restriction', 'binding'],
+  unfreeze: ['restriction'],
+  unbind: ['binding'],
+};

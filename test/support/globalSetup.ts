@@ -1,0 +1,51 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { runMigrations } from '../../src/db/migrate.js';
+import { freePort } from '../../src/runtime/ports.js';
+import { startDevServer } from '../../src/temporal/devServer.js';
+import { workflowsPath } from '../../src/worker/worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    databaseUrl: string;
+    workflowBundlePath: string;
+    cacheDir: string;
+  }
+}
+
+/**
+ * One Temporal dev server, one PostgreSQL and one workflow bundle for the whole run; each test file brings
+ * its own worker on its own task queue, and each test its own cases.
+ */
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), 'dualkey-test-'));
+  const cacheDir = process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey');
+  const log = (line: string) => console.log(`[test setup] ${line}`);
+  const [server, postgres, bundle] = await Promise.all([
+    startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
+    freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
+    bundleWorkflowCode({
+      workflowsPath,
+      logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
+    }),
+  ]);
+  await runMigrations(postgres.url);
+  const workflowBundlePath = join(dir, 'workflow-bundle.js');
+  await writeFile(workflowBundlePath, bundle.code);
+
+  project.provide('temporalAddress', server.address);
+  project.provide('databaseUrl', postgres.url);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('cacheDir', cacheDir);
+
+  return async () => {
+    await Promise.allSettled([server.stop(), postgres.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  };
+}

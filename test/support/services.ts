@@ -1,0 +1,123 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { CaseService } from '../../src/api/services/cases.js';
+import { PostgresAccountControls } from '../../src/db/accountControls/postgres.js';
+import type { DatabaseHandle } from '../../src/db/client.js';
+import { connectDatabase } from '../../src/db/client.js';
+import type { AccountControls } from '../../src/domain/controls.js';
+import type { Policy, PolicyOverride } from '../../src/domain/policy.js';
+import { resolvePolicy } from '../../src/domain/policy.js';
+import { createCaseWorker } from '../../src/worker/worker.js';
+
+/** Durations in seconds, so every timer-driven path runs inside a test. */
+export const testPolicyOverride: PolicyOverride = {
+  approval: { expiry: '60s' },
+  infoRequest: { wait: '60s' },
+  escalation: { defaultSla: '60s', departmentSla: {} },
+  monitoring: { window: { low: '4s', medium: '4s', high: '4s', critical: '4s' } },
+  coolingOff: { withdrawalLock: '3s' },
+  breakGlass: { afterReviewWithin: '60s' },
+  activities: { attemptTimeout: '5s' },
+};
+
+export function testPolicy(...overrides: PolicyOverride[]): Policy {
+  let merged: unknown = testPolicyOverride;
+  for (const override of overrides) merged = mergeDeep(merged, override);
+  const result = resolvePolicy(merged);
+  if (!result.success) throw new Error(`bad test policy: ${result.error.message}`);
+  return result.data;
+}
+
+function mergeDeep(a: unknown, b: unknown): unknown {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return b ?? a;
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(b)) out[k] = mergeDeep(out[k], v);
+  return out;
+}
+
+export interface ServicesOptions {
+  policy?: PolicyOverride;
+  /** Wraps the real PostgreSQL registry, e.g. to inject transient failures. */
+  controls?: (registry: AccountControls) => AccountControls;
+  /** Start without a worker (tests that bring their own). */
+  withoutWorker?: boolean;
+}
+
+export interface Services {
+  database: DatabaseHandle;
+  client: Client;
+  nativeConnection: NativeConnection;
+  registry: PostgresAccountControls;
+  controls: AccountControls;
+  cases: CaseService;
+  policy: Policy;
+  taskQueue: string;
+  worker: Worker | undefined;
+  startWorker(controls?: AccountControls): Promise<{ worker: Worker; stop(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+/** Real services for one test file: PostgreSQL and Temporal from the global setup, a worker of its own. */
+export async function startServices(options: ServicesOptions = {}): Promise<Services> {
+  const database = connectDatabase(inject('databaseUrl'), 5);
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection, namespace: 'default' });
+  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const taskQueue = `test-${randomUUID()}`;
+  const registry = new PostgresAccountControls(database.db);
+  const controls = options.controls?.(registry) ?? registry;
+  const policy = testPolicy(options.policy ?? {});
+  const cases = new CaseService({
+    db: database.db,
+    client,
+    controls,
+    policy,
+    taskQueue,
+    updateTimeoutMs: 20_000,
+  });
+  const workers: { stop(): Promise<void> }[] = [];
+
+  const startWorker = async (workerControls: AccountControls = controls) => {
+    const worker = await createCaseWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({ db: database.db, controls: workerControls }),
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    const running = worker.run();
+    const handle = {
+      worker,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+    workers.push(handle);
+    return handle;
+  };
+
+  const first = options.withoutWorker ? undefined : await startWorker();
+  return {
+    database,
+    client,
+    nativeConnection,
+    registry,
+    controls,
+    cases,
+    policy,
+    taskQueue,
+    worker: first?.worker,
+    startWorker,
+    async stop() {
+      await Promise.allSettled(workers.map((w) => w.stop()));
+      await nativeConnection.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+}

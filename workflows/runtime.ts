@@ -1,0 +1,160 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { Case } from '../src/domain/case.js';
+import { DomainError } from '../src/domain/errors.js';
+import type { AuditEntry, Rule } from '../src/domain/lifecycle/rule.js';
+import { run } from '../src/domain/lifecycle/rule.js';
+import type { Actor } from '../src/domain/permissions.js';
+import { systemActor } from '../src/domain/permissions.js';
+import type { Policy } from '../src/domain/policy.js';
+import type { CaseWorkflowInput } from './messages.js';
+import { AssigneeKey, CaseStatusKey, RiskTierKey, SlaBreachedKey } from './searchAttributes.js';
+
+/** Retried until they succeed: the case must not lose a record, a lift or a compensation to a passing fault. */
+const persistent = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
+
+function activitiesFor(policy: Policy) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: policy.activities.attemptTimeout,
+    retry: { ...persistent, nonRetryableErrorTypes: ['controls_changed', 'validation_failed'] },
+  });
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export function msUntil(iso: string): number {
+  return Math.max(0, Date.parse(iso) - Date.now());
+}
+
+/** Turns a rule's refusal into the failure an update validator or handler reports to the caller. */
+export function asFailure(error: unknown): unknown {
+  if (error instanceof DomainError) {
+    return ApplicationFailure.create({
+      type: error.code,
+      message: error.detail,
+      nonRetryable: true,
+      details: error.errors ? [error.errors] : [],
+    });
+  }
+  return error;
+}
+
+/**
+ * The state of one case inside its workflow, and the one way it changes: `apply` runs a domain rule,
+ * queues the audit entry, and keeps search attributes, memo and the Web UI's current details in step.
+ */
+export class CaseRuntime {
+  case: Case;
+  readonly policy: Policy;
+  readonly activities: ReturnType<typeof activitiesFor>;
+  readonly workflowId: string;
+  /** Timers that end with the case (SLAs, expiries); cancelled when it closes. */
+  readonly timers = new CancellationScope();
+  /** Work that must finish even after the case closes (lifting a cooling-off lock). */
+  readonly obligations: Promise<void>[] = [];
+  private pending: (AuditEntry & { revision: number })[] = [];
+  private recording = false;
+
+  constructor(input: CaseWorkflowInput) {
+    this.case = input.case;
+    this.policy = input.policy;
+    this.activities = activitiesFor(input.policy);
+    this.workflowId = workflowInfo().workflowId;
+  }
+
+  apply<I>(rule: Rule<I>, input: I, actor: Actor = systemActor): Case {
+    const { next, event } = run(rule, this.case, input, { actor, now: nowIso(), policy: this.policy });
+    const before = this.case;
+    this.case = next;
+    this.pending.push({ ...event, revision: next.revision });
+    this.publish(before);
+    return next;
+  }
+
+  /** Runs a rule from an update handler, reporting a refusal as the update's failure. */
+  act<I>(rule: Rule<I>, input: I, actor: Actor): Case {
+    try {
+      return this.apply(rule, input, actor);
+    } catch (error) {
+      throw asFailure(error);
+    }
+  }
+
+  /** Records the opening of the case as its first audit entry. */
+  opened(actor: string): void {
+    this.pending.push({
+      action: 'case.opened',
+      actor,
+      at: this.case.createdAt,
+      details: {
+        accountId: this.case.accountId,
+        type: this.case.type,
+        riskTier: this.case.riskTier,
+        reasons: this.case.riskReasons,
+      },
+      revision: 0,
+    });
+    this.publish(undefined);
+  }
+
+  /** Keeps a timer-driven task from failing the workflow when the case closes and its timers are cancelled. */
+  spawnTimer(task: () => Promise<void>): void {
+    void this.timers.run(task).catch((error: unknown) => {
+      if (!isCancellation(error)) throw error;
+    });
+  }
+
+  /**
+   * Flushes queued audit entries and the case projection, one activity per batch, in order. Runs beside
+   * the case's main flow until the case is over and everything is written.
+   */
+  async recordUntil(done: () => boolean): Promise<void> {
+    for (;;) {
+      await condition(() => this.pending.length > 0 || (done() && !this.recording));
+      if (this.pending.length === 0) return;
+      const events = this.pending.splice(0);
+      this.recording = true;
+      await this.activities.recordProgress({ case: this.case, events });
+      this.recording = false;
+    }
+  }
+
+  private publish(before: Case | undefined): void {
+    const c = this.case;
+    if (
+      before?.status !== c.status ||
+      before.assignee !== c.assignee ||
+      before.slaBreached !== c.slaBreached
+    ) {
+      upsertSearchAttributes([
+        { key: CaseStatusKey, value: c.status },
+        { key: AssigneeKey, value: c.assignee },
+        { key: SlaBreachedKey, value: c.slaBreached },
+        { key: RiskTierKey, value: c.riskTier },
+      ]);
+    }
+    if (before?.step !== c.step) {
+      upsertMemo({ step: c.step });
+      setCurrentDetails(
+        [
+          `**${c.type}** case ${c.id} on account ${c.accountId} (${c.businessLine}, ${c.riskTier} risk)`,
+          '',
+          `**Status:** ${c.status}`,
+          `**Step:** ${c.step}`,
+        ].join('\n'),
+      );
+    }
+  }
+}

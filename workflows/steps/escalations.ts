@@ -1,0 +1,63 @@
+import { condition } from '@temporalio/workflow';
+import { AnswerEscalationInput, EntityId, EscalateInput } from '../../src/domain/actions.js';
+import {
+  answerEscalation,
+  breachEscalation,
+  escalate,
+  remindEscalation,
+} from '../../src/domain/lifecycle/escalations.js';
+import { handleAction } from '../handlers.js';
+import { answerEscalationUpdate, escalateUpdate } from '../messages.js';
+import type { CaseRuntime } from '../runtime.js';
+import { msUntil } from '../runtime.js';
+
+const AnswerPayload = AnswerEscalationInput.extend({ escalationId: EntityId });
+
+/** Questions to other departments, each with its own SLA; several can be open at once. */
+export function registerEscalations(rt: CaseRuntime): void {
+  handleAction(rt, escalateUpdate, EscalateInput, escalate, (next) => {
+    const escalation = next.escalations.at(-1);
+    if (escalation) rt.spawnTimer(() => escalationSla(rt, escalation.id));
+  });
+  handleAction(rt, answerEscalationUpdate, AnswerPayload, answerEscalation);
+}
+
+/**
+ * Reminder at half time, breach at the deadline. A breached escalation stays open: the department still
+ * owes an answer, and the lead is told.
+ */
+async function escalationSla(rt: CaseRuntime, escalationId: string): Promise<void> {
+  const escalation = () => rt.case.escalations.find((e) => e.id === escalationId);
+  const answered = () => escalation()?.status !== 'open';
+  const first = escalation();
+  if (!first) return;
+  const half = (Date.parse(first.dueAt) - Date.parse(first.requestedAt)) / 2;
+  const reminderAt = new Date(Date.parse(first.requestedAt) + half).toISOString();
+  await rt.activities.notify({
+    key: `${rt.workflowId}:${escalationId}:opened`,
+    recipient: `department:${first.department}`,
+    kind: 'escalation.opened',
+    caseId: rt.case.id,
+    payload: { escalationId, question: first.question, dueAt: first.dueAt },
+  });
+
+  if (await condition(answered, msUntil(reminderAt), { summary: 'escalationReminder' })) return;
+  rt.apply(remindEscalation, { escalationId });
+  await rt.activities.notify({
+    key: `${rt.workflowId}:${escalationId}:reminder`,
+    recipient: `department:${first.department}`,
+    kind: 'escalation.reminder',
+    caseId: rt.case.id,
+    payload: { escalationId, question: first.question, dueAt: first.dueAt },
+  });
+
+  if (await condition(answered, msUntil(first.dueAt), { summary: 'escalationSla' })) return;
+  rt.apply(breachEscalation, { escalationId });
+  await rt.activities.notify({
+    key: `${rt.workflowId}:${escalationId}:breach`,
+    recipient: `lead:${first.department}`,
+    kind: 'escalation.breached',
+    caseId: rt.case.id,
+    payload: { escalationId, question: first.question, dueAt: first.dueAt },
+  });
+}

@@ -1,0 +1,55 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { Proposal } from '../../src/domain/case.js';
+import { voidProposal } from '../../src/domain/lifecycle/approval.js';
+import { completeLift } from '../../src/domain/lifecycle/execution.js';
+import type { CaseRuntime } from '../runtime.js';
+import { controlRefs, notifyMaker } from './approval.js';
+
+/**
+ * A step that must pass before an approved lift is carried out. Returning false means the step has put
+ * the case back where it belongs (in review) and nothing is lifted.
+ */
+export type BeforeLiftStep = (rt: CaseRuntime, proposal: Proposal) => Promise<boolean>;
+
+function isControlsChanged(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === 'controls_changed'
+  );
+}
+
+/**
+ * Lifts the approved controls. The registry re-checks, in the same transaction that lifts, that each is
+ * still active at the version the checkers approved; the lift is keyed by workflow and proposal, so a
+ * retry after a crash returns the first lift's snapshot instead of lifting twice.
+ */
+export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLiftStep[]): Promise<void> {
+  const proposal = rt.case.proposals.findLast((p) => p.status === 'approved');
+  if (!proposal) throw new Error(`case ${rt.case.id} is executing without an approved proposal`);
+  for (const step of beforeLift) {
+    if (!(await step(rt, proposal))) return;
+  }
+  try {
+    const approvers = proposal.approvals.map((a) => a.by).join(', ');
+    const snapshot = await rt.activities.liftControls({
+      idempotencyKey: `${rt.workflowId}:lift:${proposal.id}`,
+      caseId: rt.case.id,
+      actor: `${proposal.maker} (approved by ${approvers})`,
+      controls: controlRefs(proposal),
+    });
+    rt.apply(completeLift, { proposalId: proposal.id, snapshot });
+  } catch (error) {
+    if (!isControlsChanged(error)) throw error;
+    rt.apply(voidProposal, { proposalId: proposal.id, changes: [] });
+    await notifyMaker(rt, proposal, 'proposal.voided');
+    return;
+  }
+  await rt.activities.notify({
+    key: `${rt.workflowId}:${proposal.id}:lifted`,
+    recipient: `account:${rt.case.accountId}`,
+    kind: 'controls.lifted',
+    caseId: rt.case.id,
+    payload: { controlIds: proposal.controlIds },
+  });
+}

@@ -1,0 +1,147 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  setHandler,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import { RevertInput, RiskSignalInput } from '../../src/domain/actions.js';
+import type { Lift } from '../../src/domain/case.js';
+import {
+  closeLifted,
+  completeRevert,
+  currentLift,
+  endCoolingOff,
+  receiveRiskSignal,
+  requestRevert,
+  startCoolingOff,
+} from '../../src/domain/lifecycle/execution.js';
+import { systemActor } from '../../src/domain/permissions.js';
+import { parseActing, validatorFor } from '../handlers.js';
+import { revertUpdate, riskSignal } from '../messages.js';
+import type { CaseRuntime } from '../runtime.js';
+import { msUntil } from '../runtime.js';
+
+const SignalPayload = RiskSignalInput.omit({ accountId: true }).extend({ actor: z.string().min(1) });
+
+export function registerMonitoring(rt: CaseRuntime): void {
+  setHandler(
+    revertUpdate,
+    async (acting) => {
+      const { actor, payload } = parseActing(RevertInput, acting);
+      rt.act(requestRevert, payload, actor);
+      // Answer once the controls are back, so the caller sees the case as reverted.
+      await condition(() => rt.case.revertRequest === null);
+      return rt.case;
+    },
+    { validator: validatorFor(rt, RevertInput, requestRevert) },
+  );
+
+  // A signal is a fact from the risk engine: never refused, always recorded; a malformed one is dropped.
+  setHandler(riskSignal, (signal) => {
+    const parsed = SignalPayload.safeParse(signal);
+    if (!parsed.success) return;
+    const { actor, ...input } = parsed.data;
+    rt.apply(receiveRiskSignal, input, { ...systemActor, id: actor });
+  });
+}
+
+function removedBinding(lift: Lift): boolean {
+  return lift.snapshot.some((control) => control.category === 'binding');
+}
+
+/**
+ * Watches the account for the tier's window. A revert (by hand, or a high risk signal) runs the
+ * compensation; a quiet window closes the case as lifted.
+ */
+export async function monitor(rt: CaseRuntime): Promise<void> {
+  const lift = currentLift(rt.case);
+  if (!lift) throw new Error(`case ${rt.case.id} is monitoring without a lift`);
+  if (removedBinding(lift) && !lift.coolingOff) await startCoolingOffLock(rt, lift);
+
+  await condition(() => rt.case.revertRequest !== null, msUntil(lift.monitoringUntil), {
+    summary: 'monitoringWindow',
+  });
+  if (rt.case.revertRequest !== null) await compensate(rt, lift);
+  else rt.apply(closeLifted, {});
+}
+
+async function startCoolingOffLock(rt: CaseRuntime, lift: Lift): Promise<void> {
+  const lock = await rt.activities.applyRestriction({
+    idempotencyKey: `${rt.workflowId}:cooling-off:${lift.id}`,
+    caseId: rt.case.id,
+    accountId: rt.case.accountId,
+    kind: 'withdrawal_lock',
+    businessLine: rt.case.businessLine,
+    reason: `cooling-off after a binding was removed by case ${rt.case.id}`,
+  });
+  rt.apply(startCoolingOff, { liftId: lift.id, control: lock });
+  rt.obligations.push(endCoolingOffLock(rt, lift.id, lock.version));
+}
+
+/** Lifts the cooling-off lock when its period ends, even if the case has closed by then. */
+async function endCoolingOffLock(rt: CaseRuntime, liftId: string, version: number): Promise<void> {
+  const coolingOff = () => rt.case.lifts.find((l) => l.id === liftId)?.coolingOff;
+  const until = coolingOff()?.until;
+  if (!until) return;
+  await condition(() => coolingOff()?.status !== 'active', msUntil(until), { summary: 'coolingOff' });
+  const active = coolingOff();
+  if (active?.status !== 'active') return;
+  try {
+    await rt.activities.liftControls({
+      idempotencyKey: `${rt.workflowId}:cooling-off-end:${liftId}`,
+      caseId: rt.case.id,
+      actor: 'system (cooling-off period over)',
+      controls: [{ id: active.controlId, version }],
+    });
+    rt.apply(endCoolingOff, { liftId, lifted: true });
+  } catch (error) {
+    const changed =
+      error instanceof ActivityFailure &&
+      error.cause instanceof ApplicationFailure &&
+      error.cause.type === 'controls_changed';
+    if (!changed) throw error;
+    rt.apply(endCoolingOff, { liftId, lifted: false });
+  }
+}
+
+/**
+ * The saga's compensation: put back exactly what was lifted, lock withdrawals if a binding was removed,
+ * tell the user and risk ops. Non-cancellable and retried until it succeeds; making the account safer
+ * needs no checker.
+ */
+async function compensate(rt: CaseRuntime, lift: Lift): Promise<void> {
+  await CancellationScope.nonCancellable(async () => {
+    const request = rt.case.revertRequest;
+    if (!request) return;
+    const reapplied = await rt.activities.reapplyControls({
+      idempotencyKey: `${rt.workflowId}:revert:${lift.id}`,
+      caseId: rt.case.id,
+      actor: request.requestedBy,
+      snapshots: lift.snapshot,
+    });
+    let withdrawalLockId: string | null = null;
+    if (removedBinding(lift)) {
+      const lock = await rt.activities.applyRestriction({
+        idempotencyKey: `${rt.workflowId}:revert-lock:${lift.id}`,
+        caseId: rt.case.id,
+        accountId: rt.case.accountId,
+        kind: 'withdrawal_lock',
+        businessLine: rt.case.businessLine,
+        reason: `revert of ${lift.id} on case ${rt.case.id}: ${request.reason}`,
+      });
+      withdrawalLockId = lock.id;
+    }
+    rt.apply(completeRevert, { reapplied, withdrawalLockId });
+    for (const recipient of [`account:${rt.case.accountId}`, 'lead:risk_ops']) {
+      await rt.activities.notify({
+        key: `${rt.workflowId}:${lift.id}:reverted:${recipient}`,
+        recipient,
+        kind: 'lift.reverted',
+        caseId: rt.case.id,
+        payload: { liftId: lift.id, reason: request.reason },
+      });
+    }
+  });
+}
