@@ -14,7 +14,7 @@ export function parseDuration(text: string): number | undefined {
 /** A duration written as `"90s"`, `"24h"`, `"7d"` (or a number of milliseconds); parsed to milliseconds. */
 export const Duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? value : parseDuration(value);
-  if (ms === undefined || ms <= 0) {
+  if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) {
     ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as "30s", "24h" or "7d"' });
     return z.NEVER;
   }

@@ -1,8 +1,9 @@
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { caseSearchAttributes } from '../../workflows/searchAttributes.js';
 
-const { IndexedValueType } = temporal.api.enums.v1;
+// A CommonJS module: its namespaces are reachable from the default export only.
+const { IndexedValueType } = proto.temporal.api.enums.v1;
 const indexedType = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,

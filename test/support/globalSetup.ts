@@ -19,6 +19,15 @@ declare module 'vitest' {
   }
 }
 
+const quietLogger = {
+  info() {},
+  warn: console.warn,
+  error: console.error,
+  debug() {},
+  trace() {},
+  log() {},
+};
+
 /**
  * One Temporal dev server, one PostgreSQL and one workflow bundle for the whole run; each test file brings
  * its own worker on its own task queue, and each test its own cases.
@@ -27,14 +36,24 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const dir = await mkdtemp(join(tmpdir(), 'dualkey-test-'));
   const cacheDir = process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey');
   const log = (line: string) => console.log(`[test setup] ${line}`);
-  const [server, postgres, bundle] = await Promise.all([
+  const results = await Promise.allSettled([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
     freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
-    bundleWorkflowCode({
-      workflowsPath,
-      logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
-    }),
-  ]);
+    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+  ] as const);
+  const [serverResult, postgresResult, bundleResult] = results;
+  if (
+    serverResult.status === 'rejected' ||
+    postgresResult.status === 'rejected' ||
+    bundleResult.status === 'rejected'
+  ) {
+    // Whatever did start must not outlive a failed setup.
+    if (serverResult.status === 'fulfilled') await serverResult.value.stop();
+    if (postgresResult.status === 'fulfilled') await postgresResult.value.stop();
+    const failure = results.find((r) => r.status === 'rejected');
+    throw failure?.status === 'rejected' ? failure.reason : new Error('setup failed');
+  }
+  const [server, postgres, bundle] = [serverResult.value, postgresResult.value, bundleResult.value];
   await runMigrations(postgres.url);
   const workflowBundlePath = join(dir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
@@ -61,8 +61,14 @@ export interface Services {
   stop(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 /** Real services for one test file: PostgreSQL and Temporal from the global setup, a worker of its own. */
 export async function startServices(options: ServicesOptions = {}): Promise<Services> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    runtimeInstalled = true;
+  }
   const database = connectDatabase(inject('databaseUrl'), 5);
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const client = new Client({ connection, namespace: 'default' });

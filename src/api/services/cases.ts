@@ -101,8 +101,20 @@ export class CaseService {
     throw error;
   }
 
-  async create(actor: Actor, input: CreateCaseInput, afterReview?: AfterReviewRequest): Promise<Case> {
+  async create(actor: Actor, input: CreateCaseInput): Promise<Case> {
     authorize(actor, 'case.create', input.businessLine);
+    return this.open(actor, input);
+  }
+
+  /**
+   * A case the engine opens on someone's behalf (the after-review of a break-glass restriction); it needs
+   * no `case.create`, because the obligation must exist whoever applied the restriction.
+   */
+  async createInternal(actor: Actor, input: CreateCaseInput, afterReview: AfterReviewRequest): Promise<Case> {
+    return this.open(actor, input, afterReview);
+  }
+
+  private async open(actor: Actor, input: CreateCaseInput, afterReview?: AfterReviewRequest): Promise<Case> {
     const named = input.controlIds ?? [];
     const controls = named.length ? await this.deps.controls.get(named) : [];
     checkNamedControls(input, controls);

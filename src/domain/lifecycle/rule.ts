@@ -87,7 +87,9 @@ export function describeStep(c: Case): string {
       const pending = c.proposals.find((p) => p.status === 'pending');
       if (!pending) return 'waiting for approval';
       const missing = pending.requiredApprovals - pending.approvals.length;
-      const role = pending.requiredRole ? ` (one ${pending.requiredRole})` : '';
+      const roleMissing =
+        pending.requiredRole !== null && !pending.approvals.some((a) => a.countsAs === pending.requiredRole);
+      const role = roleMissing ? ` (one ${pending.requiredRole})` : '';
       return `waiting for ${missing} more approval${missing === 1 ? '' : 's'}${role} of ${pending.id}`;
     }
     case 'executing':

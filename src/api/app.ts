@@ -1,0 +1,130 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
+import { DomainError } from '../domain/errors.js';
+import type { ApiDeps, AppEnv } from './context.js';
+import { problemResponse } from './errors.js';
+import { authenticate } from './middleware/auth.js';
+import { limitBody, requireJson } from './middleware/body.js';
+import { idempotency } from './middleware/idempotency.js';
+import { observe } from './middleware/observe.js';
+import { rateLimit } from './middleware/rateLimit.js';
+import { isUnavailable } from './services/unavailable.js';
+import * as docs from './routes/docs.js';
+import * as health from './routes/health.js';
+import * as adminTokens from './routes/v1_admin_tokens.js';
+import * as adminUsers from './routes/v1_admin_users_create.js';
+import * as casesClaim from './routes/v1_cases_claim.js';
+import * as casesCreate from './routes/v1_cases_create.js';
+import * as escalationAnswer from './routes/v1_cases_escalations_answer.js';
+import * as escalationCreate from './routes/v1_cases_escalations_create.js';
+import * as infoRequests from './routes/v1_cases_info_requests.js';
+import * as infoResponses from './routes/v1_cases_info_responses.js';
+import * as notes from './routes/v1_cases_notes.js';
+import * as proposalApprove from './routes/v1_cases_proposals_approve.js';
+import * as proposalCreate from './routes/v1_cases_proposals_create.js';
+import * as proposalReject from './routes/v1_cases_proposals_reject.js';
+import * as casesRead from './routes/v1_cases_read.js';
+import * as casesRelease from './routes/v1_cases_release.js';
+import * as casesResolve from './routes/v1_cases_resolve.js';
+import * as casesRevert from './routes/v1_cases_revert.js';
+import * as controls from './routes/v1_controls.js';
+import * as me from './routes/v1_me.js';
+import * as reports from './routes/v1_reports_operations.js';
+import * as riskSignals from './routes/v1_risk_signals.js';
+
+const routeModules = [
+  health,
+  docs,
+  me,
+  adminUsers,
+  adminTokens,
+  controls,
+  casesCreate,
+  casesRead,
+  casesClaim,
+  casesRelease,
+  notes,
+  infoRequests,
+  infoResponses,
+  escalationCreate,
+  escalationAnswer,
+  proposalCreate,
+  proposalApprove,
+  proposalReject,
+  casesResolve,
+  casesRevert,
+  reports,
+  riskSignals,
+];
+
+function toProblem(error: unknown, c: Context<AppEnv>): Response {
+  if (error instanceof DomainError) return problemResponse(error.code, error.detail, error.errors);
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && /json/i.test(error.message)) {
+      return problemResponse('malformed_json', 'the request body is not valid JSON');
+    }
+    if (error.status === 413) return problemResponse('payload_too_large', error.message);
+  }
+  if (isUnavailable(error)) {
+    c.get('deps').log.warn({ err: error, requestId: c.get('requestId') }, 'dependency unavailable');
+    return problemResponse('unavailable', 'Temporal or PostgreSQL is unreachable; try again shortly');
+  }
+  c.get('deps').log.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
+  return problemResponse('internal', `something went wrong; quote request id ${c.get('requestId')}`);
+}
+
+/** Paths the app serves, as regular expressions, with the methods each accepts: for 404 versus 405. */
+function methodsByPath(app: OpenAPIHono<AppEnv>): { pattern: RegExp; methods: Set<string> }[] {
+  const table = new Map<string, Set<string>>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || route.path.includes('*')) continue;
+    const methods = table.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    table.set(route.path, methods);
+  }
+  return [...table].map(([path, methods]) => ({
+    pattern: new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+    methods,
+  }));
+}
+
+export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return undefined;
+      const errors = result.error.issues.flatMap((issue) => {
+        const at = issue.path.map(String);
+        // An unknown field is reported at the field itself, not at the object holding it.
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: 'unknown field' }));
+        }
+        return [{ path: at.join('.') || result.target, message: issue.message }];
+      });
+      return problemResponse(
+        'validation_failed',
+        `the request ${result.target} does not match its schema`,
+        errors,
+      );
+    },
+  });
+
+  app.use('*', observe(deps));
+  app.use('/v1/*', limitBody(deps.settings.bodyLimitBytes), requireJson());
+  app.use('/v1/*', authenticate(), rateLimit(deps.settings.rateLimitPerMinute), idempotency());
+  for (const module of routeModules) module.register(app);
+
+  app.onError((error, c) => toProblem(error, c));
+  let routes: ReturnType<typeof methodsByPath> | undefined;
+  app.notFound((c) => {
+    routes ??= methodsByPath(app);
+    const allowed = routes.find((r) => r.pattern.test(c.req.path))?.methods;
+    if (allowed && !allowed.has(c.req.method)) {
+      return problemResponse('method_not_allowed', `${c.req.method} is not allowed here`, [], {
+        allow: [...allowed].join(', '),
+      });
+    }
+    return problemResponse('not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
+  return app;
+}

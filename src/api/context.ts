@@ -1,0 +1,41 @@
+import type { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { Database } from '../db/client.js';
+import type { AccountControls } from '../domain/controls.js';
+import type { Actor } from '../domain/permissions.js';
+import type { Policy } from '../domain/policy.js';
+import type { ApiMetrics } from './metrics.js';
+import type { CaseService } from './services/cases.js';
+
+export interface ApiSettings {
+  namespace: string;
+  /** Base of links to case runs in the Temporal Web UI; null hides the links. */
+  temporalUiUrl: string | null;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  riskSignalHmacSecret?: string | undefined;
+}
+
+/** Everything a route may use, wired once by the composition root. */
+export interface ApiDeps {
+  db: Database;
+  pool: pg.Pool;
+  temporal: { client: Client; connection: Connection };
+  controls: AccountControls;
+  cases: CaseService;
+  policy: Policy;
+  settings: ApiSettings;
+  log: Logger;
+  metrics: ApiMetrics;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: ApiDeps;
+    requestId: string;
+    actor: Actor;
+    /** Set by case routes so the request log names the case and its workflow. */
+    caseId?: string;
+  };
+}

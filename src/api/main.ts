@@ -1,0 +1,46 @@
+import { parseEnv } from '../config/env.js';
+import { loadPolicy } from '../config/policy.js';
+import { connectDatabase } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { ensureBootstrapAdmin } from '../db/users.js';
+import { createLogger } from '../runtime/logger.js';
+import { assertPortFree } from '../runtime/ports.js';
+import { failStartup, onShutdown } from '../runtime/shutdown.js';
+import {
+  connectTemporal,
+  createAccountControls,
+  embeddedDatabaseUrl,
+  temporalAddress,
+} from '../runtime/wiring.js';
+import { buildApiDeps, startApiServer } from './server.js';
+
+/** `npm run api`: one API process against an existing Temporal and PostgreSQL. */
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const policy = loadPolicy(env.DUALKEY_POLICY);
+  const log = createLogger(env.LOG_LEVEL, 'dualkey-api');
+  await assertPortFree(env.PORT, 'API', 'set PORT to another port', env.HOST);
+  const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
+  await runMigrations(databaseUrl);
+  const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
+  if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
+    await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+  const temporal = await connectTemporal(temporalAddress(env), env.TEMPORAL_NAMESPACE);
+  const controls = createAccountControls(env, database.db);
+  const server = await startApiServer(
+    buildApiDeps({ env, database, temporal, controls, policy, log }),
+    env.HOST,
+    env.PORT,
+  );
+  log.info({ url: server.url, docs: `${server.url}/docs` }, 'API listening');
+  onShutdown(
+    async () => {
+      await server.close();
+      await temporal.connection.close();
+      await database.close();
+    },
+    (line) => log.info(line),
+  );
+}
+
+main().catch((error: unknown) => failStartup(error, (line) => console.error(line)));

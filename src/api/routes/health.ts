@@ -1,0 +1,93 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { pingDatabase } from '../../db/client.js';
+import type { ApiDeps, AppEnv } from '../context.js';
+import { jsonContent } from '../schemas.js';
+
+const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+const Readiness = z
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    checks: z.object({ postgres: z.enum(['ok', 'down']), temporal: z.enum(['ok', 'down']) }),
+  })
+  .meta({ id: 'Readiness' });
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export async function readiness(
+  deps: Pick<ApiDeps, 'pool' | 'temporal'>,
+): Promise<z.infer<typeof Readiness>> {
+  const [postgres, temporal] = await Promise.all([
+    within(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then(
+      () => 'ok' as const,
+      () => 'down' as const,
+    ),
+    within(deps.temporal.connection.workflowService.getSystemInfo({}), CHECK_TIMEOUT_MS).then(
+      () => 'ok' as const,
+      () => 'down' as const,
+    ),
+  ]);
+  return {
+    status: postgres === 'ok' && temporal === 'ok' ? 'ready' : 'unavailable',
+    checks: { postgres, temporal },
+  };
+}
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness',
+      description: '200 whenever the process is up; it checks nothing else.',
+      tags: ['operations'],
+      responses: { 200: jsonContent(Health, 'the process is up') },
+    }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/readyz',
+      summary: 'Readiness',
+      description: '200 only when both Temporal and PostgreSQL answer; 503 otherwise, naming which is down.',
+      tags: ['operations'],
+      responses: {
+        200: jsonContent(Readiness, 'ready to serve'),
+        503: jsonContent(Readiness, 'a dependency is down'),
+      },
+    }),
+    async (c) => {
+      const result = await readiness(c.get('deps'));
+      return result.status === 'ready' ? c.json(result, 200) : c.json(result, 503);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      description: 'Request counts and latency by route and status, plus process metrics. Bind privately.',
+      tags: ['operations'],
+      responses: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+      },
+    }),
+    async (c) => {
+      const { registry } = c.get('deps').metrics;
+      return c.text(await registry.metrics(), 200, { 'content-type': registry.contentType });
+    },
+  );
+}

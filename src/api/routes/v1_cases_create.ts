@@ -1,0 +1,36 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { CreateCaseInput } from '../../domain/actions.js';
+import type { AppEnv } from '../context.js';
+import { problems } from '../errors.js';
+import { requirePermission } from '../middleware/auth.js';
+import { ApiCase, bearer, jsonBody, jsonContent, toApiCase } from '../schemas.js';
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/cases',
+      summary: 'Open a case',
+      description:
+        'Opens a complaint, unfreeze or unbind case and starts its workflow `case-<id>`. Unfreeze and unbind cases must name the active controls of that account they ask to lift; a control named by another open case is refused (409 control_conflict). The risk tier is set here by rule. Keep personal data out of `subject`: it is shown in the Temporal Web UI.\n\nPermission: `case.create`.',
+      tags: ['cases'],
+      security: bearer,
+      middleware: [requirePermission('case.create')] as const,
+      request: {
+        body: jsonBody(CreateCaseInput.meta({ id: 'CreateCase' })),
+        headers: z.object({ 'idempotency-key': z.string().optional() }),
+      },
+      responses: {
+        201: jsonContent(ApiCase, 'the new case'),
+        ...problems(400, 401, 403, 409, 413, 415, 429, 503),
+      },
+    }),
+    async (c) => {
+      const { cases, settings } = c.get('deps');
+      const created = await cases.create(c.get('actor'), c.req.valid('json'));
+      c.set('caseId', created.id);
+      return c.json(toApiCase(created, settings), 201);
+    },
+  );
+}

@@ -1,0 +1,140 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { verifyStream } from '../../db/audit.js';
+import { decodeCursor, findCase, listCases } from '../../db/projections.js';
+import { AccountId } from '../../domain/actions.js';
+import { DomainError } from '../../domain/errors.js';
+import { authorize } from '../../domain/permissions.js';
+import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
+import type { AppEnv } from '../context.js';
+import { problems } from '../errors.js';
+import { requirePermission } from '../middleware/auth.js';
+import { ApiCase, CaseParams, bearer, jsonContent, toApiCase } from '../schemas.js';
+
+const ListQuery = z.strictObject({
+  status: CaseStatus.optional(),
+  type: CaseType.optional(),
+  assignee: z.string().min(1).max(100).optional(),
+  accountId: AccountId.optional(),
+  businessLine: BusinessLine.optional(),
+  riskTier: RiskTier.optional(),
+  slaBreached: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+});
+
+const CaseList = z
+  .object({ items: z.array(ApiCase), nextCursor: z.string().nullable().describe('null on the last page') })
+  .meta({ id: 'CaseList' });
+
+const AuditRow = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    outcome: z.enum(['accepted', 'denied']),
+    details: z.unknown(),
+    hash: z.string(),
+    prevHash: z.string(),
+  })
+  .meta({ id: 'AuditRow' });
+
+const AuditTrail = z
+  .object({
+    items: z.array(AuditRow),
+    verified: z.boolean().describe('true when every hash in the chain recomputes'),
+    problem: z.object({ seq: z.number().int(), problem: z.string() }).nullable(),
+  })
+  .meta({ id: 'AuditTrail' });
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/cases',
+      summary: 'List and search cases',
+      description:
+        'Newest first, from the case projection, limited to the caller’s business lines. Pass `nextCursor` as `cursor` for the next page.\n\nPermission: `case.read`.',
+      tags: ['cases'],
+      security: bearer,
+      middleware: [requirePermission('case.read')] as const,
+      request: { query: ListQuery },
+      responses: { 200: jsonContent(CaseList, 'a page of cases'), ...problems(400, 401, 403, 429, 503) },
+    }),
+    async (c) => {
+      const { db, settings } = c.get('deps');
+      const { limit, cursor: cursorText, ...filters } = c.req.valid('query');
+      const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
+      if (cursorText !== undefined && !cursor) {
+        throw new DomainError('validation_failed', 'cursor is not one this API gave out', [
+          { path: 'cursor', message: 'invalid cursor' },
+        ]);
+      }
+      const page = await listCases(db, filters, c.get('actor').businessLines, limit, cursor);
+      return c.json(
+        { items: page.items.map((item) => toApiCase(item, settings)), nextCursor: page.nextCursor },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/cases/{caseId}',
+      summary: 'Get a case',
+      description:
+        'The case as its workflow holds it now (from the projection when no worker answers).\n\nPermission: `case.read`.',
+      tags: ['cases'],
+      security: bearer,
+      middleware: [requirePermission('case.read')] as const,
+      request: { params: CaseParams },
+      responses: { 200: jsonContent(ApiCase, 'the case'), ...problems(400, 401, 403, 404, 429, 503) },
+    }),
+    async (c) => {
+      const { cases, settings } = c.get('deps');
+      const { caseId } = c.req.valid('param');
+      c.set('caseId', caseId);
+      return c.json(toApiCase(await cases.get(c.get('actor'), caseId), settings), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/cases/{caseId}/audit',
+      summary: 'A case’s audit trail',
+      description:
+        'Every accepted action and every denied attempt on the case, hash-chained; `verified` says whether the chain recomputes.\n\nPermission: `audit.read`.',
+      tags: ['audit'],
+      security: bearer,
+      middleware: [requirePermission('audit.read')] as const,
+      request: { params: CaseParams },
+      responses: {
+        200: jsonContent(AuditTrail, 'the audit trail'),
+        ...problems(400, 401, 403, 404, 429, 503),
+      },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const { caseId } = c.req.valid('param');
+      c.set('caseId', caseId);
+      const stored = await findCase(db, caseId);
+      if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+      authorize(c.get('actor'), 'audit.read', stored.businessLine);
+      const { events, verdict } = await verifyStream(db, caseId);
+      return c.json(
+        {
+          items: events.map(({ stream: _stream, ...event }) => event),
+          verified: verdict.ok,
+          problem: verdict.ok ? null : { seq: verdict.seq, problem: verdict.problem },
+        },
+        200,
+      );
+    },
+  );
+}

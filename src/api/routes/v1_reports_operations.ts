@@ -1,0 +1,56 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { OperationsReport, operationsReport } from '../../db/reports.js';
+import { DomainError } from '../../domain/errors.js';
+import { requireScope } from '../../domain/permissions.js';
+import { BusinessLine } from '../../domain/vocabulary.js';
+import type { AppEnv } from '../context.js';
+import { problems } from '../errors.js';
+import { requirePermission } from '../middleware/auth.js';
+import { bearer, jsonContent } from '../schemas.js';
+
+const ReportQuery = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true }).describe('start of the window, inclusive'),
+    to: z.iso.datetime({ offset: true }).describe('end of the window, exclusive'),
+    businessLine: BusinessLine.optional(),
+  })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reports/operations',
+      summary: 'Operations report',
+      description:
+        'Cases opened and closed by type and business line, median and p90 time to first claim and to close, SLA breach rate per department, lifts, reverts and the revert (wrong-unfreeze) rate over [from, to). A report across all business lines needs the `*` scope.\n\nPermission: `reports.read`.',
+      tags: ['reports'],
+      security: bearer,
+      middleware: [requirePermission('reports.read')] as const,
+      request: { query: ReportQuery },
+      responses: {
+        200: jsonContent(OperationsReport.meta({ id: 'OperationsReport' }), 'the report'),
+        ...problems(400, 401, 403, 429, 503),
+      },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const actor = c.get('actor');
+      const query = c.req.valid('query');
+      if (query.businessLine) requireScope(actor, query.businessLine);
+      else if (!actor.businessLines.includes('*')) {
+        throw new DomainError(
+          'out_of_scope',
+          'a report across all business lines needs the * scope; pass businessLine',
+        );
+      }
+      const report = await operationsReport(db, {
+        from: new Date(query.from),
+        to: new Date(query.to),
+        businessLine: query.businessLine,
+      });
+      return c.json(report, 200);
+    },
+  );
+}

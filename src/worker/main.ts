@@ -1,0 +1,61 @@
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { parseEnv } from '../config/env.js';
+import { connectDatabase } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { createLogger, sdkLogger } from '../runtime/logger.js';
+import { failStartup, onShutdown } from '../runtime/shutdown.js';
+import {
+  connectTemporal,
+  createAccountControls,
+  embeddedDatabaseUrl,
+  temporalAddress,
+} from '../runtime/wiring.js';
+import { runWorker } from './run.js';
+
+/** `npm run worker`: one worker process against an existing Temporal and PostgreSQL. */
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const log = createLogger(env.LOG_LEVEL, 'dualkey-worker');
+  Runtime.install({
+    logger: sdkLogger(env.LOG_LEVEL),
+    shutdownSignals: [],
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      metrics: { prometheus: { bindAddress: `${env.HOST}:${env.WORKER_METRICS_PORT}` } },
+    },
+  });
+  const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
+  await runMigrations(databaseUrl);
+  const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
+  const address = temporalAddress(env);
+  const temporal = await connectTemporal(address, env.TEMPORAL_NAMESPACE);
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await runWorker({
+    db: database.db,
+    controls: createAccountControls(env, database.db),
+    connection: temporal.connection,
+    nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    log,
+  });
+  log.info(
+    {
+      temporal: address,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      metrics: `http://${env.HOST}:${env.WORKER_METRICS_PORT}/metrics`,
+    },
+    'worker running',
+  );
+  onShutdown(
+    async () => {
+      await worker.stop();
+      await nativeConnection.close();
+      await temporal.connection.close();
+      await database.close();
+    },
+    (line) => log.info(line),
+  );
+}
+
+main().catch((error: unknown) => failStartup(error, (line) => console.error(line)));
