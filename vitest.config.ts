@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -15,6 +16,8 @@ export default defineConfig({
           include: ['test/{workflow,api,e2e,replay,ops}/**/*.test.ts'],
           globalSetup: ['test/support/globalSetup.ts'],
           pool: 'forks',
+          // Runs after the unit tests, with its own worker limit: each file hosts a Temporal worker.
+          sequence: { groupOrder: 1 },
           maxWorkers: 2,
           testTimeout: 90_000,
           hookTimeout: 180_000,

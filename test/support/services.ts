@@ -49,6 +49,7 @@ export interface ServicesOptions {
 
 export interface Services {
   database: DatabaseHandle;
+  connection: Connection;
   client: Client;
   nativeConnection: NativeConnection;
   registry: PostgresAccountControls;
@@ -110,6 +111,7 @@ export async function startServices(options: ServicesOptions = {}): Promise<Serv
   const first = options.withoutWorker ? undefined : await startWorker();
   return {
     database,
+    connection,
     client,
     nativeConnection,
     registry,

@@ -1,0 +1,64 @@
+import type { Client } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
+import { IllegalStateError, WorkflowNotFoundError } from '@temporalio/common';
+import type { ReplayWorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { workflowIdFor } from '../../domain/case.js';
+import { workflowsPath } from '../../worker/worker.js';
+import { CliError, ExitCode } from '../errors.js';
+import { errorMessage } from '../format.js';
+import type { Writer } from '../output.js';
+
+export interface HistoryDeps {
+  client: Client;
+  writer: Writer;
+  /** The workflow code to replay against; the current `workflows/` unless a test supplies other code. */
+  replayOptions?: ReplayWorkerOptions;
+}
+
+/** The gRPC status for an unknown workflow; `@grpc/grpc-js`, which names it, is not our dependency. */
+const grpcNotFound = new Set([5 /* NOT_FOUND */]);
+
+/**
+ * The SDK logs every worker state change and the whole webpack summary at INFO, which would bury the one
+ * line this command prints. A process that installed its own runtime first (a test run) keeps it.
+ */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch (error) {
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
+}
+
+/**
+ * Replays a case's recorded history against the workflow code in this checkout: the check that a change
+ * to `workflows/` would not break the case while it is still running.
+ */
+export async function replayHistoryCommand(deps: HistoryDeps, caseId: string): Promise<number> {
+  const workflowId = workflowIdFor(caseId);
+  const history = await deps.client.workflow
+    .getHandle(workflowId)
+    .fetchHistory()
+    .catch((error: unknown) => {
+      if (
+        error instanceof WorkflowNotFoundError ||
+        (isGrpcServiceError(error) && grpcNotFound.has(error.code))
+      ) {
+        throw new CliError(`no workflow history for case ${caseId} (workflow ${workflowId})`);
+      }
+      throw error;
+    });
+  quietRuntime();
+  try {
+    await Worker.runReplayHistory(deps.replayOptions ?? { workflowsPath }, history, workflowId);
+  } catch (error) {
+    const kind = error instanceof Error ? error.name : 'Error';
+    deps.writer.out(`FAILED case ${caseId}: replay of ${workflowId} failed: ${kind}: ${errorMessage(error)}`);
+    return ExitCode.failed;
+  }
+  deps.writer.out(
+    `OK case ${caseId}: ${history.events?.length ?? 0} history events replay with the current workflow code`,
+  );
+  return ExitCode.ok;
+}

@@ -1,0 +1,32 @@
+import type { Database } from '../../db/client.js';
+import { operationsReport } from '../../db/reports.js';
+import type { BusinessLine } from '../../domain/vocabulary.js';
+import { ExitCode } from '../errors.js';
+import { reportLines } from '../format.js';
+import type { Writer } from '../output.js';
+
+export interface ReportDeps {
+  db: Database;
+  writer: Writer;
+}
+
+export interface OperationsReportOptions {
+  from: Date;
+  to: Date;
+  line?: BusinessLine | undefined;
+  json?: boolean | undefined;
+}
+
+export async function operationsReportCommand(
+  deps: ReportDeps,
+  options: OperationsReportOptions,
+): Promise<number> {
+  const report = await operationsReport(deps.db, {
+    from: options.from,
+    to: options.to,
+    businessLine: options.line,
+  });
+  if (options.json) deps.writer.out(JSON.stringify(report, null, 2));
+  else for (const line of reportLines(report)) deps.writer.out(line);
+  return ExitCode.ok;
+}

@@ -1,0 +1,171 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../domain/vocabulary.js';
+import { exportAuditCommand, verifyAuditCommand } from './commands/audit.js';
+import { listCasesCommand, showCaseCommand } from './commands/cases.js';
+import { replayHistoryCommand } from './commands/history.js';
+import { operationsReportCommand } from './commands/report.js';
+import type { CliContext } from './context.js';
+import { CliError, ExitCode } from './errors.js';
+import { errorMessage } from './format.js';
+import { maxListLimit, parseInstant, parseLimit, requireWindow } from './options.js';
+import type { Writer } from './output.js';
+
+export interface CliDeps {
+  writer: Writer;
+  /** Called once per command run; the program closes it when the command ends. */
+  context(): CliContext;
+}
+
+interface ListFlags {
+  status?: CaseStatus;
+  type?: CaseType;
+  account?: string;
+  line?: BusinessLine;
+  tier?: RiskTier;
+  breached?: boolean;
+  limit: number;
+  json?: boolean;
+}
+
+interface ReportFlags {
+  from: Date;
+  to: Date;
+  line?: BusinessLine;
+  json?: boolean;
+}
+
+function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
+  const { writer } = deps;
+
+  /** Every action runs through here: one line for any failure, never a stack, and connections closed. */
+  const run =
+    <A extends unknown[]>(body: (ctx: CliContext, ...args: A) => Promise<number>) =>
+    async (...args: A): Promise<void> => {
+      const ctx = deps.context();
+      try {
+        setExitCode(await body(ctx, ...args));
+      } catch (error) {
+        writer.err(`error: ${errorMessage(error)}`);
+        setExitCode(error instanceof CliError ? error.exitCode : ExitCode.failed);
+      } finally {
+        await ctx.close();
+      }
+    };
+
+  const program = new Command('dualkey')
+    .description(
+      'Operations tooling for dualkey: inspect cases, verify audit chains, replay histories, report.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => writer.out(text.replace(/\n$/, '')),
+      writeErr: (text) => writer.err(text.replace(/\n$/, '')),
+    })
+    .showHelpAfterError('(add --help for usage)');
+
+  const cases = program.command('cases').description('read cases from the projection');
+  cases
+    .command('list')
+    .description('list cases, newest first')
+    .addOption(new Option('--status <status>', 'only cases in this status').choices(CaseStatus.options))
+    .addOption(new Option('--type <type>', 'only cases of this type').choices(CaseType.options))
+    .option('--account <accountId>', 'only cases on this account')
+    .addOption(new Option('--line <line>', 'only cases of this business line').choices(BusinessLine.options))
+    .addOption(new Option('--tier <tier>', 'only cases of this risk tier').choices(RiskTier.options))
+    .option('--breached', 'only cases with a missed SLA')
+    .option('--limit <n>', `how many cases to show (1-${maxListLimit})`, parseLimit, 50)
+    .option('--json', 'print the cases as JSON')
+    .action(
+      run((ctx, flags: ListFlags) =>
+        listCasesCommand(
+          { db: ctx.database(), writer },
+          {
+            status: flags.status,
+            type: flags.type,
+            accountId: flags.account,
+            businessLine: flags.line,
+            riskTier: flags.tier,
+            slaBreached: flags.breached ? true : undefined,
+            limit: flags.limit,
+            json: flags.json,
+          },
+        ),
+      ),
+    );
+  cases
+    .command('show')
+    .description('show one case')
+    .argument('<caseId>', 'case id, e.g. UNF-20261124-K7M2QX')
+    .option('--json', 'print the case as JSON')
+    .action(
+      run((ctx, caseId: string, flags: { json?: boolean }) =>
+        showCaseCommand({ db: ctx.database(), writer }, caseId, flags),
+      ),
+    );
+
+  const audit = program.command('audit').description("check and export a case's audit log");
+  audit
+    .command('verify')
+    .description("recompute a case's hash chain; exit code 1 when it is broken")
+    .argument('<caseId>', 'case id')
+    .action(run((ctx, caseId: string) => verifyAuditCommand({ db: ctx.database(), writer }, caseId)));
+  audit
+    .command('export')
+    .description("write a case's audit rows as JSON lines")
+    .argument('<caseId>', 'case id')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(
+      run((ctx, caseId: string, flags: { out?: string }) =>
+        exportAuditCommand({ db: ctx.database(), writer }, caseId, flags),
+      ),
+    );
+
+  const history = program.command('history').description('workflow histories in Temporal');
+  history
+    .command('replay')
+    .description("replay a case's workflow history against this checkout's workflow code; exit 1 on failure")
+    .argument('<caseId>', 'case id')
+    .action(
+      run(async (ctx, caseId: string) =>
+        replayHistoryCommand({ client: await ctx.temporal(), writer }, caseId),
+      ),
+    );
+
+  const report = program.command('report').description('reports for risk-operations leads');
+  report
+    .command('operations')
+    .description('cases opened and closed, time to claim and close, SLA breaches, lifts and reverts')
+    .requiredOption(
+      '--from <time>',
+      'start of the window, inclusive (ISO 8601, e.g. 2026-11-01)',
+      parseInstant,
+    )
+    .requiredOption('--to <time>', 'end of the window, exclusive (ISO 8601)', parseInstant)
+    .addOption(new Option('--line <line>', 'only this business line').choices(BusinessLine.options))
+    .option('--json', 'print the report as JSON')
+    .action(
+      run((ctx, flags: ReportFlags) => {
+        requireWindow(flags.from, flags.to);
+        return operationsReportCommand({ db: ctx.database(), writer }, flags);
+      }),
+    );
+
+  return program;
+}
+
+/** Parses `argv` (without node and the script) and runs the command; resolves to the exit code. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(deps, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    // Help asked for is success; any other complaint from commander is a usage mistake.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    deps.writer.err(`error: ${errorMessage(error)}`);
+    return ExitCode.failed;
+  }
+  return exitCode;
+}

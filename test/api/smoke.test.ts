@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHarness } from '../support/api.js';
+import { startApi } from '../support/api.js';
+import { newAccountId } from '../support/world.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => api?.stop());
+
+describe('the thin slice through HTTP', () => {
+  it('creates, claims and resolves a complaint', async () => {
+    const agent = await api.user(['agent']);
+    const created = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: {
+        type: 'complaint',
+        accountId: newAccountId(),
+        businessLine: 'spot',
+        channel: 'chat',
+        subject: 'Withdrawal blocked',
+        description: 'The user cannot withdraw since yesterday.',
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect(created.body.workflowId).toBe(`case-${id}`);
+
+    const claimed = await api.call('POST', `/v1/cases/${id}/claim`, { token: agent.token });
+    expect(claimed.body).toMatchObject({ status: 'in_review', assignee: agent.id });
+
+    const resolved = await api.call('POST', `/v1/cases/${id}/resolve`, {
+      token: agent.token,
+      body: { outcome: 'resolved_no_action', summary: 'Explained the withdrawal limits.' },
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'closed', outcome: 'resolved_no_action' });
+
+    const read = await api.call('GET', `/v1/cases/${id}`, { token: agent.token });
+    expect(read.body).toMatchObject({ id, status: 'closed' });
+  });
+});
