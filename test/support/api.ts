@@ -70,7 +70,7 @@ export async function startApi(
       if (body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(body));
       const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await response.text();
-      let parsed: Record<string, unknown> = {};
+      let parsed: Record<string, unknown>;
       try {
         parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       } catch {

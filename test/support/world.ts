@@ -1,4 +1,7 @@
+import { and, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
+import { controlEvents } from '../../src/db/schema/index.js';
+import { DomainError } from '../../src/domain/errors.js';
 import type { CreateCaseInput } from '../../src/domain/actions.js';
 import type { Case } from '../../src/domain/case.js';
 import type { Control } from '../../src/domain/controls.js';
@@ -100,4 +103,46 @@ export function untilStatus(services: Services, caseId: string, status: Case['st
     (c) => c.status === status,
     { timeoutMs, what: `case ${caseId} to be ${status}` },
   );
+}
+
+/** Opens a case on fresh controls, claims it and proposes lifting them all; returns the pending proposal. */
+export async function caseAwaitingApproval(
+  services: Services,
+  maker: Actor,
+  controls: Control[],
+  overrides: Partial<CreateCaseInput> = {},
+): Promise<{ caseId: string; proposalId: string; created: Case }> {
+  const accountId = controls[0]?.accountId ?? newAccountId();
+  const created = await services.cases.create(
+    maker,
+    caseInput(accountId, { controlIds: controls.map((c) => c.id), ...overrides }),
+  );
+  await services.cases.act(maker, created.id, 'claim', {});
+  const proposed = await services.cases.act(maker, created.id, 'propose', {
+    controlIds: controls.map((c) => c.id),
+    reasonCode: 'verified_owner',
+    justification: 'The owner proved control of the account.',
+  });
+  const proposal = proposed.proposals.at(-1);
+  if (!proposal) throw new Error('no proposal');
+  return { caseId: created.id, proposalId: proposal.id, created };
+}
+
+/** Runs a promise expected to be refused and returns the refusal's code. */
+export async function refusalCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a refusal, but the action was accepted');
+}
+
+export async function liftEvents(services: Services, controlId: string): Promise<number> {
+  const rows = await services.database.db
+    .select()
+    .from(controlEvents)
+    .where(and(eq(controlEvents.controlId, controlId), eq(controlEvents.action, 'lifted')));
+  return rows.length;
 }

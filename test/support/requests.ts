@@ -1,0 +1,83 @@
+/** Values a request needs to reach a real case, proposal, escalation, user, token or account. */
+export interface RequestIds {
+  caseId: string;
+  proposalId: string;
+  escalationId: string;
+  userId: string;
+  tokenId: string;
+  accountId: string;
+  controlId: string;
+}
+
+export interface MinimalRequest {
+  body?: Record<string, unknown>;
+  query?: string;
+}
+
+/**
+ * The smallest valid request for each route of the app, keyed `METHOD /openapi/{path}`. A route missing
+ * here makes the tests that need it fail, so a new route cannot slip past them.
+ */
+export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest> {
+  const day = 86_400_000;
+  return {
+    'GET /v1/me': {},
+    'POST /v1/admin/users': {
+      body: { name: 'Matrix user', roles: ['checker'], businessLines: ['spot'], departments: [] },
+    },
+    'POST /v1/admin/users/{userId}/tokens': { body: { label: 'matrix' } },
+    'DELETE /v1/admin/tokens/{tokenId}': {},
+    'POST /v1/accounts/{accountId}/controls': {
+      body: { category: 'restriction', kind: 'login_lock', businessLine: 'spot', reason: 'matrix check' },
+    },
+    'GET /v1/accounts/{accountId}/controls': {},
+    'POST /v1/cases': {
+      body: {
+        type: 'complaint',
+        accountId: ids.accountId,
+        businessLine: 'spot',
+        channel: 'chat',
+        subject: 'Cannot log in',
+        description: 'The user is locked out after a password reset.',
+      },
+    },
+    'GET /v1/cases': { query: `accountId=${ids.accountId}&limit=5` },
+    'GET /v1/cases/{caseId}': {},
+    'GET /v1/cases/{caseId}/audit': {},
+    'POST /v1/cases/{caseId}/claim': {},
+    'POST /v1/cases/{caseId}/release': {},
+    'POST /v1/cases/{caseId}/notes': { body: { text: 'Called the user back.' } },
+    'POST /v1/cases/{caseId}/info-requests': { body: { question: 'Please send a photo of your ID.' } },
+    'POST /v1/cases/{caseId}/info-responses': { body: { answer: 'Photo received by email.' } },
+    'POST /v1/cases/{caseId}/escalations': {
+      body: { department: 'security', question: 'Is this login pattern an attack?' },
+    },
+    'POST /v1/cases/{caseId}/escalations/{escalationId}/answer': {
+      body: { answer: 'No sign of an attack.' },
+    },
+    'POST /v1/cases/{caseId}/proposals': {
+      body: {
+        controlIds: [ids.controlId],
+        reasonCode: 'verified_owner',
+        justification: 'Owner verified on a video call.',
+      },
+    },
+    'POST /v1/cases/{caseId}/proposals/{proposalId}/approve': { body: { comment: 'Looks right.' } },
+    'POST /v1/cases/{caseId}/proposals/{proposalId}/reject': { body: { comment: 'Evidence is thin.' } },
+    'POST /v1/cases/{caseId}/resolve': {
+      body: { outcome: 'resolved_no_action', summary: 'Explained the lock to the user.' },
+    },
+    'POST /v1/cases/{caseId}/revert': { body: { reason: 'The lift looks wrong.' } },
+    'GET /v1/reports/operations': {
+      query: `from=${new Date(Date.now() - day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`,
+    },
+    'POST /v1/risk-signals': {
+      body: {
+        accountId: ids.accountId,
+        signal: 'login.anomaly',
+        severity: 'low',
+        occurredAt: new Date().toISOString(),
+      },
+    },
+  };
+}
