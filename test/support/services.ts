@@ -62,18 +62,37 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
+/** Quiet SDK logs in tests; a process that already made a Runtime (a dev server in a script) keeps its own. */
+function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  } catch {
+    return;
+  }
+}
 
 /** Real services for one test file: PostgreSQL and Temporal from the global setup, a worker of its own. */
-export async function startServices(options: ServicesOptions = {}): Promise<Services> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-    runtimeInstalled = true;
-  }
-  const database = connectDatabase(inject('databaseUrl'), 5);
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+export function startServices(options: ServicesOptions = {}): Promise<Services> {
+  return connectServices(
+    {
+      databaseUrl: inject('databaseUrl'),
+      temporalAddress: inject('temporalAddress'),
+      bundlePath: inject('workflowBundlePath'),
+    },
+    options,
+  );
+}
+
+/** The same, given where the servers are; for scripts that run outside vitest. */
+export async function connectServices(
+  where: { databaseUrl: string; temporalAddress: string; bundlePath: string },
+  options: ServicesOptions = {},
+): Promise<Services> {
+  installQuietRuntime();
+  const database = connectDatabase(where.databaseUrl, 5);
+  const connection = await Connection.connect({ address: where.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
-  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const nativeConnection = await NativeConnection.connect({ address: where.temporalAddress });
   const taskQueue = `test-${randomUUID()}`;
   const registry = new PostgresAccountControls(database.db);
   const controls = options.controls?.(registry) ?? registry;
@@ -94,7 +113,7 @@ export async function startServices(options: ServicesOptions = {}): Promise<Serv
       namespace: 'default',
       taskQueue,
       activities: createActivities({ db: database.db, controls: workerControls }),
-      workflowBundle: { codePath: inject('workflowBundlePath') },
+      workflowBundle: { codePath: where.bundlePath },
     });
     const running = worker.run();
     const handle = {

@@ -1,0 +1,58 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+
+export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
+
+export interface RecordedHistory {
+  /** `<label>/<scenario>.json`, as the recording script wrote it. */
+  file: string;
+  workflowId: string;
+  history: { events: HistoryEvent[] };
+}
+
+interface HistoryEvent {
+  eventId: string;
+  eventType: string;
+  workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: string }[] } };
+  workflowPropertiesModifiedEventAttributes?: {
+    upsertedMemo?: { fields?: Record<string, { data?: string }> };
+  };
+}
+
+export function loadHistories(): RecordedHistory[] {
+  return readdirSync(historiesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((dir) =>
+      readdirSync(join(historiesDir, dir.name))
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => join(historiesDir, dir.name, name)),
+    )
+    .sort()
+    .map((path) => {
+      const history = JSON.parse(readFileSync(path, 'utf8')) as RecordedHistory['history'];
+      return { file: relative(historiesDir, path), workflowId: caseWorkflowId(history), history };
+    });
+}
+
+function decode(data: string | undefined): unknown {
+  return data === undefined ? undefined : JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+}
+
+function caseWorkflowId(history: RecordedHistory['history']): string {
+  const input = decode(
+    history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data,
+  ) as { case?: { workflowId?: string } } | undefined;
+  return input?.case?.workflowId ?? 'unknown-workflow';
+}
+
+/** The case's step (from its memo) as of a history event: what a replay failure is reported against. */
+export function stepAt(history: RecordedHistory['history'], eventId: number): string {
+  let step = 'starting';
+  for (const event of history.events) {
+    if (Number(event.eventId) > eventId) break;
+    const memo = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.step?.data;
+    if (memo) step = String(decode(memo));
+  }
+  return step;
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { applyControl as applyControlService } from '../../src/api/services/controls.js';
+import type { PolicyOverride } from '../../src/domain/policy.js';
+import type { Services } from '../support/services.js';
+import type { Cast } from '../support/world.js';
+import {
+  applyControl,
+  caseAwaitingApproval,
+  caseInput,
+  eventually,
+  newAccountId,
+  untilStatus,
+} from '../support/world.js';
+
+/** Short durations, so every timer-driven path finishes within seconds while recording. */
+export const recordingPolicy: PolicyOverride = {
+  approval: { expiry: '2s' },
+  infoRequest: { wait: '2s' },
+  monitoring: { window: { low: '2s', medium: '2s', high: '2s', critical: '2s' } },
+  coolingOff: { withdrawalLock: '3s' },
+  breakGlass: { afterReviewWithin: '2s' },
+};
+
+export interface Scenario {
+  name: string;
+  /** Drives one case through a lifecycle path to its end; returns the case id. */
+  run(services: Services, cast: Cast): Promise<string>;
+}
+
+const justification = { reasonCode: 'verified_owner', justification: 'Owner verified on a video call.' };
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'complaint-escalated-and-resolved',
+    async run(s, cast) {
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'addNote', { text: 'User called twice.' });
+      await s.cases.act(cast.agent, c.id, 'escalate', {
+        department: 'security',
+        question: 'Known device?',
+        slaMinutes: 60,
+      });
+      await s.cases.act(cast.security, c.id, 'answerEscalation', { escalationId: 'esc-1', answer: 'Yes.' });
+      await s.cases.act(cast.agent, c.id, 'resolve', {
+        outcome: 'resolved_no_action',
+        summary: 'Explained.',
+      });
+      return c.id;
+    },
+  },
+  {
+    name: 'unfreeze-low-lifted',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'login_lock');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
+    name: 'unfreeze-high-two-checkers-lifted',
+    async run(s, cast) {
+      const freeze = await applyControl(s, newAccountId(), 'account_freeze');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [freeze]);
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await s.cases.act(cast.senior, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
+    name: 'proposal-rejected-then-withdrawn',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'trading_lock');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+      await s.cases.act(cast.checker, caseId, 'reject', { proposalId, comment: 'Evidence too thin.' });
+      await s.cases.act(cast.agent, caseId, 'resolve', { outcome: 'withdrawn', summary: 'User withdrew.' });
+      return caseId;
+    },
+  },
+  {
+    name: 'proposal-expired',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'login_lock');
+      const { caseId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+      await untilStatus(s, caseId, 'in_review');
+      await s.cases.act(cast.agent, caseId, 'resolve', {
+        outcome: 'rejected',
+        summary: 'Nobody could vouch.',
+      });
+      return caseId;
+    },
+  },
+  {
+    name: 'proposal-voided-by-control-change',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'login_lock');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+      await s.registry.lift({
+        idempotencyKey: randomUUID(),
+        controls: [{ id: lock.id, version: lock.version }],
+        actor: 'account-service',
+        caseId: 'elsewhere',
+      });
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId }).catch(() => undefined);
+      await s.cases.act(cast.agent, caseId, 'resolve', {
+        outcome: 'resolved_no_action',
+        summary: 'Lifted elsewhere.',
+      });
+      return caseId;
+    },
+  },
+  {
+    name: 'escalation-reminded-and-breached',
+    async run(s, cast) {
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'escalate', {
+        department: 'security',
+        question: 'Device?',
+        slaMinutes: 0.05,
+      });
+      await eventually(
+        () => s.cases.read(c.id),
+        (x) => x.slaBreached,
+      );
+      await s.cases.act(cast.security, c.id, 'answerEscalation', {
+        escalationId: 'esc-1',
+        answer: 'Late, sorry.',
+      });
+      await s.cases.act(cast.agent, c.id, 'resolve', { outcome: 'resolved_no_action', summary: 'Done.' });
+      return c.id;
+    },
+  },
+  {
+    name: 'info-request-expired',
+    async run(s, cast) {
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'requestInfo', { question: 'Send a selfie, please.' });
+      await untilStatus(s, c.id, 'closed');
+      return c.id;
+    },
+  },
+  {
+    name: 'info-request-answered',
+    async run(s, cast) {
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'requestInfo', { question: 'Which device?' });
+      await s.cases.act(cast.agent, c.id, 'respondInfo', { answer: 'My laptop.' });
+      await s.cases.act(cast.agent, c.id, 'resolve', { outcome: 'resolved_no_action', summary: 'Fine.' });
+      return c.id;
+    },
+  },
+  {
+    name: 'reverted-by-risk-signal',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'login_lock');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'monitoring');
+      await s.cases.signalRisk(cast.riskEngine, {
+        accountId: lock.accountId,
+        signal: 'login.new_country',
+        severity: 'critical',
+        occurredAt: new Date().toISOString(),
+      });
+      await untilStatus(s, caseId, 'reverted');
+      await s.cases.act(cast.agent, caseId, 'resolve', {
+        outcome: 'reverted',
+        summary: 'Takeover confirmed.',
+      });
+      return caseId;
+    },
+  },
+  {
+    name: 'unbind-reverted-by-hand',
+    async run(s, cast) {
+      const totp = await applyControl(s, newAccountId(), 'totp');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [totp], { type: 'unbind' });
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await s.cases.act(cast.senior, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'monitoring');
+      await s.cases.act(cast.reverter, caseId, 'revert', { reason: 'SIM swap reported.' });
+      await s.cases.act(cast.agent, caseId, 'resolve', { outcome: 'reverted', summary: 'Undone.' });
+      return caseId;
+    },
+  },
+  {
+    name: 'unbind-lifted-with-cooling-off',
+    async run(s, cast) {
+      const device = await applyControl(s, newAccountId(), 'device');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [device], { type: 'unbind' });
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
+    name: 'break-glass-after-review-overdue',
+    async run(s, cast) {
+      const applied = await applyControlService(
+        { db: s.database.db, controls: s.registry, cases: s.cases },
+        cast.agent,
+        {
+          accountId: newAccountId(),
+          kind: 'withdrawal_lock',
+          businessLine: 'spot',
+          reason: 'Scam call in progress',
+        },
+        undefined,
+      );
+      const caseId = applied.afterReviewCaseId;
+      if (!caseId) throw new Error('no after-review case');
+      await eventually(
+        () => s.cases.read(caseId),
+        (x) => x.slaBreached,
+      );
+      await s.cases.act(cast.agent, caseId, 'claim', {});
+      await s.cases.act(cast.agent, caseId, 'resolve', {
+        outcome: 'resolved_no_action',
+        summary: 'Lock was right.',
+      });
+      return caseId;
+    },
+  },
+];
