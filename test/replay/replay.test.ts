@@ -28,6 +28,7 @@ describe('recorded histories replay with the current workflow code', () => {
       throw new Error(
         `replaying case ${recorded.workflowId} (${recorded.file}) broke while the case was "${stepAt(recorded.history, eventId)}": ${message}\n` +
           'A change to workflow code that running cases replay must go behind patched(); see docs/adding-a-step.md.',
+        { cause: error },
       );
     }
   });

@@ -27,8 +27,6 @@ export interface Scenario {
   run(services: Services, cast: Cast): Promise<string>;
 }
 
-const justification = { reasonCode: 'verified_owner', justification: 'Owner verified on a video call.' };
-
 export const scenarios: Scenario[] = [
   {
     name: 'complaint-escalated-and-resolved',
