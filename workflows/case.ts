@@ -9,6 +9,7 @@ import { registerEscalations } from './steps/escalations.js';
 import type { BeforeLiftStep } from './steps/lift.js';
 import { executeLift } from './steps/lift.js';
 import { monitor, registerMonitoring } from './steps/monitoring.js';
+import { registerReverification } from './steps/reverification.js';
 import { registerReview } from './steps/review.js';
 
 /** What differs between case types: the steps an approved lift must pass first. */
@@ -30,6 +31,7 @@ export async function runCase(input: CaseWorkflowInput, plan: CasePlan): Promise
   registerApproval(rt);
   registerMonitoring(rt);
   registerAfterReview(rt, input.afterReview);
+  registerReverification(rt);
 
   let finished = false;
   const recorder = rt.recordUntil(() => finished);

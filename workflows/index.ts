@@ -1,6 +1,7 @@
 import type { Case } from '../src/domain/case.js';
 import { runCase } from './case.js';
 import type { CaseWorkflowInput } from './messages.js';
+import { reverifyUser } from './steps/reverification.js';
 
 /*
  * One workflow type per case type, so ops can tell them apart in the Web UI; they share every step and
@@ -16,5 +17,5 @@ export async function unfreezeCase(input: CaseWorkflowInput): Promise<Case> {
 }
 
 export async function unbindCase(input: CaseWorkflowInput): Promise<Case> {
-  return runCase(input, { beforeLift: [] });
+  return runCase(input, { beforeLift: [reverifyUser] });
 }

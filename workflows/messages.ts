@@ -13,6 +13,7 @@ import type {
   RiskSignalInput,
 } from '../src/domain/actions.js';
 import type { Case } from '../src/domain/case.js';
+import type { RecordReverificationInput } from '../src/domain/lifecycle/reverification.js';
 import type { Actor } from '../src/domain/permissions.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { CaseType, ControlKind } from '../src/domain/vocabulary.js';
@@ -59,6 +60,9 @@ export const rejectUpdate = defineUpdate<Case, [Acting<RejectInput & { proposalI
 export const resolveUpdate = defineUpdate<Case, [Acting<ResolveInput>]>('resolve');
 export const revertUpdate = defineUpdate<Case, [Acting<RevertInput>]>('revert');
 export const afterReviewUpdate = defineUpdate<Case, [Acting<AfterReviewRequest>]>('requestAfterReview');
+export const recordReverificationUpdate = defineUpdate<Case, [Acting<RecordReverificationInput>]>(
+  'recordReverification',
+);
 
 export type RiskSignal = Omit<RiskSignalInput, 'accountId'> & { actor: string };
 export const riskSignal = defineSignal<[RiskSignal]>('riskSignal');

@@ -11,12 +11,14 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Case } from '../src/domain/case.js';
+import { upgradeCase } from '../src/domain/case.js';
 import { DomainError } from '../src/domain/errors.js';
 import type { AuditEntry, Rule } from '../src/domain/lifecycle/rule.js';
 import { run } from '../src/domain/lifecycle/rule.js';
 import type { Actor } from '../src/domain/permissions.js';
 import { systemActor } from '../src/domain/permissions.js';
 import type { Policy } from '../src/domain/policy.js';
+import { defaultPolicy } from '../src/domain/policy.js';
 import type { CaseWorkflowInput } from './messages.js';
 import { AssigneeKey, CaseStatusKey, RiskTierKey, SlaBreachedKey } from './searchAttributes.js';
 
@@ -68,8 +70,9 @@ export class CaseRuntime {
   private recording = false;
 
   constructor(input: CaseWorkflowInput) {
-    this.case = input.case;
-    this.policy = input.policy;
+    // Cases started by older code carry an older case shape and policy snapshot; fill in what they lack.
+    this.case = upgradeCase(input.case);
+    this.policy = { ...defaultPolicy, ...input.policy };
     this.activities = activitiesFor(input.policy);
     this.workflowId = workflowInfo().workflowId;
   }

@@ -28,6 +28,7 @@ import * as casesRead from './routes/v1_cases_read.js';
 import * as casesRelease from './routes/v1_cases_release.js';
 import * as casesResolve from './routes/v1_cases_resolve.js';
 import * as casesRevert from './routes/v1_cases_revert.js';
+import * as reverification from './routes/v1_cases_reverification.js';
 import * as controls from './routes/v1_controls.js';
 import * as me from './routes/v1_me.js';
 import * as reports from './routes/v1_reports_operations.js';
@@ -54,6 +55,7 @@ const routeModules = [
   proposalReject,
   casesResolve,
   casesRevert,
+  reverification,
   reports,
   riskSignals,
 ];
@@ -65,6 +67,10 @@ function toProblem(error: unknown, c: Context<AppEnv>): Response {
       return problemResponse('malformed_json', 'the request body is not valid JSON');
     }
     if (error.status === 413) return problemResponse('payload_too_large', error.message);
+    // The route's own media-type check (an empty body sent as text/plain, `application/json;`).
+    if (error.status === 415) {
+      return problemResponse('unsupported_media_type', 'send the body as application/json');
+    }
   }
   if (isUnavailable(error)) {
     c.get('deps').log.warn({ err: error, requestId: c.get('requestId') }, 'dependency unavailable');

@@ -1,6 +1,8 @@
 import type { SQL } from 'drizzle-orm';
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { EntityId, isStorableInstant } from '../domain/actions.js';
 import type { Case } from '../domain/case.js';
+import { upgradeCase } from '../domain/case.js';
 import { DomainError } from '../domain/errors.js';
 import type { BusinessLineScope } from '../domain/permissions.js';
 import type { Database, Executor } from './client.js';
@@ -40,7 +42,7 @@ export async function saveCase(tx: Executor, c: Case): Promise<void> {
 
 export async function findCase(db: Executor, id: string): Promise<Case | undefined> {
   const [row] = await db.select({ data: cases.data }).from(cases).where(eq(cases.id, id)).limit(1);
-  return row?.data;
+  return row ? upgradeCase(row.data) : undefined;
 }
 
 export async function deleteCase(tx: Executor, id: string): Promise<void> {
@@ -107,7 +109,8 @@ export function decodeCursor(text: string): Cursor | undefined {
       typeof value[0] === 'string' &&
       typeof value[1] === 'string'
     ) {
-      if (Number.isNaN(Date.parse(value[0]))) return undefined;
+      // Only what encodeCursor could have written reaches SQL: a storable instant and a case id.
+      if (!isStorableInstant(value[0]) || !EntityId.safeParse(value[1]).success) return undefined;
       return { createdAt: value[0], id: value[1] };
     }
   } catch {
@@ -152,7 +155,7 @@ export async function listCases(
     rows.length > limit && last
       ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
       : null;
-  return { items: page.map((r) => r.data), nextCursor };
+  return { items: page.map((r) => upgradeCase(r.data)), nextCursor };
 }
 
 /** Open cases on an account: where a risk signal about that account must go. */
@@ -162,5 +165,5 @@ export async function openCasesOnAccount(db: Database, accountId: string): Promi
     .from(cases)
     .where(and(eq(cases.accountId, accountId), sql`${cases.status} <> 'closed'`))
     .orderBy(desc(cases.createdAt));
-  return rows.map((r) => r.data);
+  return rows.map((r) => upgradeCase(r.data));
 }

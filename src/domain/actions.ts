@@ -11,19 +11,33 @@ import { BusinessLine, CaseType, Channel, Department, Severity } from './vocabul
 // eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-const text = (max: number) =>
+/** Half a surrogate pair is no character: PostgreSQL refuses it in jsonb, so it must never be accepted. */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Free text from outside: trimmed, bounded, printable and storable as it came. */
+export const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !controlCharacters.test(s), 'must not contain control characters');
+    .refine((s) => !controlCharacters.test(s), 'must not contain control characters')
+    .refine((s) => !loneSurrogate.test(s), 'must be well-formed unicode');
 
 export const AccountId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'letters, digits, and . _ : - only; at most 64 characters');
 
 export const EntityId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'not a valid id');
+
+const earliestStorable = Date.parse('0001-01-01T00:00:00.000Z');
+const latestStorable = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Instants PostgreSQL can store: years 1 to 9999 in UTC (an offset can push an ISO string past either end). */
+export function isStorableInstant(iso: string): boolean {
+  const at = Date.parse(iso);
+  return at >= earliestStorable && at <= latestStorable;
+}
 
 export const CreateCaseInput = z.strictObject({
   type: CaseType,

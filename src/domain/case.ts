@@ -126,6 +126,17 @@ export const AfterReview = z.object({
 });
 export type AfterReview = z.infer<typeof AfterReview>;
 
+export const Reverification = z.object({
+  id: z.string(),
+  proposalId: z.string(),
+  requestedAt: Timestamp,
+  dueAt: Timestamp,
+  status: z.enum(['pending', 'passed', 'failed', 'expired']),
+  method: z.enum(['video_call', 'selfie', 'document', 'in_person']).nullable(),
+  recordedBy: z.string().nullable(),
+});
+export type Reverification = z.infer<typeof Reverification>;
+
 export const Case = z.object({
   id: z.string(),
   type: CaseType,
@@ -151,6 +162,9 @@ export const Case = z.object({
   lifts: z.array(Lift),
   riskSignals: z.array(RiskSignalRecord),
   afterReviews: z.array(AfterReview),
+  reverifications: z
+    .array(Reverification)
+    .describe('the user proving again that they own the account, before an unbind is carried out'),
   revertRequest: z
     .object({ requestedBy: z.string(), reason: z.string(), requestedAt: Timestamp })
     .nullable()
@@ -171,3 +185,13 @@ export function workflowIdFor(caseId: string): string {
 }
 
 export const openStatuses = CaseStatus.options.filter((s) => s !== 'closed');
+
+/**
+ * Fills in fields added to the case after it was stored or started, so older cases (in running workflows
+ * and in the projection) read like new ones. Add each new field here with its "nothing yet" value.
+ */
+export function upgradeCase(
+  stored: Omit<Case, 'reverifications'> & Partial<Pick<Case, 'reverifications'>>,
+): Case {
+  return { ...stored, reverifications: stored.reverifications ?? [] };
+}

@@ -44,6 +44,9 @@ export const Policy = z.strictObject({
   monitoring: z.strictObject({ window: perTier(Duration) }),
   coolingOff: z.strictObject({ withdrawalLock: Duration }),
   breakGlass: z.strictObject({ afterReviewWithin: Duration }),
+  reverification: z.strictObject({
+    wait: Duration.describe('how long the user has to re-verify before an unbind'),
+  }),
   activities: z.strictObject({
     attemptTimeout: Duration.describe('bound on one attempt of an activity before it is retried'),
   }),
@@ -67,6 +70,7 @@ export const defaultPolicyInput = {
   monitoring: { window: { low: '24h', medium: '72h', high: '7d', critical: '14d' } },
   coolingOff: { withdrawalLock: '24h' },
   breakGlass: { afterReviewWithin: '24h' },
+  reverification: { wait: '48h' },
   activities: { attemptTimeout: '30s' },
 } satisfies PolicyInput;
 

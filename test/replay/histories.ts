@@ -14,6 +14,7 @@ export interface RecordedHistory {
 interface HistoryEvent {
   eventId: string;
   eventType: string;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
   workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: string }[] } };
   workflowPropertiesModifiedEventAttributes?: {
     upsertedMemo?: { fields?: Record<string, { data?: string }> };
@@ -55,4 +56,20 @@ export function stepAt(history: RecordedHistory['history'], eventId: number): st
     if (memo) step = String(decode(memo));
   }
   return step;
+}
+
+/**
+ * The history event a nondeterminism error is about: named by id in some messages, by the activity the
+ * history scheduled in others; the last event when the message names neither.
+ */
+export function failingEventId(history: RecordedHistory['history'], message: string): number {
+  const byId = /HistoryEvent\(id: (\d+)/.exec(message)?.[1];
+  if (byId) return Number(byId);
+  const activity = /scheduled event '([^']+)'/.exec(message)?.[1];
+  const scheduled = history.events.find(
+    (e) =>
+      e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED' &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === activity,
+  );
+  return Number(scheduled?.eventId ?? history.events.at(-1)?.eventId ?? 0);
 }

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { loadHistories, stepAt } from './histories.js';
+import { failingEventId, loadHistories, stepAt } from './histories.js';
 
 const histories = loadHistories();
 
@@ -24,7 +24,7 @@ describe('recorded histories replay with the current workflow code', () => {
       );
     } catch (error) {
       const message = (error as Error).message;
-      const eventId = Number(/HistoryEvent\(id: (\d+)/.exec(message)?.[1] ?? Number.MAX_SAFE_INTEGER);
+      const eventId = failingEventId(recorded.history, message);
       throw new Error(
         `replaying case ${recorded.workflowId} (${recorded.file}) broke while the case was "${stepAt(recorded.history, eventId)}": ${message}\n` +
           'A change to workflow code that running cases replay must go behind patched(); see docs/adding-a-step.md.',

@@ -9,6 +9,7 @@ import {
   caseInput,
   eventually,
   newAccountId,
+  passReverification,
   untilStatus,
 } from '../support/world.js';
 
@@ -19,6 +20,7 @@ export const recordingPolicy: PolicyOverride = {
   monitoring: { window: { low: '2s', medium: '2s', high: '2s', critical: '2s' } },
   coolingOff: { withdrawalLock: '3s' },
   breakGlass: { afterReviewWithin: '2s' },
+  reverification: { wait: '30s' },
 };
 
 export interface Scenario {
@@ -181,6 +183,7 @@ export const scenarios: Scenario[] = [
       const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [totp], { type: 'unbind' });
       await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
       await s.cases.act(cast.senior, caseId, 'approve', { proposalId });
+      await passReverification(s, cast.agent2, caseId);
       await untilStatus(s, caseId, 'monitoring');
       await s.cases.act(cast.reverter, caseId, 'revert', { reason: 'SIM swap reported.' });
       await s.cases.act(cast.agent, caseId, 'resolve', { outcome: 'reverted', summary: 'Undone.' });
@@ -193,7 +196,26 @@ export const scenarios: Scenario[] = [
       const device = await applyControl(s, newAccountId(), 'device');
       const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [device], { type: 'unbind' });
       await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await passReverification(s, cast.agent2, caseId);
       await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
+    name: 'unbind-reverification-failed',
+    async run(s, cast) {
+      const device = await applyControl(s, newAccountId(), 'device');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [device], { type: 'unbind' });
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await eventually(
+        () => s.cases.read(caseId),
+        (x) => x.reverifications.length === 1,
+      );
+      await s.cases.act(cast.agent2, caseId, 'recordReverification', { outcome: 'failed', method: 'selfie' });
+      await s.cases.act(cast.agent, caseId, 'resolve', {
+        outcome: 'rejected',
+        summary: 'Could not prove ownership.',
+      });
       return caseId;
     },
   },

@@ -68,6 +68,7 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
       body: { outcome: 'resolved_no_action', summary: 'Explained the lock to the user.' },
     },
     'POST /v1/cases/{caseId}/revert': { body: { reason: 'The lift looks wrong.' } },
+    'POST /v1/cases/{caseId}/reverification': { body: { outcome: 'passed', method: 'video_call' } },
     'GET /v1/reports/operations': {
       query: `from=${new Date(Date.now() - day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`,
     },

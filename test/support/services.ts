@@ -21,6 +21,7 @@ export const testPolicyOverride: PolicyOverride = {
   monitoring: { window: { low: '4s', medium: '4s', high: '4s', critical: '4s' } },
   coolingOff: { withdrawalLock: '3s' },
   breakGlass: { afterReviewWithin: '60s' },
+  reverification: { wait: '60s' },
   activities: { attemptTimeout: '5s' },
 };
 

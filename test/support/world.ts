@@ -146,3 +146,16 @@ export async function liftEvents(services: Services, controlId: string): Promise
     .where(and(eq(controlEvents.controlId, controlId), eq(controlEvents.action, 'lifted')));
   return rows.length;
 }
+
+/** An approved unbind waits for the user's re-verification; someone other than the maker records it passed. */
+export async function passReverification(services: Services, recorder: Actor, caseId: string): Promise<Case> {
+  await eventually(
+    () => services.cases.read(caseId),
+    (c) => c.reverifications.some((r) => r.status === 'pending'),
+    { what: `a pending re-verification on ${caseId}` },
+  );
+  return services.cases.act(recorder, caseId, 'recordReverification', {
+    outcome: 'passed',
+    method: 'video_call',
+  });
+}

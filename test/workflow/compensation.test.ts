@@ -9,6 +9,7 @@ import {
   eventually,
   makeCast,
   newAccountId,
+  passReverification,
   untilStatus,
 } from '../support/world.js';
 
@@ -51,13 +52,14 @@ async function liftedCase(kinds: Parameters<typeof applyControl>[2][]) {
   const accountId = newAccountId();
   const controls = [];
   for (const kind of kinds) controls.push(await applyControl(services, accountId, kind));
-  const { caseId, proposalId } = await caseAwaitingApproval(services, cast.agent, controls, {
+  const { caseId, proposalId, created } = await caseAwaitingApproval(services, cast.agent, controls, {
     type: kinds.some((k) => ['totp', 'phone', 'email', 'device', 'withdrawal_address'].includes(k))
       ? 'unbind'
       : 'unfreeze',
   });
   const first = await services.cases.act(cast.senior, caseId, 'approve', { proposalId });
   if (first.status !== 'executing') await services.cases.act(cast.checker, caseId, 'approve', { proposalId });
+  if (created.type === 'unbind') await passReverification(services, cast.agent2, caseId);
   await untilStatus(services, caseId, 'monitoring');
   return { caseId, controls, accountId };
 }

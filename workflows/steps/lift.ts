@@ -6,10 +6,15 @@ import type { CaseRuntime } from '../runtime.js';
 import { controlRefs, notifyMaker } from './approval.js';
 
 /**
- * A step that must pass before an approved lift is carried out. Returning false means the step has put
+ * A step that must pass before an approved lift is carried out. `applies` decides synchronously whether it
+ * runs at all (this is where a step added later checks `patched()`), so a skipped step adds no `await` and
+ * the commands of cases recorded before it keep their order. `run` returning false means the step has put
  * the case back where it belongs (in review) and nothing is lifted.
  */
-export type BeforeLiftStep = (rt: CaseRuntime, proposal: Proposal) => Promise<boolean>;
+export interface BeforeLiftStep {
+  applies(rt: CaseRuntime, proposal: Proposal): boolean;
+  run(rt: CaseRuntime, proposal: Proposal): Promise<boolean>;
+}
 
 function isControlsChanged(error: unknown): boolean {
   return (
@@ -28,7 +33,7 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
   const proposal = rt.case.proposals.findLast((p) => p.status === 'approved');
   if (!proposal) throw new Error(`case ${rt.case.id} is executing without an approved proposal`);
   for (const step of beforeLift) {
-    if (!(await step(rt, proposal))) return;
+    if (step.applies(rt, proposal) && !(await step.run(rt, proposal))) return;
   }
   try {
     const approvers = proposal.approvals.map((a) => a.by).join(', ');

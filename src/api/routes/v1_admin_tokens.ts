@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { findUser, issueToken, revokeToken } from '../../db/users.js';
-import { EntityId } from '../../domain/actions.js';
+import { EntityId, text } from '../../domain/actions.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
@@ -12,7 +12,7 @@ import { auditAdmin } from './adminAudit.js';
 const IssueTokenInput = z
   .strictObject({
     expiresInDays: z.number().int().min(1).max(3_650).optional().describe('no expiry when omitted'),
-    label: z.string().trim().min(1).max(100).optional(),
+    label: text(100).optional(),
   })
   .meta({ id: 'IssueToken' });
 

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { createUser, issueToken } from '../../db/users.js';
+import { text } from '../../domain/actions.js';
 import { BusinessLineScope, Role } from '../../domain/permissions.js';
 import { Department } from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
@@ -15,7 +16,7 @@ const unique = <T extends z.ZodType>(item: T) =>
 
 export const CreateUserInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: text(200),
     roles: unique(Role).min(1, 'give at least one role'),
     businessLines: unique(BusinessLineScope).describe('business lines the user may act on; "*" for all'),
     departments: unique(Department).default([]),

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { verifyStream } from '../../db/audit.js';
 import { decodeCursor, findCase, listCases } from '../../db/projections.js';
-import { AccountId } from '../../domain/actions.js';
+import { AccountId, text } from '../../domain/actions.js';
 import { DomainError } from '../../domain/errors.js';
 import { authorize } from '../../domain/permissions.js';
 import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
@@ -14,7 +14,7 @@ import { ApiCase, CaseParams, bearer, jsonContent, toApiCase } from '../schemas.
 const ListQuery = z.strictObject({
   status: CaseStatus.optional(),
   type: CaseType.optional(),
-  assignee: z.string().min(1).max(100).optional(),
+  assignee: text(100).optional(),
   accountId: AccountId.optional(),
   businessLine: BusinessLine.optional(),
   riskTier: RiskTier.optional(),

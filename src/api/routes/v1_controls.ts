@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { AccountId, EntityId } from '../../domain/actions.js';
+import { AccountId, EntityId, text } from '../../domain/actions.js';
 import { BusinessLine, ControlCategory, ControlKind, categoryOf } from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
@@ -15,7 +15,7 @@ export const ApplyControlInput = z
     category: ControlCategory,
     kind: ControlKind,
     businessLine: BusinessLine,
-    reason: z.string().trim().min(1).max(1_000),
+    reason: text(1_000),
     caseId: EntityId.optional().describe(
       'case that should carry the after-review of a restriction applied by hand',
     ),

@@ -13,7 +13,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       method: 'get',
       path: '/v1/me',
       summary: 'Who am I',
-      description: 'The caller’s identity, roles, business-line scopes and departments. Any valid token.',
+      description:
+        'The caller’s identity, roles, business-line scopes and departments.\n\nPermission: none (any valid token).',
       tags: ['identity'],
       security: bearer,
       responses: { 200: jsonContent(Me, 'the caller'), ...problems(401, 429) },

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { OperationsReport, operationsReport } from '../../db/reports.js';
+import { isStorableInstant } from '../../domain/actions.js';
 import { DomainError } from '../../domain/errors.js';
 import { requireScope } from '../../domain/permissions.js';
 import { BusinessLine } from '../../domain/vocabulary.js';
@@ -15,6 +16,8 @@ const ReportQuery = z
     to: z.iso.datetime({ offset: true }).describe('end of the window, exclusive'),
     businessLine: BusinessLine.optional(),
   })
+  .refine((q) => isStorableInstant(q.from), { path: ['from'], message: 'must be within years 1 to 9999' })
+  .refine((q) => isStorableInstant(q.to), { path: ['to'], message: 'must be within years 1 to 9999' })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

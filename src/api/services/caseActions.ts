@@ -12,6 +12,7 @@ import {
   requestInfoUpdate,
   resolveUpdate,
   respondInfoUpdate,
+  recordReverificationUpdate,
   revertUpdate,
 } from '../../../workflows/messages.js';
 import type { Acting } from '../../../workflows/messages.js';
@@ -20,6 +21,7 @@ import { answerEscalation, escalate } from '../../domain/lifecycle/escalations.j
 import { approve, propose, reject } from '../../domain/lifecycle/approval.js';
 import { requestAfterReview, requestRevert } from '../../domain/lifecycle/execution.js';
 import { addNote, claim, release, requestInfo, resolve, respondInfo } from '../../domain/lifecycle/review.js';
+import { recordReverification } from '../../domain/lifecycle/reverification.js';
 import type { Rule } from '../../domain/lifecycle/rule.js';
 
 interface CaseAction<P> {
@@ -49,6 +51,7 @@ export const caseActions = {
   resolve: action(resolveUpdate, resolve),
   revert: action(revertUpdate, requestRevert),
   requestAfterReview: action(afterReviewUpdate, requestAfterReview),
+  recordReverification: action(recordReverificationUpdate, recordReverification),
 };
 
 export type CaseActionName = keyof typeof caseActions;

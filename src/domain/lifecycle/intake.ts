@@ -83,6 +83,7 @@ export function openCase(
     lifts: [],
     riskSignals: [],
     afterReviews: [],
+    reverifications: [],
     revertRequest: null,
     resolution: null,
     step: '',

@@ -92,8 +92,12 @@ export function describeStep(c: Case): string {
       const role = roleMissing ? ` (one ${pending.requiredRole})` : '';
       return `waiting for ${missing} more approval${missing === 1 ? '' : 's'}${role} of ${pending.id}`;
     }
-    case 'executing':
-      return 'lifting the approved controls';
+    case 'executing': {
+      const pending = c.reverifications.find((r) => r.status === 'pending');
+      return pending
+        ? `waiting for the user to re-verify until ${pending.dueAt}`
+        : 'lifting the approved controls';
+    }
     case 'monitoring': {
       const lift = c.lifts.at(-1);
       return lift ? `watching the account until ${lift.monitoringUntil}` : 'watching the account';
