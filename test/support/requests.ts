@@ -1,5 +1,5 @@
 /** Values a request needs to reach a real case, proposal, escalation, user, token or account. */
-export interface RequestIds {
+export type RequestIds = {
   caseId: string;
   proposalId: string;
   escalationId: string;
@@ -7,7 +7,7 @@ export interface RequestIds {
   tokenId: string;
   accountId: string;
   controlId: string;
-}
+};
 
 export interface MinimalRequest {
   body?: Record<string, unknown>;
