@@ -147,7 +147,7 @@ describe('npm run api and npm run worker against existing servers', () => {
     expect(found).toEqual([`case-${highWaiting}`]);
 
     const description = await temporal.client.workflow.getHandle(`case-${highWaiting}`).describe();
-    expect(await description.memo).toMatchObject({
+    expect(description.memo).toMatchObject({
       caseType: 'unfreeze',
       accountId,
       subject: 'Please unfreeze',
