@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../../src/db/schema/index.js';
+import type { ApiHarness } from '../support/api.js';
+import { startApi } from '../support/api.js';
+import { expectProblem } from '../support/openapi.js';
+import { caseInput, eventually, newAccountId } from '../support/world.js';
+
+type User = Awaited<ReturnType<ApiHarness['user']>>;
+
+let api: ApiHarness;
+let agent: User;
+let auditor: User;
+beforeAll(async () => {
+  api = await startApi();
+  agent = await api.user(['agent']);
+  auditor = await api.user(['auditor']);
+});
+afterAll(async () => api?.stop());
+
+const newKey = () => `key-${randomUUID()}`;
+
+async function casesOnAccount(accountId: string) {
+  return api.services.database.db.select().from(cases).where(eq(cases.accountId, accountId));
+}
+
+async function auditActions(caseId: string): Promise<string[]> {
+  const audit = await api.call('GET', `/v1/cases/${caseId}/audit`, { token: auditor.token });
+  expect(audit.status).toBe(200);
+  return (audit.body.items as { action: string }[]).map((e) => e.action);
+}
+
+describe('Idempotency-Key', () => {
+  it('the same key and body returns the first case again and opens only one', async () => {
+    const accountId = newAccountId();
+    const body = caseInput(accountId, { type: 'complaint' });
+    const key = newKey();
+    const first = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+
+    const again = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body).toEqual(first.body);
+
+    const rows = await casesOnAccount(accountId);
+    expect(rows.map((r) => r.id)).toEqual([first.body.id]);
+    const listed = await api.call('GET', `/v1/cases?accountId=${accountId}`, { token: agent.token });
+    expect((listed.body.items as { id: string }[]).map((c) => c.id)).toEqual([first.body.id]);
+  });
+
+  it('the same key with another body is refused with 409 idempotency_conflict', async () => {
+    const accountId = newAccountId();
+    const key = newKey();
+    const first = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(accountId, { type: 'complaint', subject: 'First subject' }),
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(201);
+    const other = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(accountId, { type: 'complaint', subject: 'Another subject' }),
+      headers: { 'idempotency-key': key },
+    });
+    expectProblem(other, 409, 'idempotency_conflict');
+    expect((await casesOnAccount(accountId)).map((r) => r.id)).toEqual([first.body.id]);
+  });
+
+  it('the same key on another route is refused with 409 idempotency_conflict', async () => {
+    const key = newKey();
+    const created = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(newAccountId(), { type: 'complaint' }),
+      headers: { 'idempotency-key': key },
+    });
+    expect(created.status).toBe(201);
+    const claim = await api.call('POST', `/v1/cases/${created.body.id as string}/claim`, {
+      token: agent.token,
+      headers: { 'idempotency-key': key },
+    });
+    expectProblem(claim, 409, 'idempotency_conflict');
+    const read = await api.call('GET', `/v1/cases/${created.body.id as string}`, { token: agent.token });
+    expect(read.body).toMatchObject({ status: 'open', assignee: null });
+  });
+
+  it('keys belong to their user: two users may use the same key', async () => {
+    const other = await api.user(['agent']);
+    const key = newKey();
+    const accountId = newAccountId();
+    const body = caseInput(accountId, { type: 'complaint' });
+    const mine = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const theirs = await api.call('POST', '/v1/cases', {
+      token: other.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(mine.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(mine.body.createdBy).toBe(agent.id);
+    expect(theirs.body.createdBy).toBe(other.id);
+    expect((await casesOnAccount(accountId)).map((r) => r.id).sort()).toEqual(
+      [mine.body.id, theirs.body.id].sort(),
+    );
+  });
+
+  it('a claim retried with the same key is applied once', async () => {
+    const created = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(newAccountId(), { type: 'complaint' }),
+    });
+    const caseId = created.body.id as string;
+    const key = newKey();
+    const first = await api.call('POST', `/v1/cases/${caseId}/claim`, {
+      token: agent.token,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'in_review', assignee: agent.id });
+    const retry = await api.call('POST', `/v1/cases/${caseId}/claim`, {
+      token: agent.token,
+      headers: { 'idempotency-key': key },
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+
+    // A later action is recorded after the claim, so once it shows, a second claim would have too.
+    const noted = await api.call('POST', `/v1/cases/${caseId}/notes`, {
+      token: agent.token,
+      body: { text: 'Checked the login history.' },
+    });
+    expect(noted.status).toBe(200);
+    const actions = await eventually(
+      () => auditActions(caseId),
+      (list) => list.includes('note.added'),
+      { what: `the note on ${caseId} to be audited` },
+    );
+    expect(actions.filter((a) => a === 'case.claimed')).toHaveLength(1);
+  });
+});
