@@ -125,6 +125,7 @@ describe('the default policy', () => {
       monitoring: { window: { low: 24 * HOUR, medium: 72 * HOUR, high: 7 * DAY, critical: 14 * DAY } },
       coolingOff: { withdrawalLock: 24 * HOUR },
       breakGlass: { afterReviewWithin: 24 * HOUR },
+      reverification: { wait: 48 * HOUR },
       activities: { attemptTimeout: 30 * SECOND },
     });
   });
