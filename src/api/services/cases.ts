@@ -196,13 +196,9 @@ export class CaseService {
       update: (typeof caseActions)['claim']['update'];
       rule: { check(c: Case, input: unknown, ctx: unknown): void };
     };
-    const current = await this.read(caseId);
-    try {
-      rule.check(current, payload, { actor, now: new Date().toISOString(), policy: this.deps.policy });
-    } catch (error) {
-      if (error instanceof DomainError) return this.deny(actor, current, name, error);
-      throw error;
-    }
+    const current = await this.precheck(actor, caseId, name, (c) =>
+      rule.check(c, payload, { actor, now: new Date().toISOString(), policy: this.deps.policy }),
+    );
     try {
       return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
         this.handle(current).executeUpdate(update, {
@@ -222,6 +218,35 @@ export class CaseService {
           error,
         );
       }
+      throw error;
+    }
+  }
+
+  /**
+   * The API's own check of an action, before it asks the workflow. The projection answers first (no round
+   * trip to a worker); it can lag the workflow by a moment, so a refusal is confirmed against the
+   * workflow's own state before it is reported. Returns the case the action goes to.
+   */
+  private async precheck(
+    actor: Actor,
+    caseId: string,
+    name: string,
+    check: (c: Case) => void,
+  ): Promise<Case> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    try {
+      check(stored);
+      return stored;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+    const current = stored.status === 'closed' ? stored : await this.read(caseId);
+    try {
+      check(current);
+      return current;
+    } catch (error) {
+      if (error instanceof DomainError) return this.deny(actor, current, name, error);
       throw error;
     }
   }
