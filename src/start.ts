@@ -122,11 +122,12 @@ async function main(): Promise<void> {
     const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];
 
     const ui = uiUrl(env);
+    const apiUrl = env.PUBLIC_URL ?? api.url;
     const lines = [
       '',
       `dualkey is up in ${((Date.now() - started) / 1_000).toFixed(1)}s`,
-      `  API               ${api.url}`,
-      `  API reference     ${api.url}/docs`,
+      `  API               ${apiUrl}`,
+      `  API reference     ${apiUrl}/docs`,
       `  Temporal gRPC     ${address}${devServer ? ` (dev server, CLI via ${devServer.source})` : ''}`,
       ...(ui ? [`  Temporal Web UI   ${ui}`] : []),
       `  PostgreSQL        ${postgres ? `embedded, ${databaseUrl}` : 'DATABASE_URL'}`,

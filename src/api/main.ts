@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     env.HOST,
     env.PORT,
   );
-  log.info({ url: server.url, docs: `${server.url}/docs` }, 'API listening');
+  const url = env.PUBLIC_URL ?? server.url;
+  log.info({ url, docs: `${url}/docs`, listening: server.url }, 'API listening');
   onShutdown(
     async () => {
       await server.close();

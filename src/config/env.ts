@@ -27,7 +27,9 @@ export const EnvSchema = z
     PUBLIC_URL: z
       .url()
       .optional()
-      .describe('base URL printed and used in links; defaults to http://HOST:PORT'),
+      .describe(
+        'the URL clients reach the API at (behind a proxy), printed at start; defaults to http://HOST:PORT',
+      ),
     DATABASE_URL: z
       .url()
       .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// or postgresql:// URL')
