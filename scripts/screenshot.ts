@@ -10,7 +10,13 @@ import { freePort } from '../src/runtime/ports.js';
 import { startDevServer } from '../src/temporal/devServer.js';
 import { workflowsPath } from '../src/worker/worker.js';
 import { connectServices } from '../test/support/services.js';
-import { applyControl, caseAwaitingApproval, caseInput, makeCast, newAccountId } from '../test/support/world.js';
+import {
+  applyControl,
+  caseAwaitingApproval,
+  caseInput,
+  makeCast,
+  newAccountId,
+} from '../test/support/world.js';
 
 /*
  * `npm run screenshot`: a throw-away stack with a few cases in different states, and a screenshot of the
@@ -34,8 +40,15 @@ const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), 
 try {
   await runMigrations(postgres.url);
   const bundlePath = join(dataDir, 'bundle.js');
-  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code);
-  const services = await connectServices({ databaseUrl: postgres.url, temporalAddress: server.address, bundlePath });
+  await writeFile(
+    bundlePath,
+    (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
+  );
+  const services = await connectServices({
+    databaseUrl: postgres.url,
+    temporalAddress: server.address,
+    bundlePath,
+  });
   const cast = await makeCast(services);
 
   for (const kind of ['account_freeze', 'withdrawal_lock', 'login_lock'] as const) {
@@ -44,7 +57,10 @@ try {
   }
   const complaint = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
   await services.cases.act(cast.agent, complaint.id, 'claim', {});
-  await services.cases.create(cast.agent2, caseInput(newAccountId(), { type: 'complaint', businessLine: 'p2p' }));
+  await services.cases.create(
+    cast.agent2,
+    caseInput(newAccountId(), { type: 'complaint', businessLine: 'p2p' }),
+  );
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
