@@ -67,7 +67,6 @@ export class CaseRuntime {
   /** Work that must finish even after the case closes (lifting a cooling-off lock). */
   readonly obligations: Promise<void>[] = [];
   private pending: (AuditEntry & { revision: number })[] = [];
-  private recording = false;
 
   constructor(input: CaseWorkflowInput) {
     // Cases started by older code carry an older case shape and policy snapshot; fill in what they lack.
@@ -125,12 +124,10 @@ export class CaseRuntime {
    */
   async recordUntil(done: () => boolean): Promise<void> {
     for (;;) {
-      await condition(() => this.pending.length > 0 || (done() && !this.recording));
+      await condition(() => this.pending.length > 0 || done());
       if (this.pending.length === 0) return;
       const events = this.pending.splice(0);
-      this.recording = true;
       await this.activities.recordProgress({ case: this.case, events });
-      this.recording = false;
     }
   }
 

@@ -8,7 +8,7 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 describe('README', () => {
   it('documents exactly the environment variables the config schema reads', () => {
     const section = readme.split('## Environment')[1]?.split('\n## ')[0] ?? '';
-    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...section.matchAll(/^\| `([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
     expect(documented).toEqual(Object.keys(EnvSchema.shape));
   });
 
