@@ -131,29 +131,40 @@ export class CaseService {
       await saveCase(tx, c);
     });
     const workflowInput: CaseWorkflowInput = { case: c, policy: this.deps.policy, afterReview };
+    const deadline = () => Date.now() + this.deps.updateTimeoutMs;
     try {
-      await this.deps.client.workflow.start(workflowTypes[c.type], {
-        workflowId: c.workflowId,
-        taskQueue: this.deps.taskQueue,
-        args: [workflowInput],
-        typedSearchAttributes: [
-          { key: CaseTypeKey, value: c.type },
-          { key: CaseStatusKey, value: c.status },
-          { key: BusinessLineKey, value: c.businessLine },
-          { key: RiskTierKey, value: c.riskTier },
-          { key: AccountIdKey, value: c.accountId },
-          { key: AssigneeKey, value: '' },
-          { key: SlaBreachedKey, value: false },
-        ],
-        memo: memoOf(c),
-        staticSummary: `${c.type} case ${c.id} on account ${c.accountId}`,
-      });
+      await this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput));
     } catch (error) {
+      // The start may have reached Temporal before the answer was lost; then the case stands as it is.
+      const started = await this.deps.client
+        .withDeadline(deadline(), () => this.handle(c).describe())
+        .then(() => true)
+        .catch(() => false);
+      if (started) return c;
       // Nothing half-written: without its workflow the case must not hold its controls or show in lists.
       await this.deps.db.transaction((tx) => deleteCase(tx, c.id));
       throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
     }
     return c;
+  }
+
+  private async startWorkflow(c: Case, workflowInput: CaseWorkflowInput): Promise<void> {
+    await this.deps.client.workflow.start(workflowTypes[c.type], {
+      workflowId: c.workflowId,
+      taskQueue: this.deps.taskQueue,
+      args: [workflowInput],
+      typedSearchAttributes: [
+        { key: CaseTypeKey, value: c.type },
+        { key: CaseStatusKey, value: c.status },
+        { key: BusinessLineKey, value: c.businessLine },
+        { key: RiskTierKey, value: c.riskTier },
+        { key: AccountIdKey, value: c.accountId },
+        { key: AssigneeKey, value: '' },
+        { key: SlaBreachedKey, value: false },
+      ],
+      memo: memoOf(c),
+      staticSummary: `${c.type} case ${c.id} on account ${c.accountId}`,
+    });
   }
 
   /** The case as the workflow sees it now; the projection when the case is closed or no worker answers. */
