@@ -73,7 +73,7 @@ describe('when something is down', () => {
 
   it('Temporal down: opening a case answers 503 and leaves nothing half-written', async () => {
     const agent = await api.user(['agent']);
-    const connection = await Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     try {
       const client = new Client({ connection });
       const cases = new CaseService({
