@@ -15,7 +15,8 @@ type AnyActivity = (...args: never[]) => Promise<unknown>;
 
 /**
  * Business refusals (a DomainError) become non-retryable ApplicationFailures carrying the error code as
- * their type, so the workflow can react to them; anything else is a passing fault and is retried.
+ * their type, so the workflow can react to them; a dependency being unavailable, and anything else, is a
+ * passing fault and is retried.
  */
 function withBusinessFailures<T extends Record<string, AnyActivity>>(activities: T): T {
   const wrapped: Record<string, AnyActivity> = {};
@@ -25,7 +26,12 @@ function withBusinessFailures<T extends Record<string, AnyActivity>>(activities:
         return await fn(...args);
       } catch (error) {
         if (error instanceof DomainError) {
-          throw ApplicationFailure.create({ message: error.detail, type: error.code, nonRetryable: true });
+          const passing = error.code === 'unavailable';
+          throw ApplicationFailure.create({
+            message: error.detail,
+            type: error.code,
+            nonRetryable: !passing,
+          });
         }
         throw error;
       }

@@ -72,7 +72,7 @@ export class CaseRuntime {
     // Cases started by older code carry an older case shape and policy snapshot; fill in what they lack.
     this.case = upgradeCase(input.case);
     this.policy = { ...defaultPolicy, ...input.policy };
-    this.activities = activitiesFor(input.policy);
+    this.activities = activitiesFor(this.policy);
     this.workflowId = workflowInfo().workflowId;
   }
 

@@ -74,7 +74,10 @@ function toProblem(error: unknown, c: Context<AppEnv>): Response {
   }
   if (isUnavailable(error)) {
     c.get('deps').log.warn({ err: error, requestId: c.get('requestId') }, 'dependency unavailable');
-    return problemResponse('unavailable', 'Temporal or PostgreSQL is unreachable; try again shortly');
+    return problemResponse(
+      'unavailable',
+      'a dependency (Temporal, PostgreSQL or the account service) is unreachable; try again shortly',
+    );
   }
   c.get('deps').log.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
   return problemResponse('internal', `something went wrong; quote request id ${c.get('requestId')}`);

@@ -136,4 +136,19 @@ describe('the HTTP account-controls adapter', () => {
     ).rejects.toMatchObject({ code: 'controls_changed' });
     expect(await http.changedSince([{ id: lock.id, version: lock.version }])).toEqual([]);
   });
+
+  it('treats any other failure as the service being unavailable, which callers retry', async () => {
+    const http = new HttpAccountControls(service.url);
+    const lock = await applyControl(services, newAccountId(), 'login_lock');
+    await expect(
+      http.reapply({
+        idempotencyKey: randomUUID(),
+        snapshots: [{ ...lock, id: 'ctl_missing' }],
+        actor: 't',
+        caseId: 'c',
+      }),
+    ).rejects.toMatchObject({ code: 'unavailable' });
+    const unreachable = new HttpAccountControls(`http://127.0.0.1:${await freePort()}/`);
+    await expect(unreachable.list(lock.accountId)).rejects.toMatchObject({ code: 'unavailable' });
+  });
 });

@@ -23,29 +23,47 @@ export class HttpAccountControls implements AccountControls {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /**
+   * One request. Only a lift can be refused for business reasons (409: the controls changed); anything
+   * else that is not 2xx, or no answer at all, is the service being unavailable, which callers retry —
+   * a compensation must never give up because the account service said no.
+   */
   private async call<T>(
     method: string,
     path: string,
     schema: z.ZodType<T>,
     body?: unknown,
     key?: string,
+    refusable = false,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (key) headers['idempotency-key'] = key;
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      headers,
-      body: body === undefined ? null : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new DomainError(
+        'unavailable',
+        `the account service did not answer ${method} ${path}: ${(error as Error).message}`,
+      );
+    }
     const text = await response.text();
-    if (response.status === 409) {
+    if (refusable && response.status === 409) {
       throw new DomainError('controls_changed', `account service refused: ${text.slice(0, 500)}`);
     }
-    if (!response.ok)
-      throw new Error(`account service ${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    if (!response.ok) {
+      throw new DomainError(
+        'unavailable',
+        `the account service answered ${method} ${path} with ${response.status}: ${text.slice(0, 500)}`,
+      );
+    }
     return schema.parse(JSON.parse(text));
   }
 
@@ -92,7 +110,7 @@ export class HttpAccountControls implements AccountControls {
     caseId: string;
   }): Promise<ControlSnapshot[]> {
     const { idempotencyKey, ...body } = input;
-    return (await this.call('POST', 'controls/lift', Items, body, idempotencyKey)).items;
+    return (await this.call('POST', 'controls/lift', Items, body, idempotencyKey, true)).items;
   }
 
   async reapply(input: {
