@@ -12,7 +12,13 @@ import { ensureBootstrapAdmin } from './db/users.js';
 import { createLogger, sdkLogger } from './runtime/logger.js';
 import { assertPortFree } from './runtime/ports.js';
 import { failStartup, onShutdown } from './runtime/shutdown.js';
-import { connectTemporal, createAccountControls, temporalAddress, uiUrl } from './runtime/wiring.js';
+import {
+  connectTemporal,
+  createAccountControls,
+  temporalAddress,
+  temporalConnectionOptions,
+  uiUrl,
+} from './runtime/wiring.js';
 import { startDevServer } from './temporal/devServer.js';
 import { runWorker } from './worker/run.js';
 
@@ -92,9 +98,10 @@ async function main(): Promise<void> {
     const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
     stops.push(() => database.close());
     const address = devServer?.address ?? temporalAddress(env);
-    const temporal = await connectTemporal(address, env.TEMPORAL_NAMESPACE);
+    const connectionOptions = devServer ? { address } : temporalConnectionOptions(env, address);
+    const temporal = await connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE);
     stops.push(() => temporal.connection.close());
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await NativeConnection.connect(connectionOptions);
     stops.push(() => nativeConnection.close());
     const controls = createAccountControls(env, database.db);
 

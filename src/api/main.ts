@@ -11,6 +11,7 @@ import {
   createAccountControls,
   embeddedDatabaseUrl,
   temporalAddress,
+  temporalConnectionOptions,
 } from '../runtime/wiring.js';
 import { buildApiDeps, startApiServer } from './server.js';
 
@@ -25,7 +26,10 @@ async function main(): Promise<void> {
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
   if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
     await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
-  const temporal = await connectTemporal(temporalAddress(env), env.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporal(
+    temporalConnectionOptions(env, temporalAddress(env)),
+    env.TEMPORAL_NAMESPACE,
+  );
   const controls = createAccountControls(env, database.db);
   const server = await startApiServer(
     buildApiDeps({ env, database, temporal, controls, policy, log }),

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Env } from '../config/env.js';
 import type { Database, DatabaseHandle } from '../db/client.js';
 import { connectDatabase } from '../db/client.js';
+import { temporalConnectionOptions } from '../runtime/wiring.js';
 import { CliError, ExitCode } from './errors.js';
 import { errorMessage } from './format.js';
 import type { Writer } from './output.js';
@@ -36,7 +37,10 @@ export function createContext(env: Env, writer: Writer): CliContext {
     },
     async temporal() {
       const address = env.TEMPORAL_ADDRESS ?? defaultTemporalAddress;
-      connection ??= Connection.connect({ address, connectTimeout: '5s' }).catch((error: unknown) => {
+      connection ??= Connection.connect({
+        ...temporalConnectionOptions(env, address),
+        connectTimeout: '5s',
+      }).catch((error: unknown) => {
         throw new CliError(
           `cannot reach Temporal at ${address} (${errorMessage(error)}); set TEMPORAL_ADDRESS to its frontend`,
         );

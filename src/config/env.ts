@@ -47,6 +47,14 @@ export const EnvSchema = z
       'host:port of an existing Temporal frontend; unset starts a dev server',
     ),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace'),
+    TEMPORAL_TLS: flag
+      .optional()
+      .describe('connect to TEMPORAL_ADDRESS over TLS (implied by an API key or a client certificate)'),
+    TEMPORAL_API_KEY: optionalText.describe('API key for Temporal Cloud or another server that takes one'),
+    TEMPORAL_TLS_CERT: optionalText.describe(
+      'path to a client certificate (PEM) for mTLS; needs TEMPORAL_TLS_KEY',
+    ),
+    TEMPORAL_TLS_KEY: optionalText.describe('path to the client certificate’s private key (PEM)'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('dualkey').describe('task queue of the case workflows'),
     TEMPORAL_PORT: port.default(7233).describe('gRPC port of the dev server `npm start` runs'),
     TEMPORAL_UI_PORT: port.default(8233).describe('Web UI port of the dev server'),
@@ -113,6 +121,13 @@ export const EnvSchema = z
       .describe('pino log level'),
   })
   .superRefine((env, ctx) => {
+    if ((env.TEMPORAL_TLS_CERT === undefined) !== (env.TEMPORAL_TLS_KEY === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_KEY'],
+        message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together',
+      });
+    }
     if (env.ACCOUNT_CONTROLS === 'http' && !env.ACCOUNT_SERVICE_URL) {
       ctx.addIssue({
         code: 'custom',

@@ -1,4 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import type { ConnectionOptions } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
 import type { Env } from '../config/env.js';
 import { HttpAccountControls } from '../db/accountControls/http.js';
 import { PostgresAccountControls } from '../db/accountControls/postgres.js';
@@ -21,11 +23,30 @@ export function createAccountControls(env: Env, db: Database): AccountControls {
   return new PostgresAccountControls(db);
 }
 
+type TemporalSecurity = Pick<
+  Env,
+  'TEMPORAL_TLS' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY'
+>;
+type TemporalConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls'> & { apiKey?: string };
+
+/**
+ * Address, TLS and credentials for a Temporal frontend, shared by the client and the worker's native
+ * connection. A dev server `npm start` runs itself is plain loopback and takes none of them.
+ */
+export function temporalConnectionOptions(env: TemporalSecurity, address: string): TemporalConnectionOptions {
+  const clientCertPair =
+    env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
+      ? { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) }
+      : undefined;
+  const tls = clientCertPair ? { clientCertPair } : Boolean(env.TEMPORAL_TLS || env.TEMPORAL_API_KEY);
+  return { address, tls, ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}) };
+}
+
 export async function connectTemporal(
-  address: string,
+  options: TemporalConnectionOptions,
   namespace: string,
 ): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address, connectTimeout: '10s' });
+  const connection = await Connection.connect({ ...options, connectTimeout: '10s' });
   return { connection, client: new Client({ connection, namespace }) };
 }
 

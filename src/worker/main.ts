@@ -9,6 +9,7 @@ import {
   createAccountControls,
   embeddedDatabaseUrl,
   temporalAddress,
+  temporalConnectionOptions,
 } from '../runtime/wiring.js';
 import { runWorker } from './run.js';
 
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
   const address = temporalAddress(env);
-  const temporal = await connectTemporal(address, env.TEMPORAL_NAMESPACE);
-  const nativeConnection = await NativeConnection.connect({ address });
+  const connectionOptions = temporalConnectionOptions(env, address);
+  const temporal = await connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE);
+  const nativeConnection = await NativeConnection.connect(connectionOptions);
   const worker = await runWorker({
     db: database.db,
     controls: createAccountControls(env, database.db),
