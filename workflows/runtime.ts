@@ -20,7 +20,7 @@ import { systemActor } from '../src/domain/permissions.js';
 import type { Policy } from '../src/domain/policy.js';
 import { defaultPolicy } from '../src/domain/policy.js';
 import type { CaseWorkflowInput } from './messages.js';
-import { AssigneeKey, CaseStatusKey, RiskTierKey, SlaBreachedKey } from './searchAttributes.js';
+import { AssigneeKey, CaseStatusKey, OutcomeKey, RiskTierKey, SlaBreachedKey } from './searchAttributes.js';
 
 /** Retried until they succeed: the case must not lose a record, a lift or a compensation to a passing fault. */
 const persistent = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
@@ -143,6 +143,7 @@ export class CaseRuntime {
         { key: AssigneeKey, value: c.assignee },
         { key: SlaBreachedKey, value: c.slaBreached },
         { key: RiskTierKey, value: c.riskTier },
+        { key: OutcomeKey, value: c.outcome },
       ]);
     }
     if (before?.step !== c.step) {

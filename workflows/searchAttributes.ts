@@ -11,6 +11,8 @@ export const RiskTierKey = defineSearchAttributeKey('RiskTier', SearchAttributeT
 export const AccountIdKey = defineSearchAttributeKey('AccountId', SearchAttributeType.KEYWORD);
 export const AssigneeKey = defineSearchAttributeKey('Assignee', SearchAttributeType.KEYWORD);
 export const SlaBreachedKey = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+/** Set when the case closes (lifted, reverted, expired…), so closed cases can be found by how they ended. */
+export const OutcomeKey = defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD);
 
 export const caseSearchAttributes = [
   CaseTypeKey,
@@ -20,4 +22,5 @@ export const caseSearchAttributes = [
   AccountIdKey,
   AssigneeKey,
   SlaBreachedKey,
+  OutcomeKey,
 ] as const;

@@ -90,6 +90,20 @@ describe('npm run api and npm run worker against existing servers', () => {
       summary: 'Reset the password with the user.',
     });
     expect(resolved.body).toMatchObject({ status: 'closed', outcome: 'resolved_no_action' });
+
+    const accountId = created.body.accountId as string;
+    const closed = await eventually(
+      async () => {
+        const ids: string[] = [];
+        const query = `Outcome="resolved_no_action" AND AccountId="${accountId}"`;
+        for await (const execution of temporal.client.workflow.list({ query }))
+          ids.push(execution.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      { what: 'the case by its outcome' },
+    );
+    expect(closed).toEqual([`case-${id}`]);
   });
 
   it('keep search attributes current, so a status-and-tier query finds exactly the matching cases', async () => {
