@@ -125,9 +125,17 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
     .command('replay')
     .description("replay a case's workflow history against this checkout's workflow code; exit 1 on failure")
     .argument('<caseId>', 'case id')
+    .option(
+      '--file <path>',
+      'a history exported with `temporal workflow show --output json` instead of the live one',
+    )
     .action(
-      run(async (ctx, caseId: string) =>
-        replayHistoryCommand({ client: await ctx.temporal(), writer }, caseId),
+      run(async (ctx, caseId: string, flags: { file?: string }) =>
+        replayHistoryCommand(
+          flags.file ? { writer } : { client: await ctx.temporal(), writer },
+          caseId,
+          flags,
+        ),
       ),
     );
 

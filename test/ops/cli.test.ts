@@ -287,6 +287,14 @@ describe('dualkey history replay', () => {
     }
   });
 
+  it('replays a history exported to a file, without asking Temporal', async () => {
+    const file = fileURLToPath(new URL('../replay/histories/v1/unfreeze-low-lifted.json', import.meta.url));
+    const caseId = 'UNF-20261124-2832P5';
+    const { code, out } = await cli('history', 'replay', caseId, '--file', file);
+    expect(code).toBe(0);
+    expect(out).toEqual([`OK case ${caseId}: 102 history events replay with the current workflow code`]);
+  });
+
   it('says when Temporal has no history for the case', async () => {
     const { code, err } = await cli('history', 'replay', 'UNF-20000101-NOSUCH');
     expect(code).toBe(ExitCode.failed);

@@ -3,6 +3,7 @@ import { isGrpcServiceError } from '@temporalio/client';
 import { IllegalStateError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ReplayWorkerOptions } from '@temporalio/worker';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { readFile } from 'node:fs/promises';
 import { workflowIdFor } from '../../domain/case.js';
 import { workflowsPath } from '../../worker/worker.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -10,7 +11,8 @@ import { errorMessage } from '../format.js';
 import type { Writer } from '../output.js';
 
 export interface HistoryDeps {
-  client: Client;
+  /** Where histories are fetched from; not needed when replaying an exported file. */
+  client?: Client;
   writer: Writer;
   /** The workflow code to replay against; the current `workflows/` unless a test supplies other code. */
   replayOptions?: ReplayWorkerOptions;
@@ -31,13 +33,8 @@ function quietRuntime(): void {
   }
 }
 
-/**
- * Replays a case's recorded history against the workflow code in this checkout: the check that a change
- * to `workflows/` would not break the case while it is still running.
- */
-export async function replayHistoryCommand(deps: HistoryDeps, caseId: string): Promise<number> {
-  const workflowId = workflowIdFor(caseId);
-  const history = await deps.client.workflow
+async function fetchLive(client: Client, caseId: string, workflowId: string) {
+  return client.workflow
     .getHandle(workflowId)
     .fetchHistory()
     .catch((error: unknown) => {
@@ -49,6 +46,32 @@ export async function replayHistoryCommand(deps: HistoryDeps, caseId: string): P
       }
       throw error;
     });
+}
+
+/** A history exported with `temporal workflow show --output json`, e.g. from production. */
+async function readExported(file: string): Promise<{ events?: unknown[] }> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as { events?: unknown[] };
+  } catch (error) {
+    throw new CliError(`cannot read a history from ${file}: ${errorMessage(error)}`, ExitCode.usage);
+  }
+}
+
+/**
+ * Replays a case's recorded history against the workflow code in this checkout: the check that a change
+ * to `workflows/` would not break the case while it is still running. The history comes from Temporal,
+ * or from a file exported with the Temporal CLI.
+ */
+export async function replayHistoryCommand(
+  deps: HistoryDeps,
+  caseId: string,
+  options: { file?: string | undefined } = {},
+): Promise<number> {
+  const workflowId = workflowIdFor(caseId);
+  let history: { events?: unknown[] | null };
+  if (options.file) history = await readExported(options.file);
+  else if (deps.client) history = await fetchLive(deps.client, caseId, workflowId);
+  else throw new CliError('give --file or a Temporal address to fetch the history from', ExitCode.usage);
   quietRuntime();
   try {
     await Worker.runReplayHistory(deps.replayOptions ?? { workflowsPath }, history, workflowId);
