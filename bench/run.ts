@@ -1,13 +1,6 @@
-import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { runMigrations } from '../src/db/migrate.js';
-import { freePort } from '../src/runtime/ports.js';
-import { startDevServer } from '../src/temporal/devServer.js';
-import { workflowsPath } from '../src/worker/worker.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectServices } from '../test/support/services.js';
+import { startThrowawayStack } from '../test/support/stack.js';
 import { applyControl, caseInput, makeCast, newAccountId } from '../test/support/world.js';
 
 /*
@@ -31,14 +24,7 @@ const goals = {
 };
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-const dataDir = await mkdtemp(join(tmpdir(), 'dualkey-bench-'));
-const server = await startDevServer({
-  cliPath: process.env.TEMPORAL_CLI_PATH,
-  cacheDir: process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey'),
-  namespace: 'default',
-  log: (line) => console.log(line),
-});
-const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+const stack = await startThrowawayStack();
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,14 +32,8 @@ function percentile(values: number[], p: number): number {
 }
 
 try {
-  await runMigrations(postgres.url);
-  const bundlePath = join(dataDir, 'bundle.js');
-  await writeFile(
-    bundlePath,
-    (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
-  );
   const services = await connectServices(
-    { databaseUrl: postgres.url, temporalAddress: server.address, bundlePath },
+    { databaseUrl: stack.databaseUrl, temporalAddress: stack.server.address, bundlePath: stack.bundlePath },
     { policy: { monitoring: { window: { low: '1s', medium: '1s', high: '1s', critical: '1s' } } } },
   );
   const cast = await makeCast(services);
@@ -149,7 +129,5 @@ try {
   await services.stop();
   process.exitCode = checks.every(([, , , ok]) => ok) ? 0 : 1;
 } finally {
-  await server.stop();
-  await postgres.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.stop();
 }

@@ -1,15 +1,9 @@
-import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { runMigrations } from '../src/db/migrate.js';
 import { freePort } from '../src/runtime/ports.js';
-import { startDevServer } from '../src/temporal/devServer.js';
-import { workflowsPath } from '../src/worker/worker.js';
 import { connectServices } from '../test/support/services.js';
+import { startThrowawayStack } from '../test/support/stack.js';
 import {
   applyControl,
   caseAwaitingApproval,
@@ -27,27 +21,13 @@ const query = 'CaseStatus="awaiting_approval"';
 const out = fileURLToPath(new URL('../docs/web-ui-case-search.png', import.meta.url));
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-const dataDir = await mkdtemp(join(tmpdir(), 'dualkey-shot-'));
 const uiPort = await freePort();
-const server = await startDevServer({
-  cliPath: process.env.TEMPORAL_CLI_PATH,
-  cacheDir: process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey'),
-  namespace: 'default',
-  uiPort,
-  log: (line) => console.log(line),
-});
-const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+const stack = await startThrowawayStack({ uiPort });
 try {
-  await runMigrations(postgres.url);
-  const bundlePath = join(dataDir, 'bundle.js');
-  await writeFile(
-    bundlePath,
-    (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
-  );
   const services = await connectServices({
-    databaseUrl: postgres.url,
-    temporalAddress: server.address,
-    bundlePath,
+    databaseUrl: stack.databaseUrl,
+    temporalAddress: stack.server.address,
+    bundlePath: stack.bundlePath,
   });
   const cast = await makeCast(services);
 
@@ -87,7 +67,5 @@ try {
   }
   await services.stop();
 } finally {
-  await server.stop();
-  await postgres.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.stop();
 }

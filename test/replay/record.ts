@@ -1,18 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workflowIdFor } from '../../src/domain/case.js';
-import { startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { runMigrations } from '../../src/db/migrate.js';
-import { freePort } from '../../src/runtime/ports.js';
 import { findTemporalCli } from '../../src/temporal/cli.js';
-import { startDevServer } from '../../src/temporal/devServer.js';
-import { workflowsPath } from '../../src/worker/worker.js';
 import { connectServices } from '../support/services.js';
+import { startThrowawayStack } from '../support/stack.js';
 import { makeCast } from '../support/world.js';
 import { recordingPolicy, scenarios } from './scenarios.js';
 
@@ -29,27 +24,15 @@ if (!label || !/^[a-z0-9][a-z0-9._-]*$/.test(label)) {
   process.exit(2);
 }
 const outDir = fileURLToPath(new URL(`./histories/${label}/`, import.meta.url));
-const dataDir = await mkdtemp(join(tmpdir(), 'dualkey-record-'));
 const log = (line: string) => console.log(line);
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
-const cliOptions = {
-  cliPath: process.env.TEMPORAL_CLI_PATH,
-  cacheDir: process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey'),
-};
-const server = await startDevServer({ ...cliOptions, namespace: 'default', log });
-const cli = await findTemporalCli(cliOptions);
-if (!cli) throw new Error('the Temporal CLI is needed to export histories');
-const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+const stack = await startThrowawayStack();
 try {
-  await runMigrations(postgres.url);
-  const bundlePath = join(dataDir, 'bundle.js');
-  await writeFile(
-    bundlePath,
-    (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
-  );
+  const cli = await findTemporalCli(stack.cliOptions);
+  if (!cli) throw new Error('the Temporal CLI is needed to export histories');
   const services = await connectServices(
-    { databaseUrl: postgres.url, temporalAddress: server.address, bundlePath },
+    { databaseUrl: stack.databaseUrl, temporalAddress: stack.server.address, bundlePath: stack.bundlePath },
     { policy: recordingPolicy },
   );
   const cast = await makeCast(services);
@@ -69,7 +52,7 @@ try {
         '--output',
         'json',
         '--address',
-        server.address,
+        stack.server.address,
       ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
@@ -78,7 +61,5 @@ try {
   }
   await services.stop();
 } finally {
-  await server.stop();
-  await postgres.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.stop();
 }
