@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Context } from 'hono';
 import { DomainError } from '../domain/errors.js';
 import type { ApiDeps, AppEnv } from './context.js';
+import { auditDenial, isDenial } from './denials.js';
 import { problemResponse } from './errors.js';
 import { authenticate } from './middleware/auth.js';
 import { limitBody, requireJson } from './middleware/body.js';
@@ -60,8 +61,18 @@ const routeModules = [
   riskSignals,
 ];
 
-function toProblem(error: unknown, c: Context<AppEnv>): Response {
-  if (error instanceof DomainError) return problemResponse(error.code, error.detail, error.errors);
+async function toProblem(error: unknown, c: Context<AppEnv>): Promise<Response> {
+  if (error instanceof DomainError) {
+    const actor = c.get('actor') as AppEnv['Variables']['actor'] | undefined;
+    if (actor && isDenial(error)) {
+      await auditDenial(c.get('deps').db, error, {
+        actor: actor.id,
+        action: `${c.req.method} ${c.req.path}`,
+        caseId: c.get('caseId'),
+      });
+    }
+    return problemResponse(error.code, error.detail, error.errors);
+  }
   if (error instanceof HTTPException) {
     if (error.status === 400 && /json/i.test(error.message)) {
       return problemResponse('malformed_json', 'the request body is not valid JSON');

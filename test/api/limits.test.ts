@@ -80,6 +80,18 @@ describe('malformed requests', () => {
     expectProblem(untyped, 415, 'unsupported_media_type');
   });
 
+  it('a valid case sent with no Content-Type and no Content-Length is refused, and opens nothing', async () => {
+    const accountId = newAccountId();
+    const response = await api.app.request('/v1/cases', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent.token}` },
+      body: JSON.stringify(caseInput(accountId, { type: 'complaint' })),
+    });
+    expect(response.status).toBe(415);
+    const listed = await api.call('GET', `/v1/cases?accountId=${accountId}`, { token: agent.token });
+    expect(listed.body.items).toEqual([]);
+  });
+
   it('an empty text/plain body is refused with 415, not a 500', async () => {
     const empty = await api.call('POST', '/v1/cases', {
       token: agent.token,

@@ -3,8 +3,8 @@ import { actorForToken } from '../../db/users.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Permission } from '../../domain/permissions.js';
 import { hasPermission } from '../../domain/permissions.js';
-import { recordAudit } from '../../db/audit.js';
 import type { AppEnv } from '../context.js';
+import { auditDenial } from '../denials.js';
 
 /** Bearer tokens: missing, unknown, revoked or expired all answer 401 with the same words. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
@@ -19,26 +19,21 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/**
- * The permission a route needs, checked before its handler runs. A refusal is audited on the `access`
- * stream with the route it was for.
- */
+/** The permission a route needs, checked before its handler runs; a refusal is audited with it. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const actor = c.get('actor');
     if (!hasPermission(actor, permission)) {
-      const detail = `this route needs the permission ${permission}, which ${actor.id} lacks`;
-      await recordAudit(c.get('deps').db, [
-        {
-          stream: 'access',
-          at: new Date().toISOString(),
-          actor: actor.id,
-          action: `${c.req.method} ${c.req.path}`,
-          outcome: 'denied',
-          details: { code: 'forbidden', permission },
-        },
-      ]).catch(() => undefined);
-      throw new DomainError('forbidden', detail);
+      const error = new DomainError(
+        'forbidden',
+        `this route needs the permission ${permission}, which ${actor.id} lacks`,
+      );
+      await auditDenial(c.get('deps').db, error, {
+        actor: actor.id,
+        action: `${c.req.method} ${c.req.path}`,
+        details: { permission },
+      });
+      throw error;
     }
     await next();
   };

@@ -11,13 +11,19 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   });
 }
 
-/** A body that is not JSON is refused as such, rather than parsed as an empty object. */
+const withBody = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A body that is not declared JSON is refused as such, whatever the framing headers say, rather than
+ * skipped by the validator (a body with no Content-Type would otherwise be read as none). The body is
+ * read once here, after the size limit; later readers get the cached copy.
+ */
 export function requireJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const hasBody = c.req.header('content-length') !== undefined && c.req.header('content-length') !== '0';
-    const chunked = c.req.header('transfer-encoding') !== undefined;
+    if (!withBody.has(c.req.method)) return next();
     const type = c.req.header('content-type') ?? '';
-    if ((hasBody || chunked) && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    const body = await c.req.text();
+    if (body.length > 0 && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
       return problemResponse('unsupported_media_type', 'send the body as application/json');
     }
     return next();

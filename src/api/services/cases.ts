@@ -13,8 +13,6 @@ import {
   RiskTierKey,
   SlaBreachedKey,
 } from '../../../workflows/searchAttributes.js';
-import type { AuditInput } from '../../db/audit.js';
-import { recordAudit } from '../../db/audit.js';
 import type { Database } from '../../db/client.js';
 import { claimControls, deleteCase, findCase, openCasesOnAccount, saveCase } from '../../db/projections.js';
 import type { CreateCaseInput, RiskSignalInput } from '../../domain/actions.js';
@@ -29,6 +27,7 @@ import type { Policy } from '../../domain/policy.js';
 import type { CaseType } from '../../domain/vocabulary.js';
 import type { CaseActionName, PayloadOf } from './caseActions.js';
 import { caseActions } from './caseActions.js';
+import { auditDenial } from '../denials.js';
 import { isUnavailable, unavailable } from './unavailable.js';
 
 export interface CaseServiceDeps {
@@ -77,10 +76,6 @@ export class CaseService {
     return this.deps.client.workflow.getHandle(c.workflowId);
   }
 
-  private async audit(event: AuditInput): Promise<void> {
-    await recordAudit(this.deps.db, [event]).catch(() => undefined);
-  }
-
   /** Records a refused attempt on the case's audit stream, then rethrows the refusal. */
   private async deny(
     actor: Actor,
@@ -88,16 +83,7 @@ export class CaseService {
     action: string,
     error: DomainError,
   ): Promise<never> {
-    await this.audit({
-      stream: c.id,
-      at: new Date().toISOString(),
-      actor: actor.id,
-      action,
-      outcome: 'denied',
-      details: { code: error.code, detail: error.detail },
-      caseId: c.id,
-      accountId: c.accountId,
-    });
+    await auditDenial(this.deps.db, error, { actor: actor.id, action, caseId: c.id, accountId: c.accountId });
     throw error;
   }
 
