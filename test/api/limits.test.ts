@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/db/users.js';
 import type { ApiHarness } from '../support/api.js';
@@ -278,6 +279,13 @@ describe('operations endpoints', () => {
     expect(served.size).toBeGreaterThanOrEqual(28);
     expect([...served].filter((route) => !documented.has(route))).toEqual([]);
     expect([...documented].filter((route) => !served.has(route))).toEqual([]);
+  });
+
+  it('GET /openapi.json validates against the OpenAPI 3.1 schema', async () => {
+    const answer = await api.call('GET', '/openapi.json');
+    const result = await new Validator().validate(answer.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 
   it('GET /docs serves the interactive reference as HTML', async () => {
