@@ -174,9 +174,9 @@ function hostileBodies(route: DocumentedRoute, valid: Record<string, unknown>): 
         unit: fc.constantFrom('a', 'é', '😀', ' ', '\u202e', '\u200b', "'"),
         length: fc.integer({ min: 10_001, max: 70_000 }),
       })
-      .map(({ field, unit, length }) =>
-        json('huge string', { ...valid, [field]: unit.repeat(Math.ceil(length / unit.length)) }),
-      ),
+      // Limits count characters (code points), so each unit is repeated `length` times whatever its
+      // UTF-16 width: 5,001 emoji are 10,002 code units but a valid 5,001-character text.
+      .map(({ field, unit, length }) => json('huge string', { ...valid, [field]: unit.repeat(length) })),
   );
 
   families.push(
