@@ -184,8 +184,6 @@ export function workflowIdFor(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export const openStatuses = CaseStatus.options.filter((s) => s !== 'closed');
-
 /**
  * Fills in fields added to the case after it was stored or started, so older cases (in running workflows
  * and in the projection) read like new ones. Add each new field here with its "nothing yet" value.
