@@ -11,12 +11,15 @@ import { idempotency } from './middleware/idempotency.js';
 import { observe } from './middleware/observe.js';
 import { rateLimit } from './middleware/rateLimit.js';
 import { isUnavailable } from './services/unavailable.js';
+import * as consolePages from './routes/console.js';
+import * as demoUsers from './routes/demoUsers.js';
 import * as docs from './routes/docs.js';
 import * as health from './routes/health.js';
 import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
 import * as casesClaim from './routes/v1_cases_claim.js';
 import * as casesCreate from './routes/v1_cases_create.js';
+import * as caseEvents from './routes/v1_cases_events.js';
 import * as escalationAnswer from './routes/v1_cases_escalations_answer.js';
 import * as escalationCreate from './routes/v1_cases_escalations_create.js';
 import * as infoRequests from './routes/v1_cases_info_requests.js';
@@ -31,6 +34,7 @@ import * as casesResolve from './routes/v1_cases_resolve.js';
 import * as casesRevert from './routes/v1_cases_revert.js';
 import * as reverification from './routes/v1_cases_reverification.js';
 import * as controls from './routes/v1_controls.js';
+import * as events from './routes/v1_events.js';
 import * as me from './routes/v1_me.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
@@ -38,12 +42,16 @@ import * as riskSignals from './routes/v1_risk_signals.js';
 const routeModules = [
   health,
   docs,
+  consolePages,
+  demoUsers,
   me,
   adminUsers,
   adminTokens,
   controls,
   casesCreate,
   casesRead,
+  caseEvents,
+  events,
   casesClaim,
   casesRelease,
   notes,
@@ -107,6 +115,13 @@ function methodsByPath(app: OpenAPIHono<AppEnv>): { pattern: RegExp; methods: Se
     pattern: new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
     methods,
   }));
+}
+
+/** The OpenAPI document the app serves, built from the route modules alone: no services needed. */
+export function apiDocument(origin: string) {
+  const app = new OpenAPIHono<AppEnv>();
+  for (const module of routeModules) module.register(app);
+  return docs.describe(app, origin);
 }
 
 export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {

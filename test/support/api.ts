@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
+import { CaseFeed } from '../../src/api/services/caseFeed.js';
 import { issueToken } from '../../src/db/users.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';
 import type { Department } from '../../src/domain/vocabulary.js';
@@ -38,6 +39,7 @@ export async function startApi(
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
+    feed: new CaseFeed(services.database.pool),
     policy: services.policy,
     log: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
@@ -78,6 +80,9 @@ export async function startApi(
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
-    stop: () => services.stop(),
+    async stop() {
+      await deps.feed.close();
+      await services.stop();
+    },
   };
 }

@@ -65,16 +65,11 @@ const docsPage = `<!doctype html>
 const initScript = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });`;
 
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'a dualkey API token (`dk_…`)',
-  });
-  app.doc31('/openapi.json', (c) => ({
+function documentConfig(origin: string) {
+  return {
     openapi: '3.1.0',
     info: { title: 'dualkey API', version: '1.0.0', description },
-    servers: [{ url: new URL(c.req.url).origin }],
+    servers: [{ url: origin }],
     tags: [
       { name: 'cases', description: 'intake, review, escalation, maker-checker, lift and revert' },
       { name: 'controls', description: 'restrictions and bindings on accounts' },
@@ -83,9 +78,23 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       { name: 'reports' },
       { name: 'admin', description: 'users and tokens' },
       { name: 'identity' },
-      { name: 'operations', description: 'health, readiness, metrics' },
+      { name: 'operations', description: 'health, readiness, metrics, console' },
     ],
-  }));
+  };
+}
+
+/** The document `/openapi.json` serves, for an app whose routes are registered. */
+export function describe(app: OpenAPIHono<AppEnv>, origin: string) {
+  return app.getOpenAPI31Document(documentConfig(origin));
+}
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'a dualkey API token (`dk_…`)',
+  });
+  app.doc31('/openapi.json', (c) => documentConfig(new URL(c.req.url).origin));
   for (const [path, summary, type] of [
     ['/openapi.json', 'This OpenAPI 3.1 document', 'application/json'],
     ['/docs', 'Interactive API reference', 'text/html'],

@@ -14,21 +14,29 @@ import {
   SlaBreachedKey,
 } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
+import { readStream, verifyStream } from '../../db/audit.js';
 import { claimControls, deleteCase, findCase, openCasesOnAccount, saveCase } from '../../db/projections.js';
 import type { CreateCaseInput, RiskSignalInput } from '../../domain/actions.js';
+import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case } from '../../domain/case.js';
 import type { AccountControls } from '../../domain/controls.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import { DomainError, isErrorCode } from '../../domain/errors.js';
 import { assessIntake, checkNamedControls, openCase } from '../../domain/lifecycle/intake.js';
 import type { Actor } from '../../domain/permissions.js';
-import { authorize } from '../../domain/permissions.js';
+import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
 import type { CaseType } from '../../domain/vocabulary.js';
 import type { CaseActionName, PayloadOf } from './caseActions.js';
 import { caseActions } from './caseActions.js';
 import { auditDenial } from '../denials.js';
 import { isUnavailable, unavailable } from './unavailable.js';
+
+/** A case's timeline: who did what, and for auditors also what was refused and whether the chain holds. */
+export interface CaseTimeline {
+  items: Omit<StoredEvent, 'stream' | 'hash' | 'prevHash'>[];
+  chain: { verified: boolean; problem: { seq: number; problem: string } | null } | null;
+}
 
 export interface CaseServiceDeps {
   db: Database;
@@ -180,6 +188,37 @@ export class CaseService {
       if (error instanceof DomainError && error.code === 'unavailable') return stored;
       throw error;
     }
+  }
+
+  /**
+   * Anyone who may read the case sees its accepted actions; a reader who may also read the audit log in
+   * the case's business line sees the denied attempts and the hash chain's verdict as well.
+   */
+  async timeline(actor: Actor, caseId: string): Promise<CaseTimeline> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    authorize(actor, 'case.read', stored.businessLine);
+    const auditor = hasPermission(actor, 'audit.read') && inScope(actor, stored.businessLine);
+    const toItem = ({ seq, at, actor: by, action, outcome, details }: StoredEvent) => ({
+      seq,
+      at,
+      actor: by,
+      action,
+      outcome,
+      details,
+    });
+    if (!auditor) {
+      const events = await readStream(this.deps.db, caseId);
+      return { items: events.filter((e) => e.outcome === 'accepted').map(toItem), chain: null };
+    }
+    const { events, verdict } = await verifyStream(this.deps.db, caseId);
+    return {
+      items: events.map(toItem),
+      chain: {
+        verified: verdict.ok,
+        problem: verdict.ok ? null : { seq: verdict.seq, problem: verdict.problem },
+      },
+    };
   }
 
   async act<A extends CaseActionName>(
