@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/{workflow,api,e2e,replay,ops}/**/*.test.ts'],
+          include: ['test/{workflow,api,e2e,replay,ops,browser}/**/*.test.ts'],
           globalSetup: ['test/support/globalSetup.ts'],
           pool: 'forks',
           // Runs after the unit tests, with its own worker limit: each file hosts a Temporal worker.

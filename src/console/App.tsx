@@ -67,9 +67,7 @@ function SignedIn({ path }: { path: string }) {
         <span className={`live live-${live}`} role="status">
           {liveWords[live]}
         </span>
-        <span className="who">
-          {me.data ? `${me.data.name} · ${me.data.roles.join(', ')}` : ''}
-        </span>
+        <span className="who">{me.data ? `${me.data.name} · ${me.data.roles.join(', ')}` : ''}</span>
         <button
           type="button"
           onClick={() => {

@@ -37,8 +37,7 @@ export const useCase = (caseId: string) =>
 export const useTimeline = (caseId: string) =>
   useQuery({
     queryKey: ['case', caseId, 'events'],
-    queryFn: async () =>
-      unwrap(await api.GET('/v1/cases/{caseId}/events', { params: { path: { caseId } } })),
+    queryFn: async () => unwrap(await api.GET('/v1/cases/{caseId}/events', { params: { path: { caseId } } })),
   });
 
 export const useAccountControls = (accountId: string | undefined) =>

@@ -6,8 +6,7 @@ import { inScope } from '../../domain/permissions.js';
 
 /** What a subscriber hears: a case moved on, or "you may have missed some; read everything again". */
 export type FeedEvent =
-  | { type: 'case'; caseId: string; revision: number; status: CaseChange['status'] }
-  | { type: 'resync' };
+  { type: 'case'; caseId: string; revision: number; status: CaseChange['status'] } | { type: 'resync' };
 
 interface Subscriber {
   actor: Pick<Actor, 'businessLines'>;

@@ -11,7 +11,12 @@ const entryKey = (a: AllowedAction) => `${a.action}:${a.proposalId ?? ''}:${a.es
 
 function Facts({ c }: { c: Case }) {
   const facts: [string, ReactNode][] = [
-    ['Status', <span data-testid="case-status" className={`badge status-${c.status}`}>{c.status}</span>],
+    [
+      'Status',
+      <span data-testid="case-status" className={`badge status-${c.status}`}>
+        {c.status}
+      </span>,
+    ],
     ['Step', c.step],
     ['Type', c.type],
     ['Risk tier', <span className={`badge tier-${c.riskTier}`}>{c.riskTier}</span>],
@@ -216,7 +221,10 @@ function Actions(props: { c: Case; controls: Control[] }) {
     <>
       <section aria-labelledby="actions-h">
         <h2 id="actions-h">Actions</h2>
-        <div role={outcome?.kind === 'done' ? 'status' : 'alert'} className={`outcome ${outcome?.kind ?? ''}`}>
+        <div
+          role={outcome?.kind === 'done' ? 'status' : 'alert'}
+          className={`outcome ${outcome?.kind ?? ''}`}
+        >
           {outcome?.text}
         </div>
         {allowed.length ? (
@@ -280,7 +288,9 @@ export function CasePage({ caseId }: { caseId: string }) {
             <p className="lede">{c.subject}</p>
             <Facts c={c} />
             <p>{c.description}</p>
-            {c.riskReasons.length ? <p className="hint">Risk tier because: {c.riskReasons.join('; ')}</p> : null}
+            {c.riskReasons.length ? (
+              <p className="hint">Risk tier because: {c.riskReasons.join('; ')}</p>
+            ) : null}
             <Actions c={c} controls={accountControls} />
             {c.type !== 'complaint' || accountControls.length ? (
               <ControlsTable c={c} controls={accountControls} />

@@ -113,8 +113,7 @@ export function QueuePage() {
 
   const shown = useMemo(() => {
     const open = (cases.data ?? []).filter(
-      (c) =>
-        (filters.status || c.status !== 'closed') && (filters.assignee !== 'unassigned' || !c.assignee),
+      (c) => (filters.status || c.status !== 'closed') && (filters.assignee !== 'unassigned' || !c.assignee),
     );
     return sortCases(open, sort);
   }, [cases.data, filters.status, filters.assignee, sort]);

@@ -32,9 +32,7 @@ function BarChart(props: { title: string; bars: Bar[]; max?: number }) {
           viewBox={`0 0 ${width} ${height}`}
           width="100%"
         >
-          <desc id={`${id}-d`}>
-            {props.bars.map((b) => `${b.label}: ${b.text ?? b.value}`).join('; ')}
-          </desc>
+          <desc id={`${id}-d`}>{props.bars.map((b) => `${b.label}: ${b.text ?? b.value}`).join('; ')}</desc>
           {props.bars.map((bar, index) => {
             const barWidth = ((width - labelWidth - 80) * bar.value) / max;
             const y = index * row;
