@@ -128,7 +128,6 @@ async function main(): Promise<void> {
     );
     stops.push(() => api.close());
 
-
     const ui = uiUrl(env);
     const apiUrl = env.PUBLIC_URL ?? api.url;
     const lines = [

@@ -88,17 +88,22 @@ function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefin
 }
 
 function TextField(props: { name: string; long?: boolean; required?: boolean; id: string }) {
+  const optional = props.required === false;
+  const common = {
+    id: props.id,
+    name: props.name,
+    required: !optional,
+    ...(optional ? { 'aria-describedby': `${props.id}-hint` } : {}),
+  };
   return (
     <div className="field">
-      <label htmlFor={props.id}>
-        {props.name}
-        {props.required === false ? ' (optional)' : ''}
-      </label>
-      {props.long ? (
-        <textarea id={props.id} name={props.name} required={props.required !== false} rows={3} />
-      ) : (
-        <input id={props.id} name={props.name} required={props.required !== false} />
-      )}
+      <label htmlFor={props.id}>{props.name}</label>
+      {optional ? (
+        <span id={`${props.id}-hint`} className="hint">
+          Optional
+        </span>
+      ) : null}
+      {props.long ? <textarea {...common} rows={3} /> : <input {...common} />}
     </div>
   );
 }
@@ -299,7 +304,7 @@ export function ActionControl(props: {
         {label}
       </button>
       {props.open ? (
-        <form id={formId} className="action-form" onSubmit={submit} aria-label={label}>
+        <form id={formId} className="action-form" onSubmit={submit}>
           <Fields action={entry.action} id={formId} c={c} controls={props.controls} />
           {props.children}
           <div className="buttons">

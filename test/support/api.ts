@@ -28,12 +28,9 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-/** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
-export async function startApi(
-  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
-): Promise<ApiHarness> {
-  const services = await startServices(options);
-  const deps: ApiDeps = {
+/** The API's dependencies over real services, as the composition root wires them. */
+export function apiDepsFor(services: Services, settings: Partial<ApiSettings> = {}): ApiDeps {
+  return {
     db: services.database.db,
     pool: services.database.pool,
     temporal: { client: services.client, connection: services.connection },
@@ -48,9 +45,17 @@ export async function startApi(
       temporalUiUrl: 'http://127.0.0.1:8233',
       rateLimitPerMinute: 100_000,
       bodyLimitBytes: 65_536,
-      ...options.settings,
+      ...settings,
     },
   };
+}
+
+/** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
+export async function startApi(
+  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
+): Promise<ApiHarness> {
+  const services = await startServices(options);
+  const deps = apiDepsFor(services, options.settings);
   const app = createApp(deps);
   return {
     services,
