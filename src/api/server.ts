@@ -73,7 +73,7 @@ export async function startApiServer(deps: ApiDeps, host: string, port: number):
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await deps.feed.close();
+      deps.feed.close();
     },
   };
 }

@@ -14,7 +14,7 @@ export type CaseChange = z.infer<typeof CaseChange>;
 const channel = 'dualkey_case_changed';
 
 export interface CaseChangeListener {
-  close(): Promise<void>;
+  close(): void;
 }
 
 /**
@@ -62,14 +62,12 @@ export function listenCaseChanges(
   void connect(false);
 
   return {
-    async close() {
+    close() {
       closed = true;
       clearTimeout(retry);
-      const current = client;
-      client = undefined;
-      if (!current) return;
       // Destroyed rather than returned to the pool, so no later borrower inherits the LISTEN.
-      current.release(true);
+      client?.release(true);
+      client = undefined;
     },
   };
 }

@@ -86,7 +86,7 @@ export async function startApi(
       return { status: response.status, body: parsed, headers: response.headers };
     },
     async stop() {
-      await deps.feed.close();
+      deps.feed.close();
       await services.stop();
     },
   };

@@ -45,6 +45,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       const { lifetime } = c.req.valid('query');
       const { feed } = c.get('deps');
       const actor = c.get('actor');
+      // Buffering proxies (nginx) would hold events back until the stream ends.
+      c.header('x-accel-buffering', 'no');
       return streamSSE(c, async (stream) => {
         const aborted = new Promise<void>((resolve) => stream.onAbort(resolve));
         const unsubscribe = feed.subscribe(actor, (event) => {

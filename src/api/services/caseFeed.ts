@@ -45,9 +45,9 @@ export class CaseFeed {
     for (const s of this.subscribers) if (inScope(s.actor, change.businessLine)) s.send(event);
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.subscribers.clear();
-    await this.listener?.close();
+    this.listener?.close();
     this.listener = undefined;
   }
 }
