@@ -34,10 +34,15 @@ api.use({
   },
 });
 
+/** A problem document's fields, or none when the body was not one (a proxy's error page). */
+function problemOf(body: unknown): Partial<Problem> {
+  return typeof body === 'object' && body !== null ? body : {};
+}
+
 /** The data of an answer, or its problem as an ApiError. */
 export function unwrap<T>(answer: { data?: T; error?: unknown; response: Response }): T {
   if (answer.data !== undefined && answer.response.ok) return answer.data;
-  throw new ApiError(answer.response.status, (answer.error ?? {}) as Partial<Problem>);
+  throw new ApiError(answer.response.status, problemOf(answer.error));
 }
 
 /** Where each case action is sent; a new action in the API fails the typecheck until it is added here. */
@@ -59,10 +64,11 @@ const actionPaths = {
 } as const satisfies Record<ActionName, keyof paths>;
 
 type ActionPath<A extends ActionName> = (typeof actionPaths)[A];
-type JsonBody<P extends keyof paths> = paths[P] extends {
-  post: { requestBody?: { content: { 'application/json': infer B } } };
-}
-  ? B
+// Distributes over a union of paths, so the body of "any action" is the union of their bodies.
+type JsonBody<P extends keyof paths> = P extends keyof paths
+  ? paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }
+    ? B
+    : never
   : never;
 export type ActionBody<A extends ActionName> = JsonBody<ActionPath<A>>;
 
@@ -112,6 +118,6 @@ export async function act<A extends ActionName>(
     const payload: unknown = await response?.json().catch(() => ({}));
     if (response?.ok) return payload as Case;
     if (status === 401 && currentToken()) signOut();
-    throw new ApiError(status, (payload ?? {}) as Partial<Problem>);
+    throw new ApiError(status, problemOf(payload));
   }
 }
