@@ -201,10 +201,15 @@ function Actions(props: { c: Case; controls: Control[] }) {
   const [open, setOpen] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const allowed = c.allowedActions.filter((a) => a.allowed && a.action !== 'answerEscalation');
-  // "invalid_state" only says the case is past that step; the other refusals are worth reading.
+  // "invalid_state" only says the case is past that step. Refusals about this case (four eyes, scope,
+  // a decision already taken) come first; what the caller's roles never include is folded away, except
+  // for decisions on a proposal, which are what a maker or a second checker looks for.
   const refused = c.allowedActions.filter(
     (a) => !a.allowed && a.reason && a.code !== 'invalid_state' && a.action !== 'recordReverification',
   );
+  const decision = (a: AllowedAction) => a.action === 'approve' || a.action === 'reject';
+  const prominent = refused.filter((a) => a.code !== 'forbidden' || decision(a));
+  const folded = refused.filter((a) => !prominent.includes(a));
   const escalationAnswers = c.allowedActions.filter((a) => a.allowed && a.action === 'answerEscalation');
   const control = (entry: AllowedAction) => (
     <ActionControl
@@ -232,17 +237,29 @@ function Actions(props: { c: Case; controls: Control[] }) {
         ) : (
           <p>There is nothing you can do on this case right now.</p>
         )}
-        {refused.length ? (
+        {prominent.length ? (
           <>
             <h3>Not available to you</h3>
             <ul className="refusals">
-              {refused.map((a) => (
+              {prominent.map((a) => (
                 <li key={entryKey(a)}>
                   <strong>{actionLabels[a.action]}</strong>: {a.reason}
                 </li>
               ))}
             </ul>
           </>
+        ) : null}
+        {folded.length ? (
+          <details className="refusals">
+            <summary>Actions your roles do not include ({folded.length})</summary>
+            <ul>
+              {folded.map((a) => (
+                <li key={entryKey(a)}>
+                  <strong>{actionLabels[a.action]}</strong>: {a.reason}
+                </li>
+              ))}
+            </ul>
+          </details>
         ) : null}
       </section>
       <section aria-labelledby="escalations-h">
