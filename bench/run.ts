@@ -141,7 +141,7 @@ try {
   ] as const;
   console.log(JSON.stringify({ latency, load, rssMiB, console: consoleFigures }, null, 2));
   for (const [name, value, goal, ok] of checks) {
-    console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(34)} ${value.toFixed(1).padStart(8)}   goal ${goal}`);
+    console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(38)} ${value.toFixed(1).padStart(8)}   goal ${goal}`);
   }
   await services.stop();
   process.exitCode = checks.every(([, , , ok]) => ok) ? 0 : 1;
