@@ -16,3 +16,8 @@ export function Link(props: { to: string; children: ReactNode; current?: boolean
     </a>
   );
 }
+
+/** A case's id as a link to its page: the queues' contract is one such link per row. */
+export function CaseLink({ id }: { id: string }) {
+  return <Link to={`/cases/${encodeURIComponent(id)}`}>{id}</Link>;
+}

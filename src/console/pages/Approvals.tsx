@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { timeLeft, when } from '../format';
-import { Link } from '../Link';
+import { CaseLink } from '../Link';
 import { useCases } from '../queries';
 import { QueryState } from './QueryState';
 
@@ -42,7 +42,7 @@ export function ApprovalsPage() {
             {rows.map(({ c, proposal }) => (
               <tr key={proposal.id}>
                 <td>
-                  <Link to={`/cases/${encodeURIComponent(c.id)}`}>{c.id}</Link>
+                  <CaseLink id={c.id} />
                 </td>
                 <td>{c.subject}</td>
                 <td>

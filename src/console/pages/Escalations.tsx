@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { timeLeft, when, words } from '../format';
-import { Link } from '../Link';
+import { CaseLink } from '../Link';
 import { useCases, useMe } from '../queries';
 import { QueryState } from './QueryState';
 
@@ -50,7 +50,7 @@ export function EscalationsPage() {
             {rows.map(({ c, e }) => (
               <tr key={e.id}>
                 <td>
-                  <Link to={`/cases/${encodeURIComponent(c.id)}`}>{c.id}</Link>
+                  <CaseLink id={c.id} />
                 </td>
                 <td>{words(e.department)}</td>
                 <td>{e.question}</td>

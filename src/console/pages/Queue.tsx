@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Case } from '../api';
 import { duration, nextDue, timeLeft, words } from '../format';
 import { caseRiskTierValues, caseStatusValues, caseTypeValues } from '../generated/api';
-import { Link } from '../Link';
+import { CaseLink } from '../Link';
 import type { CaseQuery } from '../queries';
 import { useCases, useMe } from '../queries';
 import { QueryState } from './QueryState';
@@ -26,28 +26,58 @@ function sortCases(cases: Case[], sort: Sort): Case[] {
   return sort === 'newest' ? sorted.reverse() : sorted;
 }
 
-function Select(props: {
-  id: string;
+/** A filter: the values the API's schema lists, or [value, words] pairs. */
+interface FilterField {
+  name: keyof Filters;
   label: string;
-  value: string;
-  options: readonly string[];
   any: string;
-  onChange(value: string): void;
-}) {
+  options: readonly (string | readonly [string, string])[];
+}
+
+function FilterSelect(props: { field: FilterField; value: string; onChange(value: string): void }) {
+  const { field } = props;
+  const id = `filter-${field.name}`;
   return (
     <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <select id={props.id} value={props.value} onChange={(event) => props.onChange(event.target.value)}>
-        <option value="">{props.any}</option>
-        {props.options.map((option) => (
-          <option key={option} value={option}>
-            {words(option)}
-          </option>
-        ))}
+      <label htmlFor={id}>{field.label}</label>
+      <select id={id} value={props.value} onChange={(event) => props.onChange(event.target.value)}>
+        <option value="">{field.any}</option>
+        {field.options.map((option) => {
+          const [value, text] = typeof option === 'string' ? [option, words(option)] : option;
+          return (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          );
+        })}
       </select>
     </div>
   );
 }
+
+const filterFields: readonly FilterField[] = [
+  { name: 'status', label: 'Status', any: 'Any open status', options: caseStatusValues },
+  { name: 'type', label: 'Type', any: 'Any type', options: caseTypeValues },
+  { name: 'riskTier', label: 'Risk tier', any: 'Any tier', options: caseRiskTierValues },
+  {
+    name: 'slaBreached',
+    label: 'SLA',
+    any: 'Breached or not',
+    options: [
+      ['true', 'SLA breached'],
+      ['false', 'Within SLA'],
+    ],
+  },
+  {
+    name: 'assignee',
+    label: 'Assignee',
+    any: 'Anyone',
+    options: [
+      ['me', 'Me'],
+      ['unassigned', 'Unassigned'],
+    ],
+  },
+];
 
 /** The case table every queue shares: one row per case, its id a link to the case page. */
 export function CaseTable(props: { cases: Case[]; caption: string; now?: number }) {
@@ -73,7 +103,7 @@ export function CaseTable(props: { cases: Case[]; caption: string; now?: number 
           return (
             <tr key={c.id}>
               <td>
-                <Link to={`/cases/${encodeURIComponent(c.id)}`}>{c.id}</Link>
+                <CaseLink id={c.id} />
               </td>
               <td>{c.subject}</td>
               <td>{c.type}</td>
@@ -101,7 +131,6 @@ export function QueuePage() {
   const me = useMe();
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [sort, setSort] = useState<Sort>('newest');
-  const set = (name: keyof Filters) => (value: string) => setFilters({ ...filters, [name]: value });
 
   const query: CaseQuery = {};
   if (filters.status) query.status = filters.status as NonNullable<CaseQuery['status']>;
@@ -123,46 +152,14 @@ export function QueuePage() {
       <h1 tabIndex={-1}>Queue</h1>
       <p className="lede">Open cases in your business lines.</p>
       <form className="filters" aria-label="Filter and sort the queue" onSubmit={(e) => e.preventDefault()}>
-        <Select
-          id="f-status"
-          label="Status"
-          any="Any open status"
-          value={filters.status}
-          options={caseStatusValues}
-          onChange={set('status')}
-        />
-        <Select
-          id="f-type"
-          label="Type"
-          any="Any type"
-          value={filters.type}
-          options={caseTypeValues}
-          onChange={set('type')}
-        />
-        <Select
-          id="f-tier"
-          label="Risk tier"
-          any="Any tier"
-          value={filters.riskTier}
-          options={caseRiskTierValues}
-          onChange={set('riskTier')}
-        />
-        <div className="field">
-          <label htmlFor="f-sla">SLA</label>
-          <select id="f-sla" value={filters.slaBreached} onChange={(e) => set('slaBreached')(e.target.value)}>
-            <option value="">Breached or not</option>
-            <option value="true">SLA breached</option>
-            <option value="false">Within SLA</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-assignee">Assignee</label>
-          <select id="f-assignee" value={filters.assignee} onChange={(e) => set('assignee')(e.target.value)}>
-            <option value="">Anyone</option>
-            <option value="me">Me</option>
-            <option value="unassigned">Unassigned</option>
-          </select>
-        </div>
+        {filterFields.map((field) => (
+          <FilterSelect
+            key={field.name}
+            field={field}
+            value={filters[field.name]}
+            onChange={(value) => setFilters({ ...filters, [field.name]: value })}
+          />
+        ))}
         <div className="field">
           <label htmlFor="f-sort">Sort by</label>
           <select id="f-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
