@@ -111,6 +111,45 @@ describe('the risk-ops console', () => {
     await expect.poll(async () => (await timeline.allTextContents()).join('\n')).toMatch(/approv/);
   });
 
+  it('the queue filters by risk tier and sorts by the nearest due date', async () => {
+    const medium = await mediumUnfreeze();
+    const complaint = await stack.api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(newAccountId(), { type: 'complaint' }),
+    });
+    expect(complaint.body.riskTier).toBe('low');
+    const escalated = await mediumUnfreeze();
+    expect(
+      (await stack.api.call('POST', `/v1/cases/${escalated}/claim`, { token: agent.token })).status,
+    ).toBe(200);
+    const escalation = await stack.api.call('POST', `/v1/cases/${escalated}/escalations`, {
+      token: agent.token,
+      body: { department: 'security', question: 'Known device?' },
+    });
+    expect(escalation.status).toBe(201);
+
+    const { page } = await stack.signedIn(agent.token);
+    const table = page.getByRole('table');
+    await table.getByRole('link', { name: complaint.body.id as string, exact: true }).waitFor();
+    await page.getByLabel('Risk tier').selectOption('medium');
+    await table
+      .getByRole('link', { name: complaint.body.id as string, exact: true })
+      .waitFor({ state: 'detached' });
+    await table.getByRole('link', { name: medium, exact: true }).waitFor();
+    const tiers = await table
+      .getByRole('row')
+      .filter({ has: page.getByRole('link') })
+      .allTextContents();
+    expect(tiers.length).toBeGreaterThan(0);
+    for (const row of tiers) expect(row).toContain('medium');
+
+    await page.getByLabel('Sort by').selectOption('due');
+    const firstRow = table.getByRole('row').nth(1);
+    await expect.poll(() => firstRow.textContent()).toMatch(/in \d+ (s|min)/);
+    const firstLink = await firstRow.getByRole('link').textContent();
+    expect(firstLink).not.toBe(medium);
+  });
+
   it('the approvals inbox lists what the checker may decide, and passes axe', async () => {
     const caseId = await mediumUnfreeze();
     const claimed = await stack.api.call('POST', `/v1/cases/${caseId}/claim`, { token: agent.token });
