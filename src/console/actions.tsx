@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { FormEvent, ReactNode } from 'react';
 import { useState } from 'react';
 import type { ActionBody, ActionName, AllowedAction, Case, Control } from './api';
-import { ApiError, act } from './api';
+import { ApiError, act, newIdempotencyKey } from './api';
 import { words } from './format';
 import {
   pathsV1CasesCaseIdEscalationsPostRequestBodyContentApplicationJsonDepartmentValues as departments,
@@ -237,7 +237,7 @@ export function ActionControl(props: {
   const { entry, c } = props;
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
-  const [key, setKey] = useState(() => crypto.randomUUID());
+  const [key, setKey] = useState(() => newIdempotencyKey());
   const formId = `form-${entry.action}-${entry.proposalId ?? entry.escalationId ?? 'case'}`;
   const label = actionLabels[entry.action];
 
@@ -261,12 +261,12 @@ export function ActionControl(props: {
           }),
       );
       queryClient.setQueryData(['case', c.id], next);
-      setKey(crypto.randomUUID());
+      setKey(newIdempotencyKey());
       props.onToggle(false);
       props.onOutcome({ kind: 'done', text: `${label}: done. The case is now ${next.status}.` });
     } catch (error) {
       const outcome = describeFailure(error);
-      if (outcome.kind !== 'pending') setKey(crypto.randomUUID());
+      if (outcome.kind !== 'pending') setKey(newIdempotencyKey());
       props.onOutcome(outcome);
     } finally {
       setBusy(false);

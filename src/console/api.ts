@@ -82,6 +82,12 @@ export interface ActionRequest<A extends ActionName> {
   idempotencyKey: string;
 }
 
+/** A fresh Idempotency-Key. Not crypto.randomUUID, which plain-HTTP origins other than localhost lack. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 const retryDelaysMs = [1_000, 2_000, 4_000];
 
 /**

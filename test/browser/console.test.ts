@@ -165,6 +165,16 @@ describe('the risk-ops console', () => {
     await expectAccessible(page);
   });
 
+  it('a lead reads the operations report as charts', async () => {
+    const auditor = await stack.api.user(['auditor']);
+    const { page } = await stack.signedIn(auditor.token, '/console/reports');
+    await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
+    const opened = page.getByRole('img', { name: 'Cases opened, by type and business line' });
+    await opened.waitFor();
+    expect(await opened.locator('desc').textContent()).toMatch(/unfreeze · spot: \d+/);
+    await expectAccessible(page);
+  });
+
   it('a department member answers an escalation the agent raised', async () => {
     const caseId = await mediumUnfreeze();
     const { page: agentPage } = await stack.signedIn(agent.token);

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
+import { forCase, requirePermission } from '../middleware/auth.js';
 import { CaseParams, bearer, jsonContent } from '../schemas.js';
 
 const TimelineEvent = z
@@ -40,7 +40,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'Who did what on the case and when, oldest first: its accepted audit rows. A caller who also has `audit.read` in the case’s business line sees the denied attempts too, and whether the hash chain verifies.\n\nPermission: `case.read`.',
       tags: ['cases'],
       security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      middleware: [forCase('getCaseEvents'), requirePermission('case.read')] as const,
       request: { params: CaseParams },
       responses: {
         200: jsonContent(CaseTimeline, 'the timeline'),
@@ -49,7 +49,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => {
       const { caseId } = c.req.valid('param');
-      c.set('caseId', caseId);
       return c.json(await c.get('deps').cases.timeline(c.get('actor'), caseId), 200);
     },
   );
