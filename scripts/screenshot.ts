@@ -102,7 +102,12 @@ try {
       await inbox.getByTestId('timeline').getByRole('listitem').first().waitFor();
       await inbox.getByText('Controls on account').waitFor();
       await inbox.screenshot({ path: docs('console-case.png'), fullPage: true });
-      console.log('saved docs/console-queue.png, docs/console-approvals.png, docs/console-case.png');
+
+      const reportsToken = (await issueToken(services.database.db, cast.compliance.id)).token;
+      const reports = await consolePage(browser, api.url, reportsToken, '/console/reports');
+      await reports.getByRole('img', { name: 'Cases opened, by type and business line' }).waitFor();
+      await reports.screenshot({ path: docs('console-reports.png'), fullPage: true });
+      console.log('saved docs/console-{queue,approvals,case,reports}.png');
     } finally {
       await api.close();
     }

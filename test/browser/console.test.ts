@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoUser } from '../../src/api/routes/demoUsers.js';
 import type { ApiHarness } from '../support/api.js';
 import type { ConsoleStack } from '../support/browser.js';
 import { expectAccessible, startConsoleStack } from '../support/browser.js';
@@ -12,15 +13,21 @@ import { applyControl, caseInput, newAccountId } from '../support/world.js';
 type User = Awaited<ReturnType<ApiHarness['user']>>;
 
 let stack: ConsoleStack;
+// Filled once the users exist, as npm start seeds demo users before the API answers.
+const demoUsers: DemoUser[] = [];
 let agent: User;
 let checker: User;
 let security: User;
 
 beforeAll(async () => {
   // Monitoring outlasts the test, so "monitoring" is a state the pages can be seen in.
-  stack = await startConsoleStack({ policy: { monitoring: { window: { medium: '10m' } } } });
+  stack = await startConsoleStack({
+    policy: { monitoring: { window: { medium: '10m' } } },
+    settings: { demoUsers },
+  });
   agent = await stack.api.user(['agent']);
   checker = await stack.api.user(['checker']);
+  demoUsers.push({ userId: checker.id, name: 'Chen (checker)', roles: ['checker'], token: checker.token });
   security = await stack.api.user(['department'], { departments: ['security'] });
 });
 afterAll(async () => stack?.stop());
@@ -68,6 +75,16 @@ describe('the risk-ops console', () => {
     await page.getByRole('textbox', { name: 'Token' }).waitFor();
     await page.goto(`${stack.url}/console/queue`);
     await page.waitForURL(/\/console\/sign-in/);
+  });
+
+  it('offers the demo users as one-click sign-in when the server seeded them', async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.url}/console`);
+    await page.getByRole('button', { name: 'Chen (checker)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(1);
   });
 
   it('agent and checker take a medium-tier unfreeze from intake to monitoring, each seeing the other live', async () => {
