@@ -13,7 +13,7 @@ import {
   RejectInput,
   ResolveInput,
   RevertInput,
-  WithdrawInput,
+  text,
 } from './actions.js';
 import type { Case } from './case.js';
 import { DomainError, ErrorCode } from './errors.js';
@@ -254,7 +254,7 @@ const declarations = {
     },
   }),
   withdraw: action({
-    body: WithdrawInput,
+    body: z.strictObject({ comment: text(2_000).optional() }),
     target: 'proposal',
     rule: withdraw,
     route: {
