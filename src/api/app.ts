@@ -24,6 +24,7 @@ import * as casesRead from './routes/v1_cases_read.js';
 import * as controls from './routes/v1_controls.js';
 import * as events from './routes/v1_events.js';
 import * as me from './routes/v1_me.js';
+import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
 
@@ -40,6 +41,7 @@ const routeModules = [
   casesRead,
   caseEvents,
   events,
+  liftTerms,
   caseActionRoutes,
   reports,
   riskSignals,

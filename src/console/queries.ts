@@ -60,3 +60,10 @@ export const useReport = (query: ReportQuery) =>
     queryKey: ['report', query],
     queryFn: async () => unwrap(await api.GET('/v1/reports/operations', { params: { query } })),
   });
+
+export const useLiftTerms = () =>
+  useQuery({
+    queryKey: ['lift-terms'],
+    queryFn: async () => unwrap(await api.GET('/v1/policy/lift-terms')),
+    staleTime: Infinity,
+  });

@@ -146,6 +146,18 @@ describe('GET /v1/events, the live stream', () => {
   });
 });
 
+describe('GET /v1/policy/lift-terms', () => {
+  it('says how long a lift is watched and what cooling-off follows, under the running policy', async () => {
+    const answer = await api.call('GET', '/v1/policy/lift-terms', { token: agent.token });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      monitoringWindowMs: api.deps.policy.monitoring.window,
+      withdrawalLockMs: api.deps.policy.coolingOff.withdrawalLock,
+      approvalExpiryMs: api.deps.policy.approval.expiry,
+    });
+  });
+});
+
 describe('the console and its sign-in helpers', () => {
   it('GET /demo-users lists the demo users the server seeded, without a token', async () => {
     const answer = await api.call('GET', '/demo-users');

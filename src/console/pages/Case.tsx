@@ -3,8 +3,8 @@ import { useState } from 'react';
 import type { AllowedAction, Case, Control } from '../api';
 import type { Outcome } from '../actions';
 import { ActionControl, actionLabels } from '../actions';
-import { timeLeft, when, words } from '../format';
-import { useAccountControls, useCase, useTimeline } from '../queries';
+import { duration, timeLeft, when, words } from '../format';
+import { useAccountControls, useCase, useLiftTerms, useTimeline } from '../queries';
 import { QueryState } from './QueryState';
 
 const entryKey = (a: AllowedAction) => `${a.action}:${a.proposalId ?? ''}:${a.escalationId ?? ''}`;
@@ -81,6 +81,7 @@ function ControlsTable({ c, controls }: { c: Case; controls: Control[] }) {
 
 function ProposalView(props: { c: Case; proposal: Case['proposals'][number]; controls: Control[] }) {
   const { c, proposal, controls } = props;
+  const terms = useLiftTerms().data;
   const lift = c.lifts.find((l) => l.proposalId === proposal.id);
   const approvals = proposal.approvals.length;
   const quorum =
@@ -160,10 +161,14 @@ function ProposalView(props: { c: Case; proposal: Case['proposals'][number]; con
             : ''}
         </p>
       ) : proposal.status === 'pending' ? (
-        <p className="hint">
-          Once approved, the controls are lifted and the account is watched for the {c.riskTier}-tier
-          monitoring window; a high-risk signal in that window puts them back.
-          {c.type === 'unbind' ? ' An unbind also puts a withdrawal lock on for a cooling-off period.' : ''}
+        <p>
+          <strong>After approval:</strong> the controls are lifted and the account is watched for{' '}
+          {terms ? duration(terms.monitoringWindowMs[c.riskTier]) : 'the monitoring window'} ({c.riskTier}{' '}
+          tier); a high-risk signal in that window puts them back.
+          {c.type === 'unbind'
+            ? ` A withdrawal lock then stays on for a cooling-off period of ${terms ? duration(terms.withdrawalLockMs) : 'the policy'}.`
+            : ' No cooling-off applies.'}{' '}
+          <span className="hint">(Terms of today’s policy.)</span>
         </p>
       ) : null}
     </article>
