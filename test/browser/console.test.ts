@@ -182,6 +182,34 @@ describe('the risk-ops console', () => {
     await expectAccessible(page);
   });
 
+  it('an approver sees at once that another checker has already approved', async () => {
+    const caseId = await mediumUnfreeze();
+    expect((await stack.api.call('POST', `/v1/cases/${caseId}/claim`, { token: agent.token })).status).toBe(
+      200,
+    );
+    const [controlId] = (await stack.api.call('GET', `/v1/cases/${caseId}`, { token: agent.token })).body
+      .controlIds as string[];
+    const proposed = await stack.api.call('POST', `/v1/cases/${caseId}/proposals`, {
+      token: agent.token,
+      body: { controlIds: [controlId], reasonCode: 'verified_owner', justification: 'Owner verified.' },
+    });
+    const proposalId = (proposed.body.proposals as { id: string }[])[0]!.id;
+    const other = await stack.api.user(['checker']);
+
+    const { page } = await stack.signedIn(checker.token, `/console/cases/${caseId}`);
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByLabel('Comment', { exact: true }).waitFor();
+
+    const approved = await stack.api.call('POST', `/v1/cases/${caseId}/proposals/${proposalId}/approve`, {
+      token: other.token,
+      body: {},
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await page.getByText(`Approved by ${other.id}`).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+    await expect.poll(() => status(page).textContent()).not.toBe('awaiting_approval');
+  });
+
   it('a lead reads the operations report as charts', async () => {
     const auditor = await stack.api.user(['auditor']);
     const { page } = await stack.signedIn(auditor.token, '/console/reports');
