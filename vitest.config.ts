@@ -13,12 +13,25 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/{workflow,api,e2e,replay,ops,browser}/**/*.test.ts'],
+          include: ['test/{workflow,api,e2e,replay,ops}/**/*.test.ts'],
           globalSetup: ['test/support/globalSetup.ts'],
           pool: 'forks',
           // Runs after the unit tests, with its own worker limit: each file hosts a Temporal worker.
           sequence: { groupOrder: 1 },
           maxWorkers: 2,
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          pool: 'forks',
+          // Last and alone: chromium's CPU must not starve the other files' workers on a 2-core machine.
+          sequence: { groupOrder: 2 },
+          maxWorkers: 1,
           testTimeout: 90_000,
           hookTimeout: 180_000,
         },
