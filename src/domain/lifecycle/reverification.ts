@@ -5,10 +5,12 @@ import { DomainError } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
 
-export const RecordReverificationInput = z.strictObject({
-  outcome: z.enum(['passed', 'failed']),
-  method: ReverificationSchema.shape.method.unwrap(),
-});
+export const RecordReverificationInput = z
+  .strictObject({
+    outcome: z.enum(['passed', 'failed']),
+    method: ReverificationSchema.shape.method.unwrap(),
+  })
+  .meta({ examples: [{ outcome: 'passed', method: 'video_call' }] });
 export type RecordReverificationInput = z.infer<typeof RecordReverificationInput>;
 
 export function pendingReverification(c: Case): Reverification | undefined {
