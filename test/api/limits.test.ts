@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homePath } from '../../src/api/routes/docs.js';
 import { issueToken } from '../../src/db/users.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
@@ -100,6 +101,25 @@ describe('malformed requests', () => {
       headers: { 'content-type': 'text/plain' },
     });
     expectProblem(empty, 415, 'unsupported_media_type');
+  });
+
+  it('a zero-length JSON body is no body: optional bodies are omitted, required ones are missing fields', async () => {
+    const admin = await api.user(['admin']);
+    const target = await api.user(['auditor']);
+    const issued = await api.call('POST', `/v1/admin/users/${target.id}/tokens`, {
+      token: admin.token,
+      rawBody: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(issued.status).toBe(201);
+    expect(issued.body.expiresAt).toBeNull();
+    const open = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      rawBody: '',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expectProblem(open, 400, 'validation_failed');
+    expect((open.body.errors as { path: string }[]).map((e) => e.path)).toContain('accountId');
   });
 
   it('broken JSON is refused with 400 malformed_json', async () => {
@@ -268,7 +288,11 @@ describe('operations endpoints', () => {
     expect(doc.openapi).toBe('3.1.0');
     const served = new Set(
       api.app.routes
-        .filter((r) => r.method !== 'ALL' && !r.path.includes('*') && !r.path.startsWith('/docs/'))
+        // `/` only redirects a browser, and `/docs/…` are the reference's own files: neither is API.
+        .filter(
+          (r) =>
+            r.method !== 'ALL' && !r.path.includes('*') && r.path !== '/' && !r.path.startsWith('/docs/'),
+        )
         .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`),
     );
     const documented = new Set(
@@ -286,6 +310,13 @@ describe('operations endpoints', () => {
     const result = await new Validator().validate(answer.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it('GET / sends a browser to the reference', async () => {
+    const response = await api.app.request('/', { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(homePath);
+    expect((await api.app.request(homePath)).status).toBe(200);
   });
 
   it('GET /docs serves the interactive reference as HTML', async () => {
