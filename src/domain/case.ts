@@ -164,7 +164,8 @@ export const Case = z.object({
   id: z.string(),
   type: CaseType,
   status: CaseStatus,
-  outcome: Outcome.nullable(),
+  // A union, not `.nullable()`: the OpenAPI generator would otherwise write the shared Outcome as nullable.
+  outcome: z.union([Outcome, z.null()]),
   accountId: z.string(),
   businessLine: BusinessLine,
   channel: Channel,

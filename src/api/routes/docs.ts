@@ -1,10 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Permission, Role, rolePermissions } from '../../domain/permissions.js';
-import * as vocabulary from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { errorStatus } from '../errors.js';
 
@@ -131,12 +129,6 @@ export function openApiDocumentOf(app: OpenAPIHono<AppEnv>, origin: string): Jso
 export const homePath = '/docs';
 
 export function register(app: OpenAPIHono<AppEnv>): void {
-  // The generator writes a named schema the first time it meets it; met first as `Outcome.nullable()`,
-  // the component itself would allow null. Registered up front, each shared value set is written as itself.
-  for (const schema of Object.values(vocabulary)) {
-    const id = schema instanceof z.ZodType ? z.globalRegistry.get(schema)?.id : undefined;
-    if (id) app.openAPIRegistry.register(id, schema as z.ZodType);
-  }
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
