@@ -8,7 +8,7 @@ import { eventually, newAccountId } from '../support/world.js';
 
 /*
  * The real processes, as `npm run worker` and `npm run api` start them against existing servers, driven
- * over HTTP like any client written from API.md.
+ * over HTTP like any client written from docs/api.md.
  */
 let api: RunningProcess;
 let worker: RunningProcess;
