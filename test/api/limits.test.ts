@@ -5,7 +5,7 @@ import { issueToken } from '../../src/db/users.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import type { OpenApiDocument } from '../support/openapi.js';
-import { expectProblem } from '../support/openapi.js';
+import { documentedRoutes, expectProblem, fillPath, routeKey } from '../support/openapi.js';
 import { caseInput, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
@@ -310,6 +310,34 @@ describe('operations endpoints', () => {
     const result = await new Validator().validate(answer.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it('every request body example passes the request’s own validation', async () => {
+    const doc = (await api.call('GET', '/openapi.json')).body as unknown as OpenApiDocument;
+    const everyone = await api.user(['agent', 'checker', 'senior', 'compliance', 'admin', 'risk_engine']);
+    const ids: Record<string, string> = {
+      caseId: 'UNF-20261124-K7M2QX',
+      proposalId: 'prop-1',
+      escalationId: 'esc-1',
+      accountId: newAccountId(),
+      userId: everyone.id,
+    };
+    let checked = 0;
+    for (const route of documentedRoutes(doc)) {
+      const examples = (route.body?.examples ?? []) as unknown[];
+      for (const example of examples) {
+        const answer = await api.call(route.method, fillPath(route.path, ids), {
+          token: everyone.token,
+          body: example,
+        });
+        // Past the edge, an example may still meet a case that does not exist: that is not its fault.
+        expect({ route: routeKey(route), example, detail: answer.body.detail }).not.toMatchObject({
+          detail: expect.stringMatching(/does not match its schema|not valid JSON/) as unknown,
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
   });
 
   it('GET / sends a browser to the reference', async () => {
