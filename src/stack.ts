@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { seedDemoUsers } from './db/demoUsers.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
 import { ensureBootstrapAdmin } from './db/users.js';
-import { createLogger, sdkLogger } from './runtime/logger.js';
+import { createLogger, installSdkRuntime } from './runtime/logger.js';
 import { assertPortFree } from './runtime/ports.js';
 import { failStartup, onShutdown } from './runtime/shutdown.js';
 import { removeStackFile, writeStackFile } from './runtime/stackFile.js';
@@ -60,14 +60,7 @@ async function main(): Promise<void> {
     );
   }
 
-  Runtime.install({
-    logger: sdkLogger(env.LOG_LEVEL),
-    shutdownSignals: [],
-    telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      metrics: { prometheus: { bindAddress: `${env.HOST}:${env.WORKER_METRICS_PORT}` } },
-    },
-  });
+  installSdkRuntime(env);
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {

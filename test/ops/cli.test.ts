@@ -16,6 +16,7 @@ import { readStream } from '../../src/db/audit.js';
 import { findCase } from '../../src/db/projections.js';
 import { OperationsReport } from '../../src/db/reports.js';
 import { verifyChain } from '../../src/domain/auditChain.js';
+import type { StackFile } from '../../src/runtime/stackFile.js';
 import { stackFilePath, writeStackFile } from '../../src/runtime/stackFile.js';
 import type { StoredEvent } from '../../src/domain/auditChain.js';
 import type { Case } from '../../src/domain/case.js';
@@ -45,6 +46,16 @@ const remoteFlags = () => [
   '--temporal-address',
   inject('temporalAddress'),
 ];
+/** What `npm start` would write for the test run's services, as run by process `pid`. */
+const testStack = (pid: number): StackFile => ({
+  apiUrl: 'http://127.0.0.1:3000',
+  databaseUrl: inject('databaseUrl'),
+  temporalAddress: inject('temporalAddress'),
+  namespace: 'default',
+  temporalUiUrl: null,
+  pid,
+  startedAt: new Date().toISOString(),
+});
 /** Variables that steer `npm start`; the CLI must not read them, so they point nowhere here. */
 const misleadingEnv = {
   DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none',
@@ -381,15 +392,7 @@ describe('the dualkey entry point', () => {
 
   it('finds a running local stack from the file npm start keeps in its data dir', async () => {
     const dataDir = await mkdtemp(join(scratch, 'data-'));
-    await writeStackFile(dataDir, {
-      apiUrl: 'http://127.0.0.1:3000',
-      databaseUrl: inject('databaseUrl'),
-      temporalAddress: inject('temporalAddress'),
-      namespace: 'default',
-      temporalUiUrl: null,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-    });
+    await writeStackFile(dataDir, testStack(process.pid));
     const verified = await spawnCli(['--data-dir', dataDir, 'audit', 'verify', lifted.id]);
     expect(verified.stderr).toBe('');
     expect(verified.stdout).toMatch(new RegExp(`^OK case ${lifted.id}: `));
@@ -412,15 +415,7 @@ describe('the dualkey entry point', () => {
     const dataDir = await mkdtemp(join(scratch, 'stale-'));
     const gone = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => gone.once('exit', resolve));
-    await writeStackFile(dataDir, {
-      apiUrl: 'http://127.0.0.1:3000',
-      databaseUrl: inject('databaseUrl'),
-      temporalAddress: inject('temporalAddress'),
-      namespace: 'default',
-      temporalUiUrl: null,
-      pid: gone.pid!,
-      startedAt: new Date().toISOString(),
-    });
+    await writeStackFile(dataDir, testStack(gone.pid!));
     const { code, stderr } = await spawnCli(['--data-dir', dataDir, 'cases', 'show', lifted.id]);
     expect(stderr).toContain(`(pid ${gone.pid}) is no longer running. Start it again with \`npm start\``);
     expect(code).toBe(2);
