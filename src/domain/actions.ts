@@ -133,9 +133,6 @@ export const ApproveInput = z.strictObject({ comment: text(2_000).optional() }).
 export const RejectInput = z.strictObject({ comment: text(2_000) }).meta({
   examples: [{ comment: 'The video call was not recorded; ask the user for a new one.' }],
 });
-export const WithdrawInput = z.strictObject({ comment: text(2_000).optional() }).meta({
-  examples: [{ comment: 'Proposed the wrong control; a new proposal follows.' }],
-});
 
 export const ResolveOutcome = z.enum(['resolved_no_action', 'rejected', 'withdrawn', 'reverted']);
 export const ResolveInput = z
@@ -184,7 +181,6 @@ export type AnswerEscalationInput = z.infer<typeof AnswerEscalationInput>;
 export type ProposeInput = z.infer<typeof ProposeInput>;
 export type ApproveInput = z.infer<typeof ApproveInput>;
 export type RejectInput = z.infer<typeof RejectInput>;
-export type WithdrawInput = z.infer<typeof WithdrawInput>;
 export type ResolveInput = z.infer<typeof ResolveInput>;
 export type RevertInput = z.infer<typeof RevertInput>;
 export type RiskSignalInput = z.infer<typeof RiskSignalInput>;
