@@ -107,7 +107,14 @@ async function liftedAndClosed(): Promise<Case> {
     justification: 'Identity verified on a video call.',
   });
   await services.cases.act(cast.checker, created.id, 'approve', { proposalId: proposed.proposals[0]!.id });
-  return untilStatus(services, created.id, 'closed');
+  const closed = await untilStatus(services, created.id, 'closed');
+  // The CLI reads the projection, which an activity writes a moment after the workflow moves on.
+  await eventually(
+    () => findCase(services.database.db, created.id),
+    (stored) => stored?.status === 'closed',
+    { what: `the projection of ${created.id} to say closed` },
+  );
+  return closed;
 }
 
 async function claimed(): Promise<Case> {
