@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { build } from 'vite';
-import { apiDocument } from '../src/api/app.js';
+import { openApiDocument } from '../src/api/app.js';
 import { consoleDir } from '../src/api/routes/console.js';
 
 /*
@@ -24,8 +24,8 @@ const stampFile = join(consoleDir, 'build-stamp.txt');
 
 /** Writes the typed API description the console's client is checked against; true when it changed. */
 export async function generateApiTypes(): Promise<boolean> {
-  const document = apiDocument('http://127.0.0.1');
-  const ast = await openapiTS(document as Parameters<typeof openapiTS>[0], { enumValues: true });
+  const document = openApiDocument('http://127.0.0.1');
+  const ast = await openapiTS(JSON.stringify(document), { enumValues: true });
   // The value lists are typed through openapi-typescript's FlattenedDeepRequired, which breaks on nullable
   // objects; literal tuples carry the same values, and the compiler checks them where they meet the types.
   const source = astToString(ast).replace(

@@ -95,11 +95,11 @@ function methodsByPath(app: OpenAPIHono<AppEnv>): { pattern: RegExp; methods: Se
   }));
 }
 
-/** The OpenAPI document the app serves, built from the route modules alone: no services needed. */
-export function apiDocument(origin: string) {
+/** The document `/openapi.json` serves, built without any service: for linters and client generators. */
+export function openApiDocument(origin: string): ReturnType<typeof docs.openApiDocumentOf> {
   const app = new OpenAPIHono<AppEnv>();
   for (const module of routeModules) module.register(app);
-  return docs.describe(app, origin);
+  return docs.openApiDocumentOf(app, origin);
 }
 
 export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {

@@ -4,12 +4,31 @@ import { useState } from 'react';
 import type { ActionBody, ActionName, AllowedAction, Case, Control } from './api';
 import { ApiError, act, newIdempotencyKey } from './api';
 import { words } from './format';
-import {
-  pathsV1CasesCaseIdEscalationsPostRequestBodyContentApplicationJsonDepartmentValues as departments,
-  pathsV1CasesCaseIdResolvePostRequestBodyContentApplicationJsonOutcomeValues as outcomes,
-  pathsV1CasesCaseIdReverificationPostRequestBodyContentApplicationJsonMethodValues as methods,
-  pathsV1CasesCaseIdReverificationPostRequestBodyContentApplicationJsonOutcomeValues as checkOutcomes,
-} from './generated/api';
+import { departmentValues as departments } from './generated/api';
+
+/*
+ * Choices of the forms whose values the API lists only inline: a record keyed by the API's own union, so
+ * the compiler fails when the API adds or drops a value.
+ */
+const resolveOutcomes = Object.keys({
+  resolved_no_action: true,
+  rejected: true,
+  withdrawn: true,
+  reverted: true,
+} satisfies Record<ActionBody<'resolve'>['outcome'], true>) as ActionBody<'resolve'>['outcome'][];
+const checkOutcomes = Object.keys({ passed: true, failed: true } satisfies Record<
+  ActionBody<'recordReverification'>['outcome'],
+  true
+>) as ActionBody<'recordReverification'>['outcome'][];
+const methods = Object.keys({
+  video_call: true,
+  selfie: true,
+  document: true,
+  in_person: true,
+} satisfies Record<
+  ActionBody<'recordReverification'>['method'],
+  true
+>) as ActionBody<'recordReverification'>['method'][];
 
 /** The words on each action's button: the accessible names scripts and screen readers rely on. */
 export const actionLabels: Record<ActionName, string> = {
@@ -74,7 +93,7 @@ function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefin
       return { comment: text(v, 'Comment') } satisfies ActionBody<'reject'>;
     case 'resolve':
       return {
-        outcome: outcomes.find((o) => o === text(v, 'Outcome')) ?? 'resolved_no_action',
+        outcome: resolveOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'resolved_no_action',
         summary: text(v, 'Summary'),
       } satisfies ActionBody<'resolve'>;
     case 'revert':
@@ -183,7 +202,7 @@ function Fields(props: { action: ActionName; id: string; c: Case; controls: Cont
     case 'resolve':
       return (
         <>
-          <Choice name="Outcome" id={id('outcome')} options={outcomes} />
+          <Choice name="Outcome" id={id('outcome')} options={resolveOutcomes} />
           <TextField name="Summary" long id={id('summary')} />
         </>
       );

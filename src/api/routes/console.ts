@@ -51,22 +51,18 @@ async function asset(c: Context<AppEnv>, relative: string): Promise<Response | u
 }
 
 export function register(app: OpenAPIHono<AppEnv>): void {
-  for (const [path, summary] of [
-    ['/', 'Sends browsers to the console'],
-    ['/console', 'The risk-ops console (a single-page app; its client routes live under /console/)'],
-  ] as const) {
-    app.openAPIRegistry.registerPath({
-      method: 'get',
-      path,
-      summary,
-      tags: ['operations'],
-      responses:
-        path === '/'
-          ? { 302: { description: 'redirect to /console' } }
-          : { 200: { description: summary, content: { 'text/html': { schema: { type: 'string' } } } } },
-    });
-  }
-  app.get('/', (c) => c.redirect('/console', 302));
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/console',
+    operationId: 'getConsole',
+    summary: 'The risk-ops console',
+    description: 'A single-page app; its client routes live under /console/ and get the same page.',
+    tags: ['operations'],
+    security: [],
+    responses: {
+      200: { description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+  });
   app.get('/console', (c) => indexPage(c));
   app.get('/console/*', async (c) => {
     const relative = c.req.path.slice('/console/'.length);

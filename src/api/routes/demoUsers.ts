@@ -25,6 +25,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       description:
         'The demo users `npm start` seeded, with their tokens, so the console can offer one-click sign-in. Always empty unless the server seeded demo users (development, or `DUALKEY_SEED_DEMO`).\n\nPermission: none (public).',
       tags: ['identity'],
+      security: [],
       responses: { 200: jsonContent(DemoUsers, 'the demo users; empty outside development') },
     }),
     (c) => c.json({ items: [...(c.get('deps').settings.demoUsers ?? [])] }, 200),

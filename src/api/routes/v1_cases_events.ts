@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
+import { Timestamp } from '../../domain/case.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { forCase, requirePermission } from '../middleware/auth.js';
@@ -8,7 +9,7 @@ import { CaseParams, bearer, jsonContent } from '../schemas.js';
 const TimelineEvent = z
   .object({
     seq: z.number().int().describe('position in the case’s audit stream'),
-    at: z.string().describe('RFC 3339 UTC timestamp'),
+    at: Timestamp,
     actor: z.string(),
     action: z.string(),
     outcome: z.enum(['accepted', 'denied']),

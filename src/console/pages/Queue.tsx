@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Case } from '../api';
 import { duration, nextDue, timeLeft, words } from '../format';
-import { caseRiskTierValues, caseStatusValues, caseTypeValues } from '../generated/api';
+import { caseStatusValues, caseTypeValues, riskTierValues } from '../generated/api';
 import { CaseLink } from '../Link';
 import type { CaseQuery } from '../queries';
 import { useCases, useMe } from '../queries';
@@ -58,7 +58,7 @@ function FilterSelect(props: { field: FilterField; value: string; onChange(value
 const filterFields: readonly FilterField[] = [
   { name: 'status', label: 'Status', any: 'Any open status', options: caseStatusValues },
   { name: 'type', label: 'Type', any: 'Any type', options: caseTypeValues },
-  { name: 'riskTier', label: 'Risk tier', any: 'Any tier', options: caseRiskTierValues },
+  { name: 'riskTier', label: 'Risk tier', any: 'Any tier', options: riskTierValues },
   {
     name: 'slaBreached',
     label: 'SLA',

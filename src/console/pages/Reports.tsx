@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { duration, words } from '../format';
-import { pathsV1ReportsOperationsGetParametersQueryBusinessLineValues as businessLines } from '../generated/api';
+import { businessLineValues as businessLines } from '../generated/api';
 import type { ReportQuery } from '../queries';
 import { useMe, useReport } from '../queries';
 import { QueryState } from './QueryState';
