@@ -8,11 +8,11 @@ import { connectDatabase } from './db/client.js';
 import { seedDemoUsers } from './db/demoUsers.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
-import { ensureBootstrapAdmin } from './db/users.js';
 import { createLogger, sdkLogger } from './runtime/logger.js';
 import { assertPortFree } from './runtime/ports.js';
 import { failStartup, onShutdown } from './runtime/shutdown.js';
 import {
+  bootstrapAdmin,
   connectTemporal,
   createAccountControls,
   temporalAddress,
@@ -122,8 +122,7 @@ async function main(): Promise<void> {
     );
     stops.push(() => api.close());
 
-    if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
-      await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+    await bootstrapAdmin(env, database.db, (message) => log.warn(message));
     const seedDemo =
       env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
     const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];

@@ -13,8 +13,15 @@ import { rateLimit } from './middleware/rateLimit.js';
 import { isUnavailable } from './services/unavailable.js';
 import * as docs from './routes/docs.js';
 import * as health from './routes/health.js';
+import * as authConfig from './routes/auth_config.js';
+import * as grantsApprove from './routes/v1_admin_grants_approve.js';
+import * as grantsCreate from './routes/v1_admin_grants_create.js';
+import * as grantsList from './routes/v1_admin_grants_list.js';
+import * as grantsReject from './routes/v1_admin_grants_reject.js';
 import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
+import * as usersList from './routes/v1_admin_users_list.js';
+import * as usersRevoke from './routes/v1_admin_users_revoke.js';
 import * as casesClaim from './routes/v1_cases_claim.js';
 import * as casesCreate from './routes/v1_cases_create.js';
 import * as escalationAnswer from './routes/v1_cases_escalations_answer.js';
@@ -38,9 +45,16 @@ import * as riskSignals from './routes/v1_risk_signals.js';
 const routeModules = [
   health,
   docs,
+  authConfig,
   me,
+  usersList,
   adminUsers,
+  usersRevoke,
   adminTokens,
+  grantsCreate,
+  grantsList,
+  grantsApprove,
+  grantsReject,
   controls,
   casesCreate,
   casesRead,

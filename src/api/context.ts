@@ -6,7 +6,9 @@ import type { AccountControls } from '../domain/controls.js';
 import type { Actor } from '../domain/permissions.js';
 import type { Policy } from '../domain/policy.js';
 import type { ApiMetrics } from './metrics.js';
+import type { AccessService } from './services/access.js';
 import type { CaseService } from './services/cases.js';
+import type { SsoVerifier } from './services/sso.js';
 
 export interface ApiSettings {
   namespace: string;
@@ -24,6 +26,9 @@ export interface ApiDeps {
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;
+  access: AccessService;
+  /** Null when no identity provider is configured: only dualkey's own tokens are accepted. */
+  sso: SsoVerifier | null;
   policy: Policy;
   settings: ApiSettings;
   log: Logger;

@@ -3,6 +3,9 @@ import { pino } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
+import { AccessService } from '../../src/api/services/access.js';
+import type { SsoSettings } from '../../src/api/services/sso.js';
+import { SsoVerifier } from '../../src/api/services/sso.js';
 import { issueToken } from '../../src/db/users.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';
 import type { Department } from '../../src/domain/vocabulary.js';
@@ -29,7 +32,7 @@ export interface ApiHarness {
 
 /** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
 export async function startApi(
-  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
+  options: ServicesOptions & { settings?: Partial<ApiSettings>; sso?: SsoSettings } = {},
 ): Promise<ApiHarness> {
   const services = await startServices(options);
   const deps: ApiDeps = {
@@ -38,6 +41,8 @@ export async function startApi(
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
+    access: new AccessService(services.database.db, services.policy),
+    sso: options.sso ? new SsoVerifier(services.database.db, options.sso) : null,
     policy: services.policy,
     log: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
