@@ -122,8 +122,9 @@ export class AccessService {
     decision: 'approve' | 'reject',
     comment: string | null,
   ): Promise<Grant> {
+    // Expired in a transaction of its own, so the expiry stays recorded when this decision is refused.
+    await this.expireDue();
     return this.db.transaction(async (tx) => {
-      await this.expireIn(tx, new Date());
       const grant = await lockGrant(tx, grantId);
       if (!grant) throw new DomainError('not_found', `no grant ${grantId}`);
       checkDecision(grant, actor, decision, new Date(), AccessService.actsAlone(actor));
