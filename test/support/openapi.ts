@@ -10,6 +10,7 @@ export const publicPaths: ReadonlySet<string> = new Set([
   '/metrics',
   '/openapi.json',
   '/docs',
+  '/auth/config',
 ]);
 
 export interface JsonSchema {
