@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStream } from '../../src/db/audit.js';
 import { auditEvents } from '../../src/db/schema/index.js';
 import { ensureBootstrapAdmin } from '../../src/db/users.js';
+import { bootstrapAdmin } from '../../src/runtime/wiring.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { expectProblem } from '../support/openapi.js';
@@ -197,6 +198,19 @@ describe('four eyes on privilege', () => {
         }),
       ]),
     );
+  });
+
+  it('start-up warns when the bootstrap key is set in production, and only then', async () => {
+    const token = `bootstrap-${'w'.repeat(24)}-${Date.now()}`;
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const db = api.services.database.db;
+    await bootstrapAdmin({ NODE_ENV: 'development', DUALKEY_BOOTSTRAP_ADMIN_TOKEN: token }, db, warn);
+    await bootstrapAdmin({ NODE_ENV: 'production', DUALKEY_BOOTSTRAP_ADMIN_TOKEN: undefined }, db, warn);
+    expect(warnings).toEqual([]);
+    await bootstrapAdmin({ NODE_ENV: 'production', DUALKEY_BOOTSTRAP_ADMIN_TOKEN: token }, db, warn);
+    expect(warnings).toEqual([expect.stringMatching(/Remove it once two admins exist/)]);
+    expect((await me(token)).body).toMatchObject({ id: 'usr_bootstrap_admin', roles: ['admin'] });
   });
 
   it('the installer’s bootstrap key acts alone, so a fresh install can make its first admins', async () => {

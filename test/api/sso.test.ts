@@ -6,6 +6,8 @@ import type { SsoMapping } from '../../src/domain/sso.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import type { OidcTestProvider } from '../support/oidcProvider.js';
+import { SsoVerifier } from '../../src/api/services/sso.js';
+import { freePort } from '../../src/runtime/ports.js';
 import { SHORT_LIVED_CLIENT_ID, startOidcProvider } from '../support/oidcProvider.js';
 import { expectProblem } from '../support/openapi.js';
 
@@ -171,6 +173,13 @@ describe('single sign-on with the identity provider’s access tokens', () => {
     });
     expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
     expectProblem(await me(accessToken), 401, 'unauthenticated');
+  });
+
+  it('an identity provider that cannot be reached is an outage (503), not a refusal', async () => {
+    const { accessToken } = await idp.signIn(login('ana'));
+    const gone = `http://127.0.0.1:${await freePort()}`;
+    const verifier = new SsoVerifier(api.services.database.db, idp.settings(mapping, { issuer: gone }));
+    await expect(verifier.actorFor(accessToken)).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it('the console reads where and how to sign in from a public route', async () => {
