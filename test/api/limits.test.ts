@@ -208,13 +208,13 @@ describe('authentication', () => {
     const admin = await api.user(['admin']);
     const created = await api.call('POST', '/v1/admin/users', {
       token: admin.token,
-      body: { name: 'Dana', roles: ['checker'], businessLines: ['spot'], departments: [] },
+      body: { name: 'Dana', roles: ['agent'], businessLines: ['spot'], departments: [] },
     });
     expect(created.status).toBe(201);
     const { token, tokenId, user } = created.body as { token: string; tokenId: string; user: { id: string } };
     const before = await api.call('GET', '/v1/me', { token });
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ id: user.id, roles: ['checker'], businessLines: ['spot'] });
+    expect(before.body).toMatchObject({ id: user.id, roles: ['agent'], businessLines: ['spot'] });
 
     const revoked = await api.call('DELETE', `/v1/admin/tokens/${tokenId}`, { token: admin.token });
     expect(revoked.status).toBe(204);
