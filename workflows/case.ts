@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow
 import type { Case } from '../src/domain/case.js';
 import type { CaseWorkflowInput } from './messages.js';
 import { getCaseQuery } from './messages.js';
+import { handleRemainingActions } from './handlers.js';
 import { CaseRuntime } from './runtime.js';
 import { registerAfterReview } from './steps/afterReview.js';
 import { registerApproval } from './steps/approval.js';
@@ -9,7 +10,6 @@ import { registerEscalations } from './steps/escalations.js';
 import type { BeforeLiftStep } from './steps/lift.js';
 import { executeLift } from './steps/lift.js';
 import { monitor, registerMonitoring } from './steps/monitoring.js';
-import { registerReverification } from './steps/reverification.js';
 import { registerReview } from './steps/review.js';
 
 /** What differs between case types: the steps an approved lift must pass first. */
@@ -31,7 +31,7 @@ export async function runCase(input: CaseWorkflowInput, plan: CasePlan): Promise
   registerApproval(rt);
   registerMonitoring(rt);
   registerAfterReview(rt, input.afterReview);
-  registerReverification(rt);
+  handleRemainingActions(rt);
 
   let finished = false;
   const recorder = rt.recordUntil(() => finished);

@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -12,7 +11,8 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { Case } from '../src/domain/case.js';
 import { upgradeCase } from '../src/domain/case.js';
-import { DomainError } from '../src/domain/errors.js';
+import type { ActionName } from '../src/domain/caseActions.js';
+import { asFailure } from '../src/domain/failures.js';
 import type { AuditEntry, Rule } from '../src/domain/lifecycle/rule.js';
 import { run } from '../src/domain/lifecycle/rule.js';
 import type { Actor } from '../src/domain/permissions.js';
@@ -40,19 +40,6 @@ export function msUntil(iso: string): number {
   return Math.max(0, Date.parse(iso) - Date.now());
 }
 
-/** Turns a rule's refusal into the failure an update validator or handler reports to the caller. */
-export function asFailure(error: unknown): unknown {
-  if (error instanceof DomainError) {
-    return ApplicationFailure.create({
-      type: error.code,
-      message: error.detail,
-      nonRetryable: true,
-      details: error.errors ? [error.errors] : [],
-    });
-  }
-  return error;
-}
-
 /**
  * The state of one case inside its workflow, and the one way it changes: `apply` runs a domain rule,
  * queues the audit entry, and keeps search attributes, memo and the Web UI's current details in step.
@@ -66,6 +53,8 @@ export class CaseRuntime {
   readonly timers = new CancellationScope();
   /** Work that must finish even after the case closes (lifting a cooling-off lock). */
   readonly obligations: Promise<void>[] = [];
+  /** The actions a step registered a handler for; the rest get their plain rule. */
+  readonly handled = new Set<ActionName>();
   private pending: (AuditEntry & { revision: number })[] = [];
 
   constructor(input: CaseWorkflowInput) {

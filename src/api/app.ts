@@ -22,21 +22,9 @@ import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
 import * as usersList from './routes/v1_admin_users_list.js';
 import * as usersRevoke from './routes/v1_admin_users_revoke.js';
-import * as casesClaim from './routes/v1_cases_claim.js';
 import * as casesCreate from './routes/v1_cases_create.js';
-import * as escalationAnswer from './routes/v1_cases_escalations_answer.js';
-import * as escalationCreate from './routes/v1_cases_escalations_create.js';
-import * as infoRequests from './routes/v1_cases_info_requests.js';
-import * as infoResponses from './routes/v1_cases_info_responses.js';
-import * as notes from './routes/v1_cases_notes.js';
-import * as proposalApprove from './routes/v1_cases_proposals_approve.js';
-import * as proposalCreate from './routes/v1_cases_proposals_create.js';
-import * as proposalReject from './routes/v1_cases_proposals_reject.js';
+import * as caseActionRoutes from './routes/v1_cases_actions.js';
 import * as casesRead from './routes/v1_cases_read.js';
-import * as casesRelease from './routes/v1_cases_release.js';
-import * as casesResolve from './routes/v1_cases_resolve.js';
-import * as casesRevert from './routes/v1_cases_revert.js';
-import * as reverification from './routes/v1_cases_reverification.js';
 import * as controls from './routes/v1_controls.js';
 import * as me from './routes/v1_me.js';
 import * as reports from './routes/v1_reports_operations.js';
@@ -58,19 +46,7 @@ const routeModules = [
   controls,
   casesCreate,
   casesRead,
-  casesClaim,
-  casesRelease,
-  notes,
-  infoRequests,
-  infoResponses,
-  escalationCreate,
-  escalationAnswer,
-  proposalCreate,
-  proposalApprove,
-  proposalReject,
-  casesResolve,
-  casesRevert,
-  reverification,
+  caseActionRoutes,
   reports,
   riskSignals,
 ];
@@ -81,7 +57,7 @@ async function toProblem(error: unknown, c: Context<AppEnv>): Promise<Response> 
     if (actor && isDenial(error)) {
       await auditDenial(c.get('deps').db, error, {
         actor: actor.id,
-        action: `${c.req.method} ${c.req.path}`,
+        action: c.get('action') ?? `${c.req.method} ${c.req.path}`,
         caseId: c.get('caseId'),
       });
     }

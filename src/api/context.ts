@@ -40,7 +40,9 @@ export interface AppEnv {
     deps: ApiDeps;
     requestId: string;
     actor: Actor;
-    /** Set by case routes so the request log names the case and its workflow. */
+    /** Set by case routes so the request log, and any refusal's audit row, name the case. */
     caseId?: string;
+    /** The audit action name of what the route does, for the row of a refusal. */
+    action?: string;
   };
 }

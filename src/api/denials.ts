@@ -29,7 +29,7 @@ export async function auditDenial(
       actor: attempt.actor,
       action: attempt.action,
       outcome: 'denied',
-      details: { code: error.code, detail: error.detail, ...attempt.details },
+      details: { code: error.code, detail: error.detail, ...error.context, ...attempt.details },
       caseId: attempt.caseId ?? null,
       accountId: attempt.accountId ?? null,
     },

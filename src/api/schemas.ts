@@ -2,22 +2,44 @@ import { z } from '@hono/zod-openapi';
 import { EntityId } from '../domain/actions.js';
 import { Case } from '../domain/case.js';
 import { Control } from '../domain/controls.js';
-import type { ApiSettings } from './context.js';
+import type { Context } from 'hono';
+import { AllowedAction, allowedActions } from '../domain/caseActions.js';
+import type { Actor } from '../domain/permissions.js';
+import type { Policy } from '../domain/policy.js';
+import type { ApiSettings, AppEnv } from './context.js';
 
 export const ApiCase = Case.extend({
   links: z.object({
     temporalUi: z.string().nullable().describe('this case’s workflow run in the Temporal Web UI'),
   }),
+  allowedActions: z
+    .array(AllowedAction)
+    .describe(
+      'for the caller: every action a route offers on this case, allowed now or refused with the code and reason the action itself would answer with',
+    ),
 }).meta({ id: 'Case' });
 export type ApiCase = z.infer<typeof ApiCase>;
 
+/** Who is looking, and with which settings: what turns a case into the API's view of it. */
+export interface CaseView {
+  settings: Pick<ApiSettings, 'temporalUiUrl' | 'namespace'>;
+  policy: Policy;
+  actor: Actor;
+}
+
+export function viewOf(c: Context<AppEnv>): CaseView {
+  const { settings, policy } = c.get('deps');
+  return { settings, policy, actor: c.get('actor') };
+}
+
 export const ApiControl = Control.meta({ id: 'Control' });
 
-export function toApiCase(c: Case, settings: Pick<ApiSettings, 'temporalUiUrl' | 'namespace'>): ApiCase {
+export function toApiCase(c: Case, { settings, policy, actor }: CaseView): ApiCase {
   const temporalUi = settings.temporalUiUrl
     ? `${settings.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`
     : null;
-  return { ...c, links: { temporalUi } };
+  const now = new Date().toISOString();
+  return { ...c, links: { temporalUi }, allowedActions: allowedActions(c, { actor, policy, now }) };
 }
 
 const pathId = (name: string) =>

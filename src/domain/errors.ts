@@ -39,6 +39,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly errors?: FieldProblem[],
+    /** What the audit row of this refusal records besides the code, e.g. the permission lacking. */
+    readonly context?: Record<string, unknown>,
   ) {
     super(detail);
   }

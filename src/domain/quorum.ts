@@ -23,7 +23,10 @@ export function assessApproval(
     throw new DomainError('already_decided', `proposal ${proposal.id} is already ${proposal.status}`);
   }
   if (actor.id === proposal.maker) {
-    throw new DomainError('separation_of_duties', 'the maker of a proposal cannot approve it');
+    throw new DomainError(
+      'separation_of_duties',
+      `${actor.id} made proposal ${proposal.id}; another checker must approve it`,
+    );
   }
   if (actor.id === caseCreatedBy) {
     throw new DomainError('separation_of_duties', 'the creator of a case cannot approve its proposals');

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../src/db/schema/index.js';
 import { issueToken } from '../../src/db/users.js';
+import { caseActions } from '../../src/domain/caseActions.js';
 import type { Permission } from '../../src/domain/permissions.js';
 import { Role, rolePermissions } from '../../src/domain/permissions.js';
 import type { ApiHarness } from '../support/api.js';
@@ -75,6 +76,24 @@ async function pendingProposal(
   expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
   const proposals = proposed.body.proposals as { id: string }[];
   return { caseId, proposalId: proposals.at(-1)?.id ?? '', accountId };
+}
+
+const caseReadActions: Record<string, string> = {
+  'GET /v1/cases/{caseId}': 'getCase',
+  'GET /v1/cases/{caseId}/audit': 'getCaseAudit',
+};
+
+/**
+ * Where a refusal is audited: on the case's own chain under the action's audit name for a route about a
+ * case, on `access` under the method and path for any other.
+ */
+function deniedOn(route: DocumentedRoute, filled: string): { stream: string; action: string } {
+  const caseId = /^\/v1\/cases\/([^/]+)/.exec(filled)?.[1];
+  if (caseId === undefined || !route.path.startsWith('/v1/cases/{caseId}')) {
+    return { stream: 'access', action: `${route.method} ${filled}` };
+  }
+  const declared = Object.values(caseActions).find((a) => a.route?.path === route.path);
+  return { stream: caseId, action: declared?.rule.action ?? caseReadActions[routeKey(route)] ?? '' };
 }
 
 describe('the authorization matrix, generated from the role table and the served routes', () => {
@@ -170,15 +189,12 @@ describe('the authorization matrix, generated from the role table and the served
       }
       expectProblem(response, 403, 'forbidden');
       const filled = fillPath(route.path, idsByRoute.get(routeKey(route)) ?? defaults);
+      const { stream, action } = deniedOn(route, filled);
       const denials = await api.services.database.db
         .select()
         .from(auditEvents)
         .where(
-          and(
-            eq(auditEvents.stream, 'access'),
-            eq(auditEvents.actor, user.id),
-            eq(auditEvents.action, `${route.method} ${filled}`),
-          ),
+          and(eq(auditEvents.stream, stream), eq(auditEvents.actor, user.id), eq(auditEvents.action, action)),
         );
       expect(denials).toHaveLength(1);
       expect(denials[0]).toMatchObject({ outcome: 'denied', details: { code: 'forbidden', permission } });
@@ -285,12 +301,12 @@ describe('who may act on what', () => {
     expect(denied).toEqual([
       expect.objectContaining({
         actor: maker.id,
-        action: 'approve',
+        action: 'proposal.approval_recorded',
         details: expect.objectContaining({ code: 'separation_of_duties' }) as unknown,
       }),
       expect.objectContaining({
         actor: creator.id,
-        action: 'approve',
+        action: 'proposal.approval_recorded',
         details: expect.objectContaining({ code: 'separation_of_duties' }) as unknown,
       }),
     ]);

@@ -256,7 +256,7 @@ describe('assessApproval: separation of duties', () => {
   it.each(RiskTierSchema.options)('a maker cannot approve their own %s proposal', (tier) => {
     const error = domainError(() => assessApproval(proposalFor(tier), CREATOR, maker));
     expect(error.code).toBe('separation_of_duties');
-    expect(error.detail).toBe('the maker of a proposal cannot approve it');
+    expect(error.detail).toBe(`${maker.id} made proposal prop-1; another checker must approve it`);
   });
 
   it('a maker who also holds the senior role still cannot approve', () => {

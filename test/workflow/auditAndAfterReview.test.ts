@@ -37,7 +37,7 @@ describe('the audit log', () => {
       'note.added',
     ]);
     expect(events.filter((e) => e.outcome === 'denied')).toMatchObject([
-      { action: 'claim', actor: cast.agent2.id, details: { code: 'invalid_state' } },
+      { action: 'case.claimed', actor: cast.agent2.id, details: { code: 'invalid_state' } },
     ]);
 
     // The log refuses edits; someone with the power to switch that off could still try.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseActions } from '../../src/domain/caseActions.js';
 import type { Services } from '../support/services.js';
 import { startServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
@@ -127,9 +128,8 @@ describe('separation of duties', () => {
     const { caseId, proposalId, created } = await caseAwaitingApproval(services, maker, [lock]);
     // Straight to Temporal, skipping the API's own check: the update validator still says no.
     const handle = services.client.workflow.getHandle(created.workflowId);
-    const { approveUpdate } = await import('../../workflows/messages.js');
     await expect(
-      handle.executeUpdate(approveUpdate, { args: [{ actor: maker, payload: { proposalId } }] }),
+      handle.executeUpdate(caseActions.approve.update, { args: [{ actor: maker, payload: { proposalId } }] }),
     ).rejects.toMatchObject({ cause: { type: 'separation_of_duties' } });
     expect((await services.cases.read(caseId)).proposals[0]?.approvals).toEqual([]);
   });

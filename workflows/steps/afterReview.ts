@@ -1,37 +1,20 @@
-import { condition, setHandler } from '@temporalio/workflow';
-import { z } from 'zod';
-import { EntityId } from '../../src/domain/actions.js';
+import { condition } from '@temporalio/workflow';
 import { afterReviewOverdue, requestAfterReview } from '../../src/domain/lifecycle/execution.js';
 import { systemActor } from '../../src/domain/permissions.js';
-import { ControlKind } from '../../src/domain/vocabulary.js';
-import { parseActing, validatorFor } from '../handlers.js';
+import { handleAction } from '../handlers.js';
 import type { AfterReviewRequest } from '../messages.js';
-import { afterReviewUpdate } from '../messages.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
-
-const AfterReviewPayload = z.strictObject({
-  controlId: EntityId,
-  kind: ControlKind,
-  appliedBy: z.string().min(1),
-  reason: z.string().min(1),
-});
 
 /**
  * Break-glass: a restriction a person applied at once, without a checker, must be reviewed after the
  * fact within the policy's time; an overdue review flags the case and tells the risk-ops lead.
  */
 export function registerAfterReview(rt: CaseRuntime, initial: AfterReviewRequest | undefined): void {
-  setHandler(
-    afterReviewUpdate,
-    (acting) => {
-      const { actor, payload } = parseActing(AfterReviewPayload, acting);
-      const next = rt.act(requestAfterReview, payload, actor);
-      rt.spawnTimer(() => afterReviewDue(rt, payload.controlId));
-      return next;
-    },
-    { validator: validatorFor(rt, AfterReviewPayload, requestAfterReview) },
-  );
+  handleAction(rt, 'requestAfterReview', (next) => {
+    const review = next.afterReviews.at(-1);
+    if (review) rt.spawnTimer(() => afterReviewDue(rt, review.controlId));
+  });
   if (initial) {
     rt.apply(requestAfterReview, initial, { ...systemActor, id: initial.appliedBy });
     rt.spawnTimer(() => afterReviewDue(rt, initial.controlId));

@@ -1,7 +1,8 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { ApproveInput, EntityId, ProposeInput, RejectInput } from '../../src/domain/actions.js';
+import { condition } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import type { ControlRef } from '../../src/domain/controls.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { toFailure } from '../../src/domain/failures.js';
 import {
   approve,
   expireProposal,
@@ -10,13 +11,9 @@ import {
   reject,
   voidProposal,
 } from '../../src/domain/lifecycle/approval.js';
-import { parseActing, validatorFor } from '../handlers.js';
-import { approveUpdate, proposeUpdate, rejectUpdate } from '../messages.js';
+import { handleCustom } from '../handlers.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
-
-const ApprovePayload = ApproveInput.extend({ proposalId: EntityId });
-const RejectPayload = RejectInput.extend({ proposalId: EntityId });
 
 export function controlRefs(proposal: Proposal): ControlRef[] {
   return proposal.controlIds.map((id) => ({ id, version: proposal.controlVersions[id] ?? 0 }));
@@ -24,65 +21,51 @@ export function controlRefs(proposal: Proposal): ControlRef[] {
 
 /** Maker-checker: a proposal to lift, approvals by the tier's quorum, rejection and expiry. */
 export function registerApproval(rt: CaseRuntime): void {
-  setHandler(
-    proposeUpdate,
-    async (acting) => {
-      const { actor, payload } = parseActing(ProposeInput, acting);
-      // The versions the maker saw are what checkers approve; any later change voids the approval.
-      const controls = await rt.activities.readControls(payload.controlIds);
-      const next = rt.act(propose, { ...payload, controls }, actor);
-      const proposal = next.proposals.at(-1);
-      if (proposal) {
-        rt.spawnTimer(() => proposalExpiry(rt, proposal.id));
-        await rt.activities.notify({
-          key: `${rt.workflowId}:${proposal.id}:pending`,
-          recipient: `role:${proposal.requiredRole ?? 'checker'}`,
-          kind: 'proposal.pending',
-          caseId: next.id,
-          payload: {
-            proposalId: proposal.id,
-            riskTier: next.riskTier,
-            requiredApprovals: proposal.requiredApprovals,
-          },
-        });
-      }
-      return rt.case;
-    },
-    { validator: validatorFor(rt, ProposeInput, propose) },
-  );
+  handleCustom(rt, 'propose', async (actor, payload) => {
+    // The versions the maker saw are what checkers approve; any later change voids the approval.
+    const controls = await rt.activities.readControls(payload.controlIds);
+    const next = rt.act(propose, { ...payload, controls }, actor);
+    const proposal = next.proposals.at(-1);
+    if (proposal) {
+      rt.spawnTimer(() => proposalExpiry(rt, proposal.id));
+      await rt.activities.notify({
+        key: `${rt.workflowId}:${proposal.id}:pending`,
+        recipient: `role:${proposal.requiredRole ?? 'checker'}`,
+        kind: 'proposal.pending',
+        caseId: next.id,
+        payload: {
+          proposalId: proposal.id,
+          riskTier: next.riskTier,
+          requiredApprovals: proposal.requiredApprovals,
+        },
+      });
+    }
+    return rt.case;
+  });
 
-  setHandler(
-    approveUpdate,
-    async (acting) => {
-      const { actor, payload } = parseActing(ApprovePayload, acting);
-      const proposal = findProposal(rt.case, payload.proposalId);
-      const changes = await rt.activities.checkControlsUnchanged(controlRefs(proposal));
-      if (changes.length > 0) {
-        if (findProposal(rt.case, proposal.id).status === 'pending') {
-          rt.apply(voidProposal, { proposalId: proposal.id, changes });
-          await notifyMaker(rt, proposal, 'proposal.voided');
-        }
-        throw ApplicationFailure.create({
-          type: 'controls_changed',
-          message: `the controls changed since proposal ${proposal.id} was made; it is void and the case is back in review`,
-          nonRetryable: true,
-        });
+  handleCustom(rt, 'approve', async (actor, payload) => {
+    const proposal = findProposal(rt.case, payload.proposalId);
+    const changes = await rt.activities.checkControlsUnchanged(controlRefs(proposal));
+    if (changes.length > 0) {
+      if (findProposal(rt.case, proposal.id).status === 'pending') {
+        rt.apply(voidProposal, { proposalId: proposal.id, changes });
+        await notifyMaker(rt, proposal, 'proposal.voided');
       }
-      return rt.act(approve, payload, actor);
-    },
-    { validator: validatorFor(rt, ApprovePayload, approve) },
-  );
+      throw toFailure(
+        new DomainError(
+          'controls_changed',
+          `the controls changed since proposal ${proposal.id} was made; it is void and the case is back in review`,
+        ),
+      );
+    }
+    return rt.act(approve, payload, actor);
+  });
 
-  setHandler(
-    rejectUpdate,
-    async (acting) => {
-      const { actor, payload } = parseActing(RejectPayload, acting);
-      const next = rt.act(reject, payload, actor);
-      await notifyMaker(rt, findProposal(next, payload.proposalId), 'proposal.rejected');
-      return next;
-    },
-    { validator: validatorFor(rt, RejectPayload, reject) },
-  );
+  handleCustom(rt, 'reject', async (actor, payload) => {
+    const next = rt.act(reject, payload, actor);
+    await notifyMaker(rt, findProposal(next, payload.proposalId), 'proposal.rejected');
+    return next;
+  });
 }
 
 export async function notifyMaker(rt: CaseRuntime, proposal: Proposal, kind: string): Promise<void> {

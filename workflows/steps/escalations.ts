@@ -1,25 +1,15 @@
 import { condition } from '@temporalio/workflow';
-import { AnswerEscalationInput, EntityId, EscalateInput } from '../../src/domain/actions.js';
-import {
-  answerEscalation,
-  breachEscalation,
-  escalate,
-  remindEscalation,
-} from '../../src/domain/lifecycle/escalations.js';
+import { breachEscalation, remindEscalation } from '../../src/domain/lifecycle/escalations.js';
 import { handleAction } from '../handlers.js';
-import { answerEscalationUpdate, escalateUpdate } from '../messages.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
 
-const AnswerPayload = AnswerEscalationInput.extend({ escalationId: EntityId });
-
 /** Questions to other departments, each with its own SLA; several can be open at once. */
 export function registerEscalations(rt: CaseRuntime): void {
-  handleAction(rt, escalateUpdate, EscalateInput, escalate, (next) => {
+  handleAction(rt, 'escalate', (next) => {
     const escalation = next.escalations.at(-1);
     if (escalation) rt.spawnTimer(() => escalationSla(rt, escalation.id));
   });
-  handleAction(rt, answerEscalationUpdate, AnswerPayload, answerEscalation);
 }
 
 /**

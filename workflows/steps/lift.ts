@@ -1,5 +1,5 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
+import { refusalIn } from '../../src/domain/failures.js';
 import { voidProposal } from '../../src/domain/lifecycle/approval.js';
 import { completeLift } from '../../src/domain/lifecycle/execution.js';
 import type { CaseRuntime } from '../runtime.js';
@@ -17,11 +17,7 @@ export interface BeforeLiftStep {
 }
 
 function isControlsChanged(error: unknown): boolean {
-  return (
-    error instanceof ActivityFailure &&
-    error.cause instanceof ApplicationFailure &&
-    error.cause.type === 'controls_changed'
-  );
+  return refusalIn(error)?.code === 'controls_changed';
 }
 
 /**

@@ -1,13 +1,8 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  setHandler,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
-import { RevertInput, RiskSignalInput } from '../../src/domain/actions.js';
+import { RiskSignalInput } from '../../src/domain/actions.js';
 import type { Lift } from '../../src/domain/case.js';
+import { refusalIn } from '../../src/domain/failures.js';
 import {
   closeLifted,
   completeRevert,
@@ -18,25 +13,20 @@ import {
   startCoolingOff,
 } from '../../src/domain/lifecycle/execution.js';
 import { systemActor } from '../../src/domain/permissions.js';
-import { parseActing, validatorFor } from '../handlers.js';
-import { revertUpdate, riskSignal } from '../messages.js';
+import { handleCustom } from '../handlers.js';
+import { riskSignal } from '../messages.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
 
 const SignalPayload = RiskSignalInput.omit({ accountId: true }).extend({ actor: z.string().min(1) });
 
 export function registerMonitoring(rt: CaseRuntime): void {
-  setHandler(
-    revertUpdate,
-    async (acting) => {
-      const { actor, payload } = parseActing(RevertInput, acting);
-      rt.act(requestRevert, payload, actor);
-      // Answer once the controls are back, so the caller sees the case as reverted.
-      await condition(() => rt.case.revertRequest === null);
-      return rt.case;
-    },
-    { validator: validatorFor(rt, RevertInput, requestRevert) },
-  );
+  handleCustom(rt, 'revert', async (actor, payload) => {
+    rt.act(requestRevert, payload, actor);
+    // Answer once the controls are back, so the caller sees the case as reverted.
+    await condition(() => rt.case.revertRequest === null);
+    return rt.case;
+  });
 
   // A signal is a fact from the risk engine: never refused, always recorded; a malformed one is dropped.
   setHandler(riskSignal, (signal) => {
@@ -97,11 +87,7 @@ async function endCoolingOffLock(rt: CaseRuntime, liftId: string, version: numbe
     });
     rt.apply(endCoolingOff, { liftId, lifted: true });
   } catch (error) {
-    const changed =
-      error instanceof ActivityFailure &&
-      error.cause instanceof ApplicationFailure &&
-      error.cause.type === 'controls_changed';
-    if (!changed) throw error;
+    if (refusalIn(error)?.code !== 'controls_changed') throw error;
     rt.apply(endCoolingOff, { liftId, lifted: false });
   }
 }

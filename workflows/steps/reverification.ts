@@ -1,14 +1,10 @@
 import { condition, patched } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import {
-  RecordReverificationInput,
   expireReverification,
   pendingReverification,
-  recordReverification,
   requestReverification,
 } from '../../src/domain/lifecycle/reverification.js';
-import { handleAction } from '../handlers.js';
-import { recordReverificationUpdate } from '../messages.js';
 import type { CaseRuntime } from '../runtime.js';
 import type { BeforeLiftStep } from './lift.js';
 import { msUntil } from '../runtime.js';
@@ -18,10 +14,6 @@ import { msUntil } from '../runtime.js';
  * passed this point before the change replay without it; cases that reach it afterwards run it.
  */
 export const REVERIFICATION_PATCH = 'unbind-reverification-before-lift';
-
-export function registerReverification(rt: CaseRuntime): void {
-  handleAction(rt, recordReverificationUpdate, RecordReverificationInput, recordReverification);
-}
 
 /**
  * Before an approved unbind is carried out, the user proves again that they own the account (a video

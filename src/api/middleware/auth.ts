@@ -4,7 +4,6 @@ import { DomainError } from '../../domain/errors.js';
 import type { Permission } from '../../domain/permissions.js';
 import { hasPermission } from '../../domain/permissions.js';
 import type { AppEnv } from '../context.js';
-import { auditDenial } from '../denials.js';
 
 /**
  * Bearer tokens: the identity provider's access tokens (JWTs, when SSO is configured) for people, and
@@ -23,22 +22,30 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The permission a route needs, checked before its handler runs; a refusal is audited with it. */
+/**
+ * The permission a route needs, checked before its handler runs. Its refusal is audited by the error
+ * handler, with the case and action a case route named first.
+ */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const actor = c.get('actor');
     if (!hasPermission(actor, permission)) {
-      const error = new DomainError(
+      throw new DomainError(
         'forbidden',
         `this route needs the permission ${permission}, which ${actor.id} lacks`,
+        undefined,
+        { permission },
       );
-      await auditDenial(c.get('deps').db, error, {
-        actor: actor.id,
-        action: `${c.req.method} ${c.req.path}`,
-        details: { permission },
-      });
-      throw error;
     }
+    await next();
+  };
+}
+
+/** Names the case (from the path) and the audit action of a case route, before anything can refuse it. */
+export function forCase(action: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('caseId', c.req.param('caseId'));
+    c.set('action', action);
     await next();
   };
 }

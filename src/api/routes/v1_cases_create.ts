@@ -4,7 +4,7 @@ import { CreateCaseInput } from '../../domain/actions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { requirePermission } from '../middleware/auth.js';
-import { ApiCase, bearer, jsonBody, jsonContent, toApiCase } from '../schemas.js';
+import { ApiCase, bearer, jsonBody, jsonContent, toApiCase, viewOf } from '../schemas.js';
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
@@ -27,10 +27,10 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       },
     }),
     async (c) => {
-      const { cases, settings } = c.get('deps');
+      const { cases } = c.get('deps');
       const created = await cases.create(c.get('actor'), c.req.valid('json'));
       c.set('caseId', created.id);
-      return c.json(toApiCase(created, settings), 201);
+      return c.json(toApiCase(created, viewOf(c)), 201);
     },
   );
 }

@@ -8,8 +8,8 @@ import { authorize } from '../../domain/permissions.js';
 import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { ApiCase, CaseParams, bearer, jsonContent, toApiCase } from '../schemas.js';
+import { forCase, requirePermission } from '../middleware/auth.js';
+import { ApiCase, CaseParams, bearer, jsonContent, toApiCase, viewOf } from '../schemas.js';
 
 const ListQuery = z.strictObject({
   status: CaseStatus.optional(),
@@ -66,7 +66,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       responses: { 200: jsonContent(CaseList, 'a page of cases'), ...problems(400, 401, 403, 429, 503) },
     }),
     async (c) => {
-      const { db, settings } = c.get('deps');
+      const { db } = c.get('deps');
       const { limit, cursor: cursorText, ...filters } = c.req.valid('query');
       const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
       if (cursorText !== undefined && !cursor) {
@@ -76,7 +76,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       }
       const page = await listCases(db, filters, c.get('actor').businessLines, limit, cursor);
       return c.json(
-        { items: page.items.map((item) => toApiCase(item, settings)), nextCursor: page.nextCursor },
+        { items: page.items.map((item) => toApiCase(item, viewOf(c))), nextCursor: page.nextCursor },
         200,
       );
     },
@@ -91,15 +91,15 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'The case as its workflow holds it now (from the projection when no worker answers).\n\nPermission: `case.read`.',
       tags: ['cases'],
       security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      middleware: [forCase('getCase'), requirePermission('case.read')] as const,
       request: { params: CaseParams },
       responses: { 200: jsonContent(ApiCase, 'the case'), ...problems(400, 401, 403, 404, 429, 503) },
     }),
     async (c) => {
-      const { cases, settings } = c.get('deps');
+      const { cases } = c.get('deps');
       const { caseId } = c.req.valid('param');
       c.set('caseId', caseId);
-      return c.json(toApiCase(await cases.get(c.get('actor'), caseId), settings), 200);
+      return c.json(toApiCase(await cases.get(c.get('actor'), caseId), viewOf(c)), 200);
     },
   );
 
@@ -112,7 +112,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'Every accepted action and every denied attempt on the case, hash-chained; `verified` says whether the chain recomputes.\n\nPermission: `audit.read`.',
       tags: ['audit'],
       security: bearer,
-      middleware: [requirePermission('audit.read')] as const,
+      middleware: [forCase('getCaseAudit'), requirePermission('audit.read')] as const,
       request: { params: CaseParams },
       responses: {
         200: jsonContent(AuditTrail, 'the audit trail'),

@@ -1,6 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CaseWorkflowInput, AfterReviewRequest } from '../../../workflows/messages.js';
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
@@ -18,15 +18,15 @@ import { claimControls, deleteCase, findCase, openCasesOnAccount, saveCase } fro
 import type { CreateCaseInput, RiskSignalInput } from '../../domain/actions.js';
 import type { Case } from '../../domain/case.js';
 import type { AccountControls } from '../../domain/controls.js';
-import type { FieldProblem } from '../../domain/errors.js';
-import { DomainError, isErrorCode } from '../../domain/errors.js';
+import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
+import { caseActions } from '../../domain/caseActions.js';
+import { DomainError } from '../../domain/errors.js';
+import { refusalIn } from '../../domain/failures.js';
 import { assessIntake, checkNamedControls, openCase } from '../../domain/lifecycle/intake.js';
 import type { Actor } from '../../domain/permissions.js';
 import { authorize } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
 import type { CaseType } from '../../domain/vocabulary.js';
-import type { CaseActionName, PayloadOf } from './caseActions.js';
-import { caseActions } from './caseActions.js';
 import { auditDenial } from '../denials.js';
 import { isUnavailable, unavailable } from './unavailable.js';
 
@@ -52,17 +52,6 @@ export function newCaseId(type: CaseType, now = new Date()): string {
 
 function memoOf(c: Case): Record<string, string> {
   return { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step };
-}
-
-/** Maps what a workflow refused with (an ApplicationFailure whose type is our code) back to a DomainError. */
-function refusalOf(error: unknown): DomainError | undefined {
-  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
-    const errors = cause.details?.[0] as FieldProblem[] | undefined;
-    return new DomainError(cause.type, cause.message, Array.isArray(errors) ? errors : undefined);
-  }
-  return undefined;
 }
 
 /**
@@ -182,30 +171,27 @@ export class CaseService {
     }
   }
 
-  async act<A extends CaseActionName>(
+  async act<A extends ActionName>(
     actor: Actor,
     caseId: string,
     name: A,
-    payload: PayloadOf<A>,
+    payload: ActionPayload<A>,
     idempotencyKey?: string,
   ): Promise<Case> {
-    const { update, rule } = caseActions[name] as unknown as {
-      update: (typeof caseActions)['claim']['update'];
-      rule: { check(c: Case, input: unknown, ctx: unknown): void };
-    };
-    const current = await this.precheck(actor, caseId, name, (c) =>
+    const { update, rule } = caseActions[name];
+    const current = await this.precheck(actor, caseId, rule.action, (c) =>
       rule.check(c, payload, { actor, now: new Date().toISOString(), policy: this.deps.policy }),
     );
     try {
       return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
         this.handle(current).executeUpdate(update, {
-          args: [{ actor, payload: payload as Record<string, never> }],
+          args: [{ actor, payload }],
           updateId: idempotencyKey ? `${actor.id}:${idempotencyKey}` : randomUUID(),
         }),
       );
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (refusal) return this.deny(actor, current, name, refusal);
+      const refusal = refusalIn(error);
+      if (refusal) return this.deny(actor, current, rule.action, refusal);
       if (error instanceof WorkflowNotFoundError) {
         throw new DomainError('invalid_state', `case ${caseId} has finished; it takes no more actions`);
       }

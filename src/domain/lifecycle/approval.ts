@@ -1,8 +1,7 @@
-import type { ApproveInput, ProposeInput, RejectInput } from '../actions.js';
+import type { ApproveInput, ProposeInput, RejectInput, WithdrawInput } from '../actions.js';
 import type { Case, Proposal } from '../case.js';
 import type { Control, ControlChange } from '../controls.js';
 import { DomainError } from '../errors.js';
-import { authorize } from '../permissions.js';
 import { assessApproval } from '../quorum.js';
 import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
 
@@ -25,8 +24,8 @@ export type ProposeStep = ProposeInput & { controls?: readonly Control[] };
 
 export const propose = defineRule<ProposeStep>({
   action: 'proposal.created',
+  permission: 'removal.propose',
   check(c, input, { actor }) {
-    authorize(actor, 'removal.propose', c.businessLine);
     requireStatus(c, ['in_review', 'reverted'], 'propose a lift');
     requireAssignee(c, actor, 'propose a lift');
     const foreign = input.controlIds.filter((id) => !c.controlIds.includes(id));
@@ -79,8 +78,8 @@ export const propose = defineRule<ProposeStep>({
 
 export const approve = defineRule<ApproveInput & { proposalId: string }>({
   action: 'proposal.approval_recorded',
+  permission: 'removal.approve',
   check(c, input, { actor }) {
-    authorize(actor, 'removal.approve', c.businessLine);
     assessApproval(findProposal(c, input.proposalId), c.createdBy, actor);
     requireStatus(c, ['awaiting_approval'], 'approve');
   },
@@ -113,8 +112,8 @@ export const approve = defineRule<ApproveInput & { proposalId: string }>({
 
 export const reject = defineRule<RejectInput & { proposalId: string }>({
   action: 'proposal.rejected',
+  permission: 'removal.approve',
   check(c, input, { actor }) {
-    authorize(actor, 'removal.approve', c.businessLine);
     const proposal = findProposal(c, input.proposalId);
     if (proposal.status !== 'pending') {
       throw new DomainError('already_decided', `proposal ${proposal.id} is already ${proposal.status}`);
@@ -142,6 +141,28 @@ function requirePending(c: Case, proposalId: string): void {
     throw new DomainError('already_decided', `proposal ${proposalId} is no longer pending`);
   }
 }
+
+/** The maker takes back a proposal nobody has decided on yet; the case returns to review. */
+export const withdraw = defineRule<WithdrawInput & { proposalId: string }>({
+  action: 'proposal.withdrawn',
+  permission: 'removal.propose',
+  check(c, input, { actor }) {
+    requirePending(c, input.proposalId);
+    const { maker } = findProposal(c, input.proposalId);
+    if (maker !== actor.id) {
+      throw new DomainError(
+        'forbidden',
+        `only ${maker}, who made proposal ${input.proposalId}, may withdraw it`,
+      );
+    }
+  },
+  apply: (c, input, { now }) => ({
+    ...c,
+    status: 'in_review',
+    proposals: updateProposal(c, input.proposalId, { status: 'withdrawn', decidedAt: now }),
+  }),
+  details: (input) => ({ proposalId: input.proposalId, comment: input.comment ?? null }),
+});
 
 export const expireProposal = defineRule<{ proposalId: string }>({
   action: 'proposal.expired',

@@ -1,7 +1,6 @@
 import type { AnswerEscalationInput, EscalateInput } from '../actions.js';
 import type { Case, Escalation } from '../case.js';
 import { DomainError } from '../errors.js';
-import { authorize } from '../permissions.js';
 import { escalationSlaMs } from '../policy.js';
 import { addMs, defineRule, nextId } from './rule.js';
 
@@ -17,8 +16,8 @@ function updateEscalation(c: Case, id: string, change: Partial<Escalation>): Cas
 
 export const escalate = defineRule<EscalateInput>({
   action: 'escalation.opened',
-  check(c, _input, { actor }) {
-    authorize(actor, 'case.escalate', c.businessLine);
+  permission: 'case.escalate',
+  check(c) {
     if (c.status === 'closed') throw new DomainError('invalid_state', 'the case is closed');
   },
   apply(c, input, { actor, now, policy }) {
@@ -47,8 +46,8 @@ export const escalate = defineRule<EscalateInput>({
 
 export const answerEscalation = defineRule<AnswerEscalationInput & { escalationId: string }>({
   action: 'escalation.answered',
+  permission: 'department.respond',
   check(c, input, { actor }) {
-    authorize(actor, 'department.respond', c.businessLine);
     const escalation = findEscalation(c, input.escalationId);
     if (!actor.departments.includes(escalation.department)) {
       throw new DomainError(

@@ -2,7 +2,6 @@ import type { RevertInput, RiskSignalInput } from '../actions.js';
 import type { AfterReview, Case, Lift } from '../case.js';
 import type { Control, ControlSnapshot } from '../controls.js';
 import { DomainError } from '../errors.js';
-import { authorize } from '../permissions.js';
 import { monitoringWindowMs } from '../policy.js';
 import type { ControlKind } from '../vocabulary.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
@@ -90,8 +89,8 @@ const revertible = ['executing', 'monitoring'] as const;
 
 export const requestRevert = defineRule<RevertInput>({
   action: 'revert.requested',
-  check(c, _input, { actor }) {
-    authorize(actor, 'removal.revert', c.businessLine);
+  permission: 'removal.revert',
+  check(c) {
     requireStatus(c, revertible, 'revert a lift');
     if (c.revertRequest) throw new DomainError('already_decided', 'a revert is already under way');
   },

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Case, Reverification } from '../case.js';
 import { Reverification as ReverificationSchema } from '../case.js';
 import { DomainError } from '../errors.js';
-import { authorize } from '../permissions.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
 
 export const RecordReverificationInput = z.strictObject({
@@ -55,8 +54,8 @@ export const requestReverification = defineRule<{ proposalId: string }>({
 
 export const recordReverification = defineRule<RecordReverificationInput>({
   action: 'reverification.recorded',
+  permission: 'case.review',
   check(c, _input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
     requireStatus(c, ['executing'], 'record a re-verification');
     const pending = pendingReverification(c);
     if (!pending) throw new DomainError('invalid_state', 'no re-verification is pending');

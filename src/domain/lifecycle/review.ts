@@ -1,13 +1,13 @@
 import type { InfoRequestInput, InfoResponseInput, NoteInput, ResolveInput } from '../actions.js';
 import type { Case } from '../case.js';
 import { DomainError } from '../errors.js';
-import { authorize, hasPermission } from '../permissions.js';
+import { hasPermission } from '../permissions.js';
 import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
 
 export const claim = defineRule<Record<string, never>>({
   action: 'case.claimed',
+  permission: 'case.review',
   check(c, _input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
     requireStatus(
       c,
       ['open', 'in_review', 'awaiting_info', 'awaiting_approval', 'monitoring', 'reverted'],
@@ -29,8 +29,8 @@ export const claim = defineRule<Record<string, never>>({
 
 export const release = defineRule<Record<string, never>>({
   action: 'case.released',
+  permission: 'case.review',
   check(c, _input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
     requireStatus(
       c,
       ['in_review', 'awaiting_info', 'awaiting_approval', 'monitoring', 'reverted'],
@@ -48,8 +48,8 @@ export const release = defineRule<Record<string, never>>({
 
 export const addNote = defineRule<NoteInput>({
   action: 'note.added',
-  check(c, _input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
+  permission: 'case.review',
+  check(c) {
     if (c.status === 'closed') throw new DomainError('invalid_state', 'the case is closed');
   },
   apply(c, input, { actor, now }) {
@@ -63,8 +63,8 @@ export const addNote = defineRule<NoteInput>({
 
 export const requestInfo = defineRule<InfoRequestInput>({
   action: 'info.requested',
+  permission: 'case.review',
   check(c, _input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
     requireStatus(c, ['in_review'], 'ask the user for information');
     requireAssignee(c, actor, 'ask the user for information');
   },
@@ -89,8 +89,8 @@ export const requestInfo = defineRule<InfoRequestInput>({
 
 export const respondInfo = defineRule<InfoResponseInput>({
   action: 'info.answered',
-  check(c, _input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
+  permission: 'case.review',
+  check(c) {
     requireStatus(c, ['awaiting_info'], 'record the user’s answer');
   },
   apply(c, input, { actor }) {
@@ -130,8 +130,8 @@ export const expireInfoRequest = defineRule<{ infoRequestId: string }>({
 
 export const resolve = defineRule<ResolveInput>({
   action: 'case.resolved',
+  permission: 'case.review',
   check(c, input, { actor }) {
-    authorize(actor, 'case.review', c.businessLine);
     requireStatus(c, ['in_review', 'awaiting_info', 'awaiting_approval', 'reverted'], 'resolve');
     requireAssignee(c, actor, 'resolve the case');
     if ((input.outcome === 'reverted') !== (c.status === 'reverted')) {

@@ -1,6 +1,7 @@
 import type { Case } from '../case.js';
 import { DomainError } from '../errors.js';
-import type { Actor } from '../permissions.js';
+import type { Actor, Permission } from '../permissions.js';
+import { authorize } from '../permissions.js';
 import type { Policy } from '../policy.js';
 import type { CaseStatus } from '../vocabulary.js';
 
@@ -30,14 +31,26 @@ export interface Transition {
  * workflow's update validator calls it again on its own state.
  */
 export interface Rule<I> {
+  /** The audit action name, for accepted and refused attempts alike. */
   action: string;
+  /** The permission a person needs, within the case's business line; steps the engine takes need none. */
+  permission?: Permission | undefined;
   check(c: Case, input: I, ctx: Context): void;
   apply(c: Case, input: I, ctx: Context): Case;
   details?(input: I, next: Case): Record<string, unknown>;
 }
 
+/** A rule whose `check` starts with its permission, so no caller can check the state and forget who asks. */
 export function defineRule<I>(rule: Rule<I>): Rule<I> {
-  return rule;
+  const { permission } = rule;
+  if (permission === undefined) return rule;
+  return {
+    ...rule,
+    check(c: Case, input: I, ctx: Context) {
+      authorize(ctx.actor, permission, c.businessLine);
+      rule.check(c, input, ctx);
+    },
+  };
 }
 
 export function run<I>(rule: Rule<I>, c: Case, input: I, ctx: Context): Transition {

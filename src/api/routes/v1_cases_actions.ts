@@ -1,0 +1,68 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ActionName, TargetIds } from '../../domain/caseActions.js';
+import { caseActions, payloadOf, publicActionNames } from '../../domain/caseActions.js';
+import type { AppEnv } from '../context.js';
+import { problems } from '../errors.js';
+import { forCase, requirePermission } from '../middleware/auth.js';
+import {
+  ApiCase,
+  CaseParams,
+  EscalationParams,
+  ProposalParams,
+  bearer,
+  jsonBody,
+  jsonContent,
+  toApiCase,
+  viewOf,
+} from '../schemas.js';
+
+const paramsOf = { case: CaseParams, proposal: ProposalParams, escalation: EscalationParams } as const;
+
+/**
+ * One route per declared action: path params, an optional or required JSON body, the rule's permission,
+ * then the action carried to the workflow as an update; the answer is the case after the action.
+ */
+function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A): void {
+  const action = caseActions[name];
+  const { route: spec, rule } = action;
+  if (!spec || !rule.permission) return;
+  const route = createRoute({
+    method: 'post',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    description: `${spec.description}\n\nPermission: \`${rule.permission}\`.`,
+    tags: ['cases'],
+    security: bearer,
+    middleware: [forCase(rule.action), requirePermission(rule.permission)] as const,
+    request: {
+      params: paramsOf[action.target],
+      body: jsonBody(action.body, action.bodyRequired),
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+    },
+    responses: {
+      // Typed as 200 so the handler's answer is checked against ApiCase; 201 documents the same body.
+      [spec.status as 200]: jsonContent(ApiCase, 'the case after the action'),
+      ...problems(400, 401, 403, 404, 409, 413, 415, 429, 503),
+    },
+  });
+  app.openapi(route, async (c) => {
+    const { cases } = c.get('deps');
+    const params: { caseId: string } & TargetIds = c.req.valid('param');
+    // The route has validated both already; parsing them together gives the payload its declared type.
+    const payload = payloadOf(name, c.req.valid('json'), params);
+    const result = await cases.act(
+      c.get('actor'),
+      params.caseId,
+      name,
+      payload,
+      c.req.header('idempotency-key'),
+    );
+    return c.json(toApiCase(result, viewOf(c)), spec.status as 200);
+  });
+}
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  for (const name of publicActionNames) registerAction(app, name);
+}
