@@ -82,9 +82,14 @@ export class AccessService {
     input: Access & { name: string },
   ): Promise<{ user: UserRecord; grant: Grant | null }> {
     return this.db.transaction(async (tx) => {
+      const wanted: Access = {
+        roles: input.roles,
+        businessLines: input.businessLines,
+        departments: input.departments,
+      };
       const { immediate, pending } = AccessService.actsAlone(actor)
-        ? { immediate: input as Access, pending: null }
-        : splitNewUser(input);
+        ? { immediate: wanted, pending: null }
+        : splitNewUser(wanted);
       const user = await insertUser(tx, { name: input.name, ...immediate });
       await appendAudit(tx, [
         accepted(actor.id, 'user.created', { userId: user.id, name: user.name, ...immediate }),

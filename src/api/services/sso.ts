@@ -109,9 +109,10 @@ export class SsoVerifier {
     const subject = `${payload.iss ?? ''}#${sub}`;
     const claim = payload[this.settings.groupsClaim];
     const groups = Array.isArray(claim) ? claim.filter((g): g is string => typeof g === 'string') : [];
-    const name = [payload.name, payload.preferred_username, payload.email, sub].find(
-      (value): value is string => typeof value === 'string' && value.trim() !== '',
-    ) as string;
+    const name =
+      [payload.name, payload.preferred_username, payload.email].find(
+        (value): value is string => typeof value === 'string' && value.trim() !== '',
+      ) ?? sub;
 
     const access = accessForGroups(this.settings.mapping, groups);
     if (!access) {
