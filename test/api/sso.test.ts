@@ -175,6 +175,15 @@ describe('single sign-on with the identity provider’s access tokens', () => {
     expectProblem(await me(accessToken), 401, 'unauthenticated');
   });
 
+  it('a token signed with an algorithm outside the allow-list is refused', async () => {
+    const { accessToken } = await idp.signIn(login('ana'));
+    const strict = new SsoVerifier(
+      api.services.database.db,
+      idp.settings(mapping, { algorithms: ['ES256'] }),
+    );
+    await expect(strict.actorFor(accessToken)).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
   it('an identity provider that cannot be reached is an outage (503), not a refusal', async () => {
     const { accessToken } = await idp.signIn(login('ana'));
     const gone = `http://127.0.0.1:${await freePort()}`;
