@@ -1,7 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../src/db/client.js';
 import type { AccountControls } from '../src/domain/controls.js';
-import { DomainError } from '../src/domain/errors.js';
+import { asFailure } from '../src/domain/failures.js';
 import { createCaseRecordActivities } from './caseRecords.js';
 import { createControlActivities } from './controls.js';
 import { createNotificationActivities } from './notifications.js';
@@ -25,15 +24,7 @@ function withBusinessFailures<T extends Record<string, AnyActivity>>(activities:
       try {
         return await fn(...args);
       } catch (error) {
-        if (error instanceof DomainError) {
-          const passing = error.code === 'unavailable';
-          throw ApplicationFailure.create({
-            message: error.detail,
-            type: error.code,
-            nonRetryable: !passing,
-          });
-        }
-        throw error;
+        throw asFailure(error);
       }
     };
   }

@@ -81,7 +81,6 @@ export const ProposeInput = z.strictObject({
 
 export const ApproveInput = z.strictObject({ comment: text(2_000).optional() });
 export const RejectInput = z.strictObject({ comment: text(2_000) });
-export const WithdrawInput = z.strictObject({ comment: text(2_000).optional() });
 
 export const ResolveOutcome = z.enum(['resolved_no_action', 'rejected', 'withdrawn', 'reverted']);
 export const ResolveInput = z.strictObject({
@@ -106,7 +105,6 @@ export type AnswerEscalationInput = z.infer<typeof AnswerEscalationInput>;
 export type ProposeInput = z.infer<typeof ProposeInput>;
 export type ApproveInput = z.infer<typeof ApproveInput>;
 export type RejectInput = z.infer<typeof RejectInput>;
-export type WithdrawInput = z.infer<typeof WithdrawInput>;
 export type ResolveInput = z.infer<typeof ResolveInput>;
 export type RevertInput = z.infer<typeof RevertInput>;
 export type RiskSignalInput = z.infer<typeof RiskSignalInput>;

@@ -185,11 +185,36 @@ export function workflowIdFor(caseId: string): string {
 }
 
 /**
- * Fills in fields added to the case after it was stored or started, so older cases (in running workflows
- * and in the projection) read like new ones. Add each new field here with its "nothing yet" value.
+ * What every case starts with before anything happens to it. A field added to `Case` later gets its
+ * "nothing yet" value here and nowhere else: new cases start from it, and cases stored or started by older
+ * code (in running workflows and in the projection) are filled in from it when read.
  */
-export function upgradeCase(
-  stored: Omit<Case, 'reverifications'> & Partial<Pick<Case, 'reverifications'>>,
-): Case {
-  return { ...stored, reverifications: stored.reverifications ?? [] };
+export const caseStartsWith = () =>
+  ({
+    status: 'open',
+    outcome: null,
+    assignee: null,
+    slaBreached: false,
+    escalations: [],
+    proposals: [],
+    notes: [],
+    infoRequests: [],
+    lifts: [],
+    riskSignals: [],
+    afterReviews: [],
+    reverifications: [],
+    revertRequest: null,
+    resolution: null,
+    revision: 0,
+    firstClaimedAt: null,
+    closedAt: null,
+  }) satisfies Partial<Case>;
+
+type StartingField = keyof ReturnType<typeof caseStartsWith>;
+
+/** A stored case as older code wrote it: any starting field may be missing. */
+export type StoredCase = Omit<Case, StartingField> & Partial<Pick<Case, StartingField>>;
+
+export function upgradeCase(stored: StoredCase): Case {
+  return { ...caseStartsWith(), ...stored };
 }

@@ -83,6 +83,20 @@ export const defaultPolicy: Policy = Policy.parse(defaultPolicyInput);
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 export type PolicyOverride = DeepPartial<PolicyInput>;
 
+function mapDurations(value: unknown, to: string): unknown {
+  if (typeof value === 'string' && parseDuration(value) !== undefined) return to;
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mapDurations(inner, to)]));
+}
+
+/**
+ * The default policy with every duration set to `to`: tests and recordings start from it, so a wait added
+ * to the policy later is short there too without anyone listing it.
+ */
+export function everyDurationAs(to: string): PolicyOverride {
+  return mapDurations(defaultPolicyInput, to) as PolicyOverride;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -92,6 +106,11 @@ function deepMerge(base: unknown, override: unknown): unknown {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) merged[key] = deepMerge(base[key], value);
   return merged;
+}
+
+/** Overrides laid over one another, later ones winning field by field. */
+export function mergeOverrides(...overrides: PolicyOverride[]): PolicyOverride {
+  return overrides.reduce<PolicyOverride>((merged, next) => deepMerge(merged, next) as PolicyOverride, {});
 }
 
 /** Defaults overlaid with an override document (for example the DUALKEY_POLICY file), then validated. */

@@ -517,6 +517,58 @@ describe('maker and checker', () => {
     });
     expectProblem(answer, 403, 'separation_of_duties');
   });
+
+  it('each reader is told which actions they may take, and the maker why not to approve', async () => {
+    const { caseId, controlId } = await claimedUnfreeze();
+    const { proposalId } = await propose(caseId, controlId);
+    const allowed = async (user: User, action: string) => {
+      const read = await readCase(caseId, user);
+      expect(read.status).toBe(200);
+      return (read.body.allowedActions as Record<string, unknown>[]).filter((a) => a.action === action);
+    };
+    expect(await allowed(agent, 'approve')).toEqual([
+      expect.objectContaining({
+        allowed: false,
+        code: 'forbidden',
+        proposalId,
+        operationId: 'approveProposal',
+      }),
+    ]);
+    expect(await allowed(checker, 'approve')).toEqual([
+      expect.objectContaining({ allowed: true, code: null, reason: null, proposalId }),
+    ]);
+    expect(await allowed(agent, 'withdraw')).toEqual([
+      expect.objectContaining({ allowed: true, proposalId }),
+    ]);
+
+    const maker = await api.user(['agent', 'checker']);
+    const second = await claimedUnfreeze();
+    await as(agent, 'POST', `/v1/cases/${second.caseId}/release`);
+    await as(maker, 'POST', `/v1/cases/${second.caseId}/claim`);
+    await as(maker, 'POST', `/v1/cases/${second.caseId}/proposals`, {
+      controlIds: [second.controlId],
+      reasonCode: 'verified_owner',
+      justification: 'Owner verified.',
+    });
+    const read = await readCase(second.caseId, maker);
+    const approve = (read.body.allowedActions as Record<string, unknown>[]).find(
+      (a) => a.action === 'approve',
+    );
+    expect(approve).toMatchObject({ allowed: false, code: 'separation_of_duties' });
+    expect(approve?.reason).toMatch(/another checker must approve/);
+  });
+
+  it('the maker withdraws a pending proposal with an empty body, and the case returns to review', async () => {
+    const { caseId, controlId } = await claimedUnfreeze();
+    const { proposalId } = await propose(caseId, controlId);
+    const path = `/v1/cases/${caseId}/proposals/${proposalId}/withdraw`;
+    expectProblem(await as(agent2, 'POST', path), 403, 'forbidden');
+    const withdrawn = await as(agent, 'POST', path);
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    expect(withdrawn.body.status).toBe('in_review');
+    expect((withdrawn.body.proposals as ApiProposal[])[0]?.status).toBe('withdrawn');
+    expectProblem(await as(agent, 'POST', path), 409, 'already_decided');
+  });
 });
 
 describe('reverting a lift', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyControl as applyControlService } from '../../src/api/services/controls.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
+import { defaultPolicyInput, everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
 import type { Services } from '../support/services.js';
 import type { Cast } from '../support/world.js';
 import {
@@ -13,15 +14,16 @@ import {
   untilStatus,
 } from '../support/world.js';
 
-/** Short durations, so every timer-driven path finishes within seconds while recording. */
-export const recordingPolicy: PolicyOverride = {
-  approval: { expiry: '2s' },
-  infoRequest: { wait: '2s' },
-  monitoring: { window: { low: '2s', medium: '2s', high: '2s', critical: '2s' } },
+/**
+ * Every duration two seconds, so each timer-driven path finishes within seconds while recording; the
+ * escalation SLAs and activity timeouts keep their defaults, as when the histories were first recorded.
+ */
+export const recordingPolicy = mergeOverrides(everyDurationAs('2s'), {
   coolingOff: { withdrawalLock: '3s' },
-  breakGlass: { afterReviewWithin: '2s' },
   reverification: { wait: '30s' },
-};
+  escalation: defaultPolicyInput.escalation,
+  activities: defaultPolicyInput.activities,
+} satisfies PolicyOverride);
 
 export interface Scenario {
   name: string;
@@ -76,6 +78,16 @@ export const scenarios: Scenario[] = [
       const lock = await applyControl(s, newAccountId(), 'trading_lock');
       const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
       await s.cases.act(cast.checker, caseId, 'reject', { proposalId, comment: 'Evidence too thin.' });
+      await s.cases.act(cast.agent, caseId, 'resolve', { outcome: 'withdrawn', summary: 'User withdrew.' });
+      return caseId;
+    },
+  },
+  {
+    name: 'proposal-withdrawn-by-maker',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'login_lock');
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+      await s.cases.act(cast.agent, caseId, 'withdraw', { proposalId, comment: 'Named the wrong lock.' });
       await s.cases.act(cast.agent, caseId, 'resolve', { outcome: 'withdrawn', summary: 'User withdrew.' });
       return caseId;
     },

@@ -10,34 +10,23 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import { connectDatabase } from '../../src/db/client.js';
 import type { AccountControls } from '../../src/domain/controls.js';
 import type { Policy, PolicyOverride } from '../../src/domain/policy.js';
-import { resolvePolicy } from '../../src/domain/policy.js';
+import { everyDurationAs, mergeOverrides, resolvePolicy } from '../../src/domain/policy.js';
 import { createCaseWorker } from '../../src/worker/worker.js';
 
-/** Durations in seconds, so every timer-driven path runs inside a test. */
-export const testPolicyOverride: PolicyOverride = {
-  approval: { expiry: '60s' },
-  infoRequest: { wait: '60s' },
-  escalation: { defaultSla: '60s', departmentSla: {} },
+/**
+ * Every duration a minute at most, so each timer-driven path runs inside a test; the ones a test waits
+ * out in full are seconds.
+ */
+export const testPolicyOverride = mergeOverrides(everyDurationAs('60s'), {
   monitoring: { window: { low: '4s', medium: '4s', high: '4s', critical: '4s' } },
   coolingOff: { withdrawalLock: '3s' },
-  breakGlass: { afterReviewWithin: '60s' },
-  reverification: { wait: '60s' },
   activities: { attemptTimeout: '5s' },
-};
+} satisfies PolicyOverride);
 
 export function testPolicy(...overrides: PolicyOverride[]): Policy {
-  let merged: unknown = testPolicyOverride;
-  for (const override of overrides) merged = mergeDeep(merged, override);
-  const result = resolvePolicy(merged);
+  const result = resolvePolicy(mergeOverrides(testPolicyOverride, ...overrides));
   if (!result.success) throw new Error(`bad test policy: ${result.error.message}`);
   return result.data;
-}
-
-function mergeDeep(a: unknown, b: unknown): unknown {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return b ?? a;
-  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b)) out[k] = mergeDeep(out[k], v);
-  return out;
 }
 
 export interface ServicesOptions {

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStream } from '../../src/db/audit.js';
+import { actionNames, caseActions } from '../../src/domain/caseActions.js';
 import type { Services } from '../support/services.js';
 import { startServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
 import {
   applyControl,
   caseAwaitingApproval,
+  caseInput,
   eventually,
   liftEvents,
   makeCast,
@@ -56,6 +59,37 @@ describe('a proposal that is not approved', () => {
     expect(again.proposals.map((p) => p.status)).toEqual(['rejected', 'pending']);
   });
 
+  it('is withdrawn by its maker alone, and nothing is lifted', async () => {
+    const lock = await applyControl(services, newAccountId(), 'login_lock');
+    const { caseId, proposalId } = await caseAwaitingApproval(services, cast.agent, [lock]);
+    expect(await refusalCode(services.cases.act(cast.agent2, caseId, 'withdraw', { proposalId }))).toBe(
+      'forbidden',
+    );
+    const withdrawn = await services.cases.act(cast.agent, caseId, 'withdraw', {
+      proposalId,
+      comment: 'Named the wrong lock.',
+    });
+    expect(withdrawn.status).toBe('in_review');
+    expect(withdrawn.proposals[0]?.status).toBe('withdrawn');
+    expect(await refusalCode(services.cases.act(cast.checker, caseId, 'approve', { proposalId }))).toBe(
+      'already_decided',
+    );
+    const events = await eventually(
+      () => readStream(services.database.db, caseId),
+      (rows) => rows.some((row) => row.action === 'proposal.withdrawn' && row.outcome === 'accepted'),
+    );
+    // The refusal and the withdrawal speak the same word, so the case's trail reads as one story.
+    expect(events.filter((row) => row.action === 'proposal.withdrawn')).toMatchObject([
+      { actor: cast.agent2.id, outcome: 'denied', details: { code: 'forbidden' } },
+      {
+        actor: cast.agent.id,
+        outcome: 'accepted',
+        details: { proposalId, comment: 'Named the wrong lock.' },
+      },
+    ]);
+    expect(await liftEvents(services, lock.id)).toBe(0);
+  });
+
   it('is void when a control changed after it was made, and the case returns to review', async () => {
     const lock = await applyControl(services, newAccountId(), 'login_lock');
     const { caseId, proposalId } = await caseAwaitingApproval(services, cast.agent, [lock]);
@@ -94,5 +128,18 @@ describe('a proposal that is not approved', () => {
     );
     expect(after.lifts).toEqual([]);
     expect(await liftEvents(services, lock.id)).toBe(0);
+  });
+});
+
+describe('the case workflow', () => {
+  it('handles every declared action: a malformed payload is refused by its validator, never unknown', async () => {
+    const created = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+    const handle = services.client.workflow.getHandle(created.workflowId);
+    for (const name of actionNames) {
+      const sent = handle.executeUpdate(caseActions[name].update.name, {
+        args: [{ actor: cast.agent, payload: { unexpected: true } }],
+      });
+      await expect(sent, name).rejects.toMatchObject({ cause: { type: 'validation_failed' } });
+    }
   });
 });

@@ -1,10 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { verifyStream } from '../../db/audit.js';
-import { decodeCursor, findCase, listCases } from '../../db/projections.js';
 import { AccountId, text } from '../../domain/actions.js';
-import { DomainError } from '../../domain/errors.js';
-import { authorize } from '../../domain/permissions.js';
 import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
@@ -66,15 +62,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       responses: { 200: jsonContent(CaseList, 'a page of cases'), ...problems(400, 401, 403, 429, 503) },
     }),
     async (c) => {
-      const { db } = c.get('deps');
-      const { limit, cursor: cursorText, ...filters } = c.req.valid('query');
-      const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
-      if (cursorText !== undefined && !cursor) {
-        throw new DomainError('validation_failed', 'cursor is not one this API gave out', [
-          { path: 'cursor', message: 'invalid cursor' },
-        ]);
-      }
-      const page = await listCases(db, filters, c.get('actor').businessLines, limit, cursor);
+      const { cases } = c.get('deps');
+      const { limit, cursor, ...filters } = c.req.valid('query');
+      const page = await cases.list(c.get('actor'), filters, limit, cursor);
       return c.json(
         { items: page.items.map((item) => toApiCase(item, viewOf(c))), nextCursor: page.nextCursor },
         200,
@@ -98,7 +88,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const { cases } = c.get('deps');
       const { caseId } = c.req.valid('param');
-      c.set('caseId', caseId);
       return c.json(toApiCase(await cases.get(c.get('actor'), caseId), viewOf(c)), 200);
     },
   );
@@ -120,13 +109,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       },
     }),
     async (c) => {
-      const { db } = c.get('deps');
+      const { cases } = c.get('deps');
       const { caseId } = c.req.valid('param');
-      c.set('caseId', caseId);
-      const stored = await findCase(db, caseId);
-      if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
-      authorize(c.get('actor'), 'audit.read', stored.businessLine);
-      const { events, verdict } = await verifyStream(db, caseId);
+      const { events, verdict } = await cases.auditTrail(c.get('actor'), caseId);
       return c.json(
         {
           items: events.map(({ stream: _stream, ...event }) => event),

@@ -1,9 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { OperationsReport, operationsReport } from '../../db/reports.js';
+import { OperationsReport } from '../../db/reports.js';
+import { reportOperations } from '../services/reports.js';
 import { isStorableInstant } from '../../domain/actions.js';
-import { DomainError } from '../../domain/errors.js';
-import { requireScope } from '../../domain/permissions.js';
 import { BusinessLine } from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
@@ -39,16 +38,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => {
       const { db } = c.get('deps');
-      const actor = c.get('actor');
       const query = c.req.valid('query');
-      if (query.businessLine) requireScope(actor, query.businessLine);
-      else if (!actor.businessLines.includes('*')) {
-        throw new DomainError(
-          'out_of_scope',
-          'a report across all business lines needs the * scope; pass businessLine',
-        );
-      }
-      const report = await operationsReport(db, {
+      const report = await reportOperations(db, c.get('actor'), {
         from: new Date(query.from),
         to: new Date(query.to),
         businessLine: query.businessLine,

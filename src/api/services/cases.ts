@@ -14,7 +14,17 @@ import {
   SlaBreachedKey,
 } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
-import { claimControls, deleteCase, findCase, openCasesOnAccount, saveCase } from '../../db/projections.js';
+import { verifyStream } from '../../db/audit.js';
+import type { CaseFilters } from '../../db/projections.js';
+import {
+  claimControls,
+  decodeCursor,
+  deleteCase,
+  findCase,
+  listCases,
+  openCasesOnAccount,
+  saveCase,
+} from '../../db/projections.js';
 import type { CreateCaseInput, RiskSignalInput } from '../../domain/actions.js';
 import type { Case } from '../../domain/case.js';
 import type { AccountControls } from '../../domain/controls.js';
@@ -169,6 +179,30 @@ export class CaseService {
       if (error instanceof DomainError && error.code === 'unavailable') return stored;
       throw error;
     }
+  }
+
+  /** A page of the caller's cases from the projection, newest first; `cursor` is a previous `nextCursor`. */
+  async list(
+    actor: Actor,
+    filters: CaseFilters,
+    limit: number,
+    cursorText?: string,
+  ): Promise<{ items: Case[]; nextCursor: string | null }> {
+    const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
+    if (cursorText !== undefined && !cursor) {
+      throw new DomainError('validation_failed', 'cursor is not one this API gave out', [
+        { path: 'cursor', message: 'invalid cursor' },
+      ]);
+    }
+    return listCases(this.deps.db, filters, actor.businessLines, limit, cursor);
+  }
+
+  /** The case's audit stream and whether its hash chain recomputes. */
+  async auditTrail(actor: Actor, caseId: string): Promise<Awaited<ReturnType<typeof verifyStream>>> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    authorize(actor, 'audit.read', stored.businessLine);
+    return verifyStream(this.deps.db, caseId);
   }
 
   async act<A extends ActionName>(

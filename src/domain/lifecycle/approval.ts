@@ -1,4 +1,4 @@
-import type { ApproveInput, ProposeInput, RejectInput, WithdrawInput } from '../actions.js';
+import type { ApproveInput, ProposeInput, RejectInput } from '../actions.js';
 import type { Case, Proposal } from '../case.js';
 import type { Control, ControlChange } from '../controls.js';
 import { DomainError } from '../errors.js';
@@ -143,7 +143,7 @@ function requirePending(c: Case, proposalId: string): void {
 }
 
 /** The maker takes back a proposal nobody has decided on yet; the case returns to review. */
-export const withdraw = defineRule<WithdrawInput & { proposalId: string }>({
+export const withdraw = defineRule<{ proposalId: string; comment?: string | undefined }>({
   action: 'proposal.withdrawn',
   permission: 'removal.propose',
   check(c, input, { actor }) {

@@ -1,6 +1,6 @@
 import type { CreateCaseInput } from '../actions.js';
 import type { Case } from '../case.js';
-import { workflowIdFor } from '../case.js';
+import { caseStartsWith, workflowIdFor } from '../case.js';
 import type { Control } from '../controls.js';
 import { DomainError } from '../errors.js';
 import type { RiskAssessment } from '../riskTier.js';
@@ -59,10 +59,9 @@ export function openCase(
   createdAt: string,
 ): Case {
   const c: Case = {
+    ...caseStartsWith(),
     id,
     type: input.type,
-    status: 'open',
-    outcome: null,
     accountId: input.accountId,
     businessLine: input.businessLine,
     channel: input.channel,
@@ -73,26 +72,11 @@ export function openCase(
     controlIds: input.controlIds ?? [],
     externalRef: input.externalRef ?? null,
     hints: input.hints ?? {},
-    assignee: null,
     createdBy,
-    slaBreached: false,
-    escalations: [],
-    proposals: [],
-    notes: [],
-    infoRequests: [],
-    lifts: [],
-    riskSignals: [],
-    afterReviews: [],
-    reverifications: [],
-    revertRequest: null,
-    resolution: null,
     step: '',
-    revision: 0,
     workflowId: workflowIdFor(id),
     createdAt,
     updatedAt: createdAt,
-    firstClaimedAt: null,
-    closedAt: null,
   };
   return { ...c, step: describeStep(c) };
 }

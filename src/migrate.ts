@@ -1,7 +1,7 @@
-import { parseEnv } from '../config/env.js';
-import { failStartup } from '../runtime/shutdown.js';
-import { embeddedDatabaseUrl } from '../runtime/wiring.js';
-import { migrationsFolder, runMigrations } from './migrate.js';
+import { parseEnv } from './config/env.js';
+import { failStartup } from './runtime/shutdown.js';
+import { embeddedDatabaseUrl } from './runtime/wiring.js';
+import { migrationsFolder, runMigrations } from './db/migrate.js';
 
 /** `npm run db:migrate`: applies the checked-in migrations to DATABASE_URL (or the embedded PostgreSQL). */
 async function main(): Promise<void> {
