@@ -65,6 +65,14 @@ export async function startOidcProvider(
     scopes: ['openid', 'profile', 'api'],
     claims: { openid: ['sub'], profile: ['name'] },
     clientBasedCORS: () => true,
+    ttl: {
+      Interaction: 600,
+      Grant: 3_600,
+      Session: 3_600,
+      AuthorizationCode: 60,
+      IdToken: 3_600,
+      AccessToken: 600,
+    },
     findAccount: (_ctx, id) => {
       const account = accounts.get(id);
       if (!account) return undefined;
