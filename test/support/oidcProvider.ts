@@ -71,7 +71,8 @@ export async function startOidcProvider(
       Session: 3_600,
       AuthorizationCode: 60,
       IdToken: 3_600,
-      AccessToken: 600,
+      // The API's resource server decides its tokens' lifetime (a few seconds for the short-lived client).
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
     },
     findAccount: (_ctx, id) => {
       const account = accounts.get(id);
