@@ -21,7 +21,12 @@ export const CreateUserInput = z
     path: ['departments'],
     message: 'a department member needs at least one department',
   })
-  .meta({ id: 'CreateUser' });
+  .meta({
+    id: 'CreateUser',
+    examples: [
+      { name: 'Lee Okafor', roles: ['checker'], businessLines: ['spot', 'margin'], departments: [] },
+    ],
+  });
 
 const CreatedUser = z
   .object({
