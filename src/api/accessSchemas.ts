@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EntityId, text } from '../domain/actions.js';
+import { Timestamp } from '../domain/case.js';
 import type { AccessChange as AccessChangeType, Grant } from '../domain/grants.js';
 import { GrantStatus } from '../domain/grants.js';
 import { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
@@ -23,12 +24,12 @@ export const hasSomething = (change: AccessChangeType) =>
 
 export const DecisionInput = z
   .strictObject({ comment: text(2_000).optional() })
-  .meta({ id: 'GrantDecision' });
+  .meta({ id: 'GrantDecision', examples: [{ comment: 'Checked with their team lead; training done.' }] });
 
 export const ApiUser = Actor.extend({
   status: z.enum(['active', 'disabled']),
   sso: z.boolean().describe('signs in through the identity provider; access follows their groups'),
-  createdAt: z.string(),
+  createdAt: Timestamp,
 }).meta({ id: 'User' });
 
 export const ApiGrant = z
@@ -40,10 +41,10 @@ export const ApiGrant = z
     departments: z.array(Department).describe('departments the user gains on approval'),
     status: GrantStatus,
     requestedBy: z.string(),
-    requestedAt: z.string(),
-    expiresAt: z.string().describe('a pending grant nobody approved by then expires'),
+    requestedAt: Timestamp,
+    expiresAt: Timestamp.describe('a pending grant nobody approved by then expires'),
     decidedBy: z.string().nullable().describe('`system` for an expiry'),
-    decidedAt: z.string().nullable(),
+    decidedAt: Timestamp.nullable(),
     comment: z.string().nullable(),
   })
   .meta({ id: 'Grant' });

@@ -30,6 +30,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'What a browser client needs to sign a person in with OpenID Connect (authorization code with ' +
         'PKCE): the provider, the client id, scopes and the resource to ask for.\n\nPermission: none (public).',
       tags: ['identity'],
+      security: [],
       responses: { 200: jsonContent(AuthConfig, 'sign-in settings') },
     }),
     (c) => {

@@ -9,7 +9,10 @@ import { bearer, jsonBody, jsonContent } from '../schemas.js';
 
 const CreateGrantInput = AccessChange.extend({ userId: EntityId })
   .refine(hasSomething, { message: 'name at least one role, business line or department to grant' })
-  .meta({ id: 'CreateGrant' });
+  .meta({
+    id: 'CreateGrant',
+    examples: [{ userId: 'usr_4kQ9vX2mB7pL', roles: ['checker'], businessLines: ['p2p'] }],
+  });
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(

@@ -24,7 +24,7 @@ export const CreateUserInput = z
   .meta({
     id: 'CreateUser',
     examples: [
-      { name: 'Lee Okafor', roles: ['checker'], businessLines: ['spot', 'margin'], departments: [] },
+      { name: 'Lee Okafor', roles: ['agent', 'checker'], businessLines: ['spot', 'margin'], departments: [] },
     ],
   });
 

@@ -12,7 +12,10 @@ const RevokeInput = AccessChange.extend({
   .refine((input) => hasSomething(input) || input.disable === true, {
     message: 'name roles, business lines or departments to remove, or disable: true',
   })
-  .meta({ id: 'RevokeAccess' });
+  .meta({
+    id: 'RevokeAccess',
+    examples: [{ roles: ['checker'], businessLines: ['p2p'] }, { disable: true }],
+  });
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
