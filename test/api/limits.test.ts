@@ -320,7 +320,9 @@ describe('operations endpoints', () => {
       proposalId: 'prop-1',
       escalationId: 'esc-1',
       accountId: newAccountId(),
-      userId: everyone.id,
+      // Someone else, so the revoke example (which may disable its user) leaves the caller signed in.
+      userId: (await api.user(['checker'])).id,
+      grantId: 'grt_unknown',
     };
     let checked = 0;
     for (const route of documentedRoutes(doc)) {
