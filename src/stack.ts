@@ -118,17 +118,17 @@ async function main(): Promise<void> {
       log,
     });
     stops.push(() => worker.stop());
+    await bootstrapAdmin(env, database.db, (message) => log.warn(message));
+    const seedDemo =
+      env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+    // Before the API listens, so the console's sign-in page offers them from its first request.
+    const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];
     const api = await startApiServer(
-      buildApiDeps({ env, database, temporal, controls, policy, log }),
+      buildApiDeps({ env, database, temporal, controls, policy, log, demoUsers: demoTokens }),
       env.HOST,
       env.PORT,
     );
     stops.push(() => api.close());
-
-    await bootstrapAdmin(env, database.db, (message) => log.warn(message));
-    const seedDemo =
-      env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
-    const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];
 
     const ui = uiUrl(env);
     const apiUrl = env.PUBLIC_URL ?? api.url;
@@ -136,6 +136,7 @@ async function main(): Promise<void> {
       '',
       `dualkey is up in ${((Date.now() - started) / 1_000).toFixed(1)}s`,
       `  API               ${apiUrl}`,
+      `  Console           ${apiUrl}/console`,
       `  API reference     ${apiUrl}/docs`,
       `  Temporal gRPC     ${address}${devServer ? ` (dev server, CLI via ${devServer.source})` : ''}`,
       ...(ui ? [`  Temporal Web UI   ${ui}`] : []),

@@ -6,7 +6,9 @@ import type { AccountControls } from '../domain/controls.js';
 import type { Actor } from '../domain/permissions.js';
 import type { Policy } from '../domain/policy.js';
 import type { ApiMetrics } from './metrics.js';
+import type { DemoUser } from './routes/demoUsers.js';
 import type { AccessService } from './services/access.js';
+import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
 import type { SsoVerifier } from './services/sso.js';
 
@@ -17,6 +19,8 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   riskSignalHmacSecret?: string | undefined;
+  /** Demo users offered for one-click sign-in; set only when the server seeded them (development). */
+  demoUsers?: readonly DemoUser[] | undefined;
 }
 
 /** Everything a route may use, wired once by the composition root. */
@@ -29,6 +33,8 @@ export interface ApiDeps {
   access: AccessService;
   /** Null when no identity provider is configured: only dualkey's own tokens are accepted. */
   sso: SsoVerifier | null;
+  /** Live case changes for the console's event stream. */
+  feed: CaseFeed;
   policy: Policy;
   settings: ApiSettings;
   log: Logger;

@@ -10,7 +10,9 @@ import { createApp } from './app.js';
 import type { ApiDeps } from './context.js';
 import { createApiMetrics } from './metrics.js';
 import { loadSsoMapping } from '../config/ssoMapping.js';
+import type { DemoUser } from './routes/demoUsers.js';
 import { AccessService } from './services/access.js';
+import { CaseFeed } from './services/caseFeed.js';
 import { CaseService } from './services/cases.js';
 import type { SsoSettings } from './services/sso.js';
 import { SsoVerifier } from './services/sso.js';
@@ -44,8 +46,9 @@ export function buildApiDeps(options: {
   controls: AccountControls;
   policy: Policy;
   log: Logger;
+  demoUsers?: readonly DemoUser[];
 }): ApiDeps {
-  const { env, database, temporal, controls, policy, log } = options;
+  const { env, database, temporal, controls, policy, log, demoUsers } = options;
   const sso = ssoSettings(env);
   return {
     db: database.db,
@@ -55,6 +58,7 @@ export function buildApiDeps(options: {
     policy,
     log,
     metrics: createApiMetrics(),
+    feed: new CaseFeed(database.pool),
     cases: new CaseService({
       db: database.db,
       client: temporal.client,
@@ -71,6 +75,7 @@ export function buildApiDeps(options: {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       riskSignalHmacSecret: env.RISK_SIGNAL_HMAC_SECRET,
+      demoUsers,
     },
   };
 }
@@ -93,11 +98,13 @@ export async function startApiServer(deps: ApiDeps, host: string, port: number):
   return {
     url: `http://${host}:${boundPort}`,
     deps,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweep);
+    close: async () => {
+      clearInterval(sweep);
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      });
+      deps.feed.close();
+    },
   };
 }

@@ -4,6 +4,7 @@ import { createApp } from '../../src/api/app.js';
 import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
 import { AccessService } from '../../src/api/services/access.js';
+import { CaseFeed } from '../../src/api/services/caseFeed.js';
 import type { SsoSettings } from '../../src/api/services/sso.js';
 import { SsoVerifier } from '../../src/api/services/sso.js';
 import { issueToken } from '../../src/db/users.js';
@@ -30,19 +31,21 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-/** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
-export async function startApi(
-  options: ServicesOptions & { settings?: Partial<ApiSettings>; sso?: SsoSettings } = {},
-): Promise<ApiHarness> {
-  const services = await startServices(options);
-  const deps: ApiDeps = {
+/** The API's dependencies over real services, as the composition root wires them. */
+export function apiDepsFor(
+  services: Services,
+  settings: Partial<ApiSettings> = {},
+  sso?: SsoSettings,
+): ApiDeps {
+  return {
     db: services.database.db,
     pool: services.database.pool,
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
     access: new AccessService(services.database.db, services.policy),
-    sso: options.sso ? new SsoVerifier(services.database.db, options.sso) : null,
+    sso: sso ? new SsoVerifier(services.database.db, sso) : null,
+    feed: new CaseFeed(services.database.pool),
     policy: services.policy,
     log: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
@@ -51,9 +54,17 @@ export async function startApi(
       temporalUiUrl: 'http://127.0.0.1:8233',
       rateLimitPerMinute: 100_000,
       bodyLimitBytes: 65_536,
-      ...options.settings,
+      ...settings,
     },
   };
+}
+
+/** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
+export async function startApi(
+  options: ServicesOptions & { settings?: Partial<ApiSettings>; sso?: SsoSettings } = {},
+): Promise<ApiHarness> {
+  const services = await startServices(options);
+  const deps = apiDepsFor(services, options.settings, options.sso);
   const app = createApp(deps);
   return {
     services,
@@ -83,6 +94,9 @@ export async function startApi(
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
-    stop: () => services.stop(),
+    async stop() {
+      deps.feed.close();
+      await services.stop();
+    },
   };
 }
