@@ -7,8 +7,10 @@ import type { Actor } from '../domain/permissions.js';
 import type { Policy } from '../domain/policy.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DemoUser } from './routes/demoUsers.js';
+import type { AccessService } from './services/access.js';
 import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
+import type { SsoVerifier } from './services/sso.js';
 
 export interface ApiSettings {
   namespace: string;
@@ -28,6 +30,9 @@ export interface ApiDeps {
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;
+  access: AccessService;
+  /** Null when no identity provider is configured: only dualkey's own tokens are accepted. */
+  sso: SsoVerifier | null;
   /** Live case changes for the console's event stream. */
   feed: CaseFeed;
   policy: Policy;

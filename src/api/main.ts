@@ -2,11 +2,11 @@ import { parseEnv } from '../config/env.js';
 import { loadPolicy } from '../config/policy.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { ensureBootstrapAdmin } from '../db/users.js';
 import { createLogger } from '../runtime/logger.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
 import {
+  bootstrapAdmin,
   connectTemporal,
   createAccountControls,
   embeddedDatabaseUrl,
@@ -24,8 +24,7 @@ async function main(): Promise<void> {
   const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
-  if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
-    await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+  await bootstrapAdmin(env, database.db, (message) => log.warn(message));
   const temporal = await connectTemporal(
     temporalConnectionOptions(env, temporalAddress(env)),
     env.TEMPORAL_NAMESPACE,

@@ -50,6 +50,9 @@ export const Policy = z.strictObject({
   activities: z.strictObject({
     attemptTimeout: Duration.describe('bound on one attempt of an activity before it is retried'),
   }),
+  access: z.strictObject({
+    grantExpiry: Duration.describe('how long a grant of privilege waits for a second admin'),
+  }),
 });
 /** The parsed policy: every duration in milliseconds. */
 export type Policy = z.output<typeof Policy>;
@@ -72,6 +75,7 @@ export const defaultPolicyInput = {
   breakGlass: { afterReviewWithin: '24h' },
   reverification: { wait: '48h' },
   activities: { attemptTimeout: '30s' },
+  access: { grantExpiry: '24h' },
 } satisfies PolicyInput;
 
 export const defaultPolicy: Policy = Policy.parse(defaultPolicyInput);

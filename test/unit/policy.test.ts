@@ -127,6 +127,7 @@ describe('the default policy', () => {
       breakGlass: { afterReviewWithin: 24 * HOUR },
       reverification: { wait: 48 * HOUR },
       activities: { attemptTimeout: 30 * SECOND },
+      access: { grantExpiry: 24 * HOUR },
     });
   });
 
