@@ -15,6 +15,11 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   riskSignalHmacSecret?: string | undefined;
+  /**
+   * How long a key may stay "being processed" before a retry takes it over: longer than any request
+   * runs, so only a key whose request died with its process (or lost its database) is taken.
+   */
+  idempotencyLeaseMs?: number | undefined;
 }
 
 /** Everything a route may use, wired once by the composition root. */

@@ -48,6 +48,8 @@ export function buildApiDeps(options: {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       riskSignalHmacSecret: env.RISK_SIGNAL_HMAC_SECRET,
+      // An action waits for a live read, then for the update, then for an earlier outcome: three bounds.
+      idempotencyLeaseMs: 3 * env.UPDATE_TIMEOUT_MS + 15_000,
     },
   };
 }

@@ -13,8 +13,11 @@ export interface DatabaseHandle {
 
 export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
-  // An idle client losing its server (PostgreSQL restarting) must not crash the process; the next query reports it.
+  // A client losing its server (PostgreSQL restarting, `Connection terminated unexpectedly`, ECONNRESET)
+  // emits 'error'; unheard, that kills the process. The pool hears idle clients; checked-out ones are
+  // heard here. The query that was running rejects on its own, and the pool discards the broken client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema, casing: 'snake_case' });
   return { db, pool, close: () => pool.end() };
 }

@@ -13,7 +13,9 @@ const MIGRATION_LOCK = 7_311_202_611;
  * may start together, so one connection holds an advisory lock while it migrates.
  */
 export async function runMigrations(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  // A server going away mid-migration rejects the running query; unheard, the 'error' event would crash.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);

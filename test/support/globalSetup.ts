@@ -1,5 +1,4 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {} from 'vitest';
@@ -8,7 +7,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
-import { workflowsPath } from '../../src/worker/worker.js';
+import { cachedWorkflowBundle } from '../../src/worker/bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,17 +18,8 @@ declare module 'vitest' {
   }
 }
 
-const quietLogger = {
-  info() {},
-  warn: console.warn,
-  error: console.error,
-  debug() {},
-  trace() {},
-  log() {},
-};
-
 /**
- * One Temporal dev server, one PostgreSQL and one workflow bundle for the whole run; each test file brings
+ * One Temporal dev server, one PostgreSQL and one workflow bundle (cached by content) for the whole run; each test file brings
  * its own worker on its own task queue, and each test its own cases.
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -39,7 +29,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const results = await Promise.allSettled([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
     freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
-    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    cachedWorkflowBundle(),
   ] as const);
   const [serverResult, postgresResult, bundleResult] = results;
   if (
@@ -55,8 +45,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   }
   const [server, postgres, bundle] = [serverResult.value, postgresResult.value, bundleResult.value];
   await runMigrations(postgres.url);
-  const workflowBundlePath = join(dir, 'workflow-bundle.js');
-  await writeFile(workflowBundlePath, bundle.code);
+  const workflowBundlePath = bundle.codePath;
 
   project.provide('temporalAddress', server.address);
   project.provide('databaseUrl', postgres.url);

@@ -8,7 +8,13 @@ const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
-    checks: z.object({ postgres: z.enum(['ok', 'down']), temporal: z.enum(['ok', 'down']) }),
+    checks: z.object({
+      postgres: z.enum(['ok', 'down']),
+      temporal: z.enum(['ok', 'down']),
+      workers: z
+        .enum(['polling', 'none', 'unknown'])
+        .describe('whether a worker polled the case task queue in the last 90 s'),
+    }),
   })
   .meta({ id: 'Readiness' });
 
@@ -25,9 +31,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export async function readiness(
-  deps: Pick<ApiDeps, 'pool' | 'temporal'>,
+  deps: Pick<ApiDeps, 'pool' | 'temporal' | 'cases'>,
 ): Promise<z.infer<typeof Readiness>> {
-  const [postgres, temporal] = await Promise.all([
+  const [postgres, temporal, workers] = await Promise.all([
     within(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then(
       () => 'ok' as const,
       () => 'down' as const,
@@ -36,10 +42,14 @@ export async function readiness(
       () => 'ok' as const,
       () => 'down' as const,
     ),
+    within(deps.cases.workersPolling(), CHECK_TIMEOUT_MS).then(
+      (polling) => (polling ? ('polling' as const) : ('none' as const)),
+      () => 'unknown' as const,
+    ),
   ]);
   return {
-    status: postgres === 'ok' && temporal === 'ok' ? 'ready' : 'unavailable',
-    checks: { postgres, temporal },
+    status: postgres === 'ok' && temporal === 'ok' && workers === 'polling' ? 'ready' : 'unavailable',
+    checks: { postgres, temporal, workers },
   };
 }
 
@@ -61,7 +71,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       method: 'get',
       path: '/readyz',
       summary: 'Readiness',
-      description: '200 only when both Temporal and PostgreSQL answer; 503 otherwise, naming which is down.',
+      description:
+        '200 only when Temporal and PostgreSQL answer and a worker polls the case task queue; 503 otherwise, naming what is missing. Without a worker, reads still answer from the projection but actions wait and then answer 503.',
       tags: ['operations'],
       responses: {
         200: jsonContent(Readiness, 'ready to serve'),
