@@ -68,7 +68,8 @@ const idAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
  */
 export function newCaseId(type: CaseType, now = new Date(), seed?: string): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
-  const bytes = seed === undefined ? randomBytes(6) : createHash('sha256').update(seed).digest().subarray(0, 6);
+  const bytes =
+    seed === undefined ? randomBytes(6) : createHash('sha256').update(seed).digest().subarray(0, 6);
   const suffix = [...bytes].map((b) => idAlphabet[b % idAlphabet.length]).join('');
   return `${typePrefix[type]}-${day}-${suffix}`;
 }
