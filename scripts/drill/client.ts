@@ -16,6 +16,10 @@ interface Keyed {
 
 const STILL_RUNNING = /still being processed/;
 
+function detailOf(body: Record<string, unknown>): string {
+  return typeof body.detail === 'string' ? body.detail : JSON.stringify(body);
+}
+
 /**
  * An HTTP client over the API replicas that behaves as API.md asks: on 503, a dropped connection or a
  * key still being processed it retries the same request under the same Idempotency-Key, on another
@@ -27,6 +31,8 @@ export class DrillClient {
   readonly keyed: Keyed[] = [];
   connectionErrors = 0;
   retriedRequests = 0;
+  /** 409s for a key whose earlier attempt is still marked in progress (until its lease passes). */
+  inProgressAnswers = 0;
   private next = 0;
 
   constructor(
@@ -38,7 +44,7 @@ export class DrillClient {
   private count(status: number, method: string, path: string, body: Record<string, unknown>) {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     if (status >= 500 && status !== 503) {
-      this.serverErrors.push(`${status} ${method} ${path}: ${String(body.detail ?? JSON.stringify(body))}`);
+      this.serverErrors.push(`${status} ${method} ${path}: ${detailOf(body)}`);
     }
   }
 
@@ -70,13 +76,12 @@ export class DrillClient {
       try {
         const answer = await this.once(method, path, token, body, key);
         const retry =
-          answer.status === 503 ||
-          (answer.status === 409 && STILL_RUNNING.test(String(answer.body.detail ?? '')));
+          answer.status === 503 || (answer.status === 409 && STILL_RUNNING.test(detailOf(answer.body)));
         if (!retry) {
           if (key) this.keyed.push({ method, path, token, body, key, first: answer });
           return answer;
         }
-        last = `${answer.status} ${String(answer.body.detail ?? '')}`;
+        last = `${answer.status} ${detailOf(answer.body)}`;
       } catch (error) {
         this.connectionErrors++;
         last = (error as Error).message;

@@ -415,9 +415,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         'answers by status': statuses.map(([s, n]) => `${s}: ${n}`).join(', '),
         'requests retried': client.retriedRequests,
         'connection errors': client.connectionErrors,
+        '409 for a key still in progress': client.inProgressAnswers,
         'keyed requests replayed': client.keyed.length,
         'unexpected process exits': fleet.unexpectedExits().length,
-        'drive seconds': driveSeconds.toFixed(1),
+        'seconds, start-up included': driveSeconds.toFixed(1),
       },
     };
   } finally {
