@@ -6,7 +6,7 @@ import { cases, idempotencyKeys } from '../../src/db/schema/index.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { expectProblem } from '../support/openapi.js';
-import { caseInput, eventually, newAccountId } from '../support/world.js';
+import { applyControl, caseInput, eventually, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
 
@@ -223,6 +223,25 @@ describe('Idempotency-Key', () => {
       expect(retry.status).toBe(200);
       expect(retry.body).toMatchObject({ status: 'closed', outcome: 'resolved_no_action' });
       expect(await auditActions(caseId)).not.toContain('denied');
+    });
+
+    it('a retried intake names the same case: no second case, no claim on its own controls', async () => {
+      const accountId = newAccountId();
+      const control = await applyControl(api.services, accountId, 'login_lock');
+      const key = newKey();
+      const open = () =>
+        api.call('POST', '/v1/cases', {
+          token: agent.token,
+          headers: { 'idempotency-key': key },
+          body: caseInput(accountId, { controlIds: [control.id] }),
+        });
+      const first = await open();
+      expect(first.status).toBe(201);
+      await forgetAnswer(key);
+      const retry = await open();
+      expect(retry.status).toBe(201);
+      expect(retry.body.id).toBe(first.body.id);
+      expect((await casesOnAccount(accountId)).map((r) => r.id)).toEqual([first.body.id]);
     });
 
     it('a key left in progress by a request that died is taken over once its lease has passed', async () => {
