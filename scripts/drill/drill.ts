@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import { findTemporalCli, installAdvice } from '../../src/temporal/cli.js';
-import { cachedWorkflowBundle } from '../../src/worker/bundle.js';
+import { workflowBundleFile } from '../../src/worker/bundle.js';
 import { DrillClient } from './client.js';
 import { Fleet } from './fleet.js';
 
@@ -151,7 +151,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         activities: { attemptTimeout: '10s' },
       }),
     );
-    const [pgHandle] = await Promise.all([startEmbeddedPostgres(pgOptions), cachedWorkflowBundle()]);
+    const [pgHandle] = await Promise.all([startEmbeddedPostgres(pgOptions), workflowBundleFile()]);
     postgres = pgHandle;
     await runMigrations(databaseUrl);
     fleet.command('temporal', cli.path, devServerArgs);

@@ -37,17 +37,28 @@ export async function workflowSourceHash(): Promise<string> {
 const quietLogger = { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} };
 
 /**
- * The workflow bundle, built once per content of its sources and kept under `node_modules/.cache`, so a
- * worker (re)starting after a crash polls in about a second instead of bundling for 15–40 s.
+ * The workflow bundle's file, built once per content of its sources and kept under `node_modules/.cache`,
+ * so a worker (re)starting after a crash polls in about a second instead of bundling for 15–40 s.
  */
-export async function cachedWorkflowBundle(cacheDir = join(root, 'node_modules', '.cache', 'dualkey')) {
+export async function workflowBundleFile(
+  cacheDir = join(root, 'node_modules', '.cache', 'dualkey'),
+): Promise<string> {
   const codePath = join(cacheDir, `workflows-${await workflowSourceHash()}.js`);
-  if (existsSync(codePath)) return { codePath };
+  if (existsSync(codePath)) return codePath;
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   await mkdir(cacheDir, { recursive: true });
   // Written aside and renamed: processes starting together never read half a bundle.
   const partial = `${codePath}.${process.pid}.partial`;
   await writeFile(partial, code);
   await rename(partial, codePath);
-  return { codePath };
+  return codePath;
+}
+
+/** The cached bundle; where the cache cannot be written (a read-only image), one built in memory. */
+export async function cachedWorkflowBundle(): Promise<{ codePath: string } | { code: string }> {
+  try {
+    return { codePath: await workflowBundleFile() };
+  } catch {
+    return { code: (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code };
+  }
 }

@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
-import { cachedWorkflowBundle } from '../../src/worker/bundle.js';
+import { workflowBundleFile } from '../../src/worker/bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,8 +19,8 @@ declare module 'vitest' {
 }
 
 /**
- * One Temporal dev server, one PostgreSQL and one workflow bundle (cached by content) for the whole run; each test file brings
- * its own worker on its own task queue, and each test its own cases.
+ * One Temporal dev server, one PostgreSQL and one workflow bundle (cached by content) for the whole run;
+ * each test file brings its own worker on its own task queue, and each test its own cases.
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'dualkey-test-'));
@@ -29,7 +29,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const results = await Promise.allSettled([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
     freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
-    cachedWorkflowBundle(),
+    workflowBundleFile(),
   ] as const);
   const [serverResult, postgresResult, bundleResult] = results;
   if (
@@ -43,9 +43,12 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     const failure = results.find((r) => r.status === 'rejected');
     throw failure?.status === 'rejected' ? failure.reason : new Error('setup failed');
   }
-  const [server, postgres, bundle] = [serverResult.value, postgresResult.value, bundleResult.value];
+  const [server, postgres, workflowBundlePath] = [
+    serverResult.value,
+    postgresResult.value,
+    bundleResult.value,
+  ];
   await runMigrations(postgres.url);
-  const workflowBundlePath = bundle.codePath;
 
   project.provide('temporalAddress', server.address);
   project.provide('databaseUrl', postgres.url);

@@ -6,7 +6,7 @@ import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
-import { cachedWorkflowBundle } from '../../src/worker/bundle.js';
+import { workflowBundleFile } from '../../src/worker/bundle.js';
 
 export interface ThrowawayStack {
   server: DevServer;
@@ -45,7 +45,7 @@ export async function startThrowawayStack(options: { uiPort?: number } = {}): Pr
   };
   try {
     await runMigrations(postgres.url);
-    const { codePath: bundlePath } = await cachedWorkflowBundle();
+    const bundlePath = await workflowBundleFile();
     return { server, databaseUrl: postgres.url, bundlePath, cliOptions, stop };
   } catch (error) {
     await stop();
