@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import sqlClient from 'postgres';
 import { caseSearchAttributes } from '../../workflows/searchAttributes.js';
 import type { EmbeddedPostgresHandle } from '../../src/db/embedded.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
@@ -359,15 +359,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         failures.push(`case ${c.index} (${c.caseId ?? 'not opened'}, ${c.expected}): ${c.problem}`);
     }
     // What happened to each control, from the registry itself.
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
+    const sql = sqlClient(databaseUrl, { max: 1, onnotice: () => undefined });
     try {
       for (const c of cases) {
         if (!c.controlId || c.problem) continue;
-        const { rows } = await db.query<{ action: string; n: string }>(
-          'select action, count(*) as n from control_events where control_id = $1 group by action',
-          [c.controlId],
-        );
+        const rows = await sql<{ action: string; n: string }[]>`
+          select action, count(*) as n from control_events where control_id = ${c.controlId} group by action`;
         const count = (action: string) => Number(rows.find((r) => r.action === action)?.n ?? 0);
         const reapplied = c.expected === 'reverted' ? 1 : 0;
         if (count('lifted') !== 1 || count('reapplied') !== reapplied) {
@@ -377,7 +374,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         }
       }
     } finally {
-      await db.end();
+      await sql.end();
     }
     let chainsVerified = 0;
     for (const c of cases) {

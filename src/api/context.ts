@@ -1,6 +1,5 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type pg from 'pg';
 import type { Database } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
 import type { Actor } from '../domain/permissions.js';
@@ -25,7 +24,8 @@ export interface ApiSettings {
 /** Everything a route may use, wired once by the composition root. */
 export interface ApiDeps {
   db: Database;
-  pool: pg.Pool;
+  /** Answers when PostgreSQL does; for readiness. */
+  pingDatabase: () => Promise<void>;
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;

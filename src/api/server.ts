@@ -28,7 +28,7 @@ export function buildApiDeps(options: {
   const { env, database, temporal, controls, policy, log } = options;
   return {
     db: database.db,
-    pool: database.pool,
+    pingDatabase: database.ping,
     temporal,
     controls,
     policy,

@@ -84,7 +84,14 @@ async function liftedAndClosed(): Promise<Case> {
     justification: 'Identity verified on a video call.',
   });
   await services.cases.act(cast.checker, created.id, 'approve', { proposalId: proposed.proposals[0]!.id });
-  return untilStatus(services, created.id, 'closed');
+  await untilStatus(services, created.id, 'closed');
+  // The CLI reads the projection, which the workflow's last activity writes a moment after it closes.
+  const stored = await eventually(
+    () => findCase(services.database.db, created.id),
+    (c) => c?.status === 'closed',
+    { what: `the projection of ${created.id} closed` },
+  );
+  return stored!;
 }
 
 async function claimed(): Promise<Case> {

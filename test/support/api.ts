@@ -34,7 +34,7 @@ export async function startApi(
   const services = await startServices(options);
   const deps: ApiDeps = {
     db: services.database.db,
-    pool: services.database.pool,
+    pingDatabase: services.database.ping,
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,

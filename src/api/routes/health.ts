@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { pingDatabase } from '../../db/client.js';
 import type { ApiDeps, AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
 
@@ -31,10 +30,10 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export async function readiness(
-  deps: Pick<ApiDeps, 'pool' | 'temporal' | 'cases'>,
+  deps: Pick<ApiDeps, 'pingDatabase' | 'temporal' | 'cases'>,
 ): Promise<z.infer<typeof Readiness>> {
   const [postgres, temporal, workers] = await Promise.all([
-    within(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then(
+    within(deps.pingDatabase(), CHECK_TIMEOUT_MS).then(
       () => 'ok' as const,
       () => 'down' as const,
     ),

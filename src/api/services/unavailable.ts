@@ -16,6 +16,11 @@ const socketCodes = new Set([
   'EHOSTUNREACH',
   'ENOTFOUND',
   'EPIPE',
+  // postgres.js: the connection closed, was ended or destroyed under a query, or could not be opened.
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
 ]);
 
 /** PostgreSQL SQLSTATE classes that mean "the server is not there": connection exceptions, shutdown. */
