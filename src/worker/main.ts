@@ -1,8 +1,8 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { parseEnv } from '../config/env.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { createLogger, sdkLogger } from '../runtime/logger.js';
+import { createLogger, installSdkRuntime } from '../runtime/logger.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
 import {
   connectTemporal,
@@ -18,14 +18,7 @@ import { runWorker } from './run.js';
 async function main(): Promise<void> {
   const env = parseEnv();
   const log = createLogger(env.LOG_LEVEL, 'dualkey-worker');
-  Runtime.install({
-    logger: sdkLogger(env.LOG_LEVEL),
-    shutdownSignals: [],
-    telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      metrics: { prometheus: { bindAddress: `${env.HOST}:${env.WORKER_METRICS_PORT}` } },
-    },
-  });
+  installSdkRuntime(env);
   const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
   const say = (line: string) => log.info(line);
   await untilReachable(`PostgreSQL at ${new URL(databaseUrl).host}`, () => runMigrations(databaseUrl), say);

@@ -109,7 +109,7 @@ describe('the Duration schema', () => {
 });
 
 describe('the default policy', () => {
-  it('has the durations and quorums DESIGN.md describes', () => {
+  it('has the durations and quorums docs/api.md describes', () => {
     expect(defaultPolicy).toEqual({
       approval: {
         expiry: 24 * HOUR,

@@ -57,9 +57,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'getHealth',
       summary: 'Liveness',
       description: '200 whenever the process is up; it checks nothing else.',
       tags: ['operations'],
+      security: [],
       responses: { 200: jsonContent(Health, 'the process is up') },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
@@ -69,10 +71,12 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'getReadiness',
       summary: 'Readiness',
       description:
         '200 only when Temporal and PostgreSQL answer and a worker polls the case task queue; 503 otherwise, naming what is missing. Without a worker, reads still answer from the projection but actions wait and then answer 503.',
       tags: ['operations'],
+      security: [],
       responses: {
         200: jsonContent(Readiness, 'ready to serve'),
         503: jsonContent(Readiness, 'a dependency is down'),
@@ -88,9 +92,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/metrics',
+      operationId: 'getMetrics',
       summary: 'Prometheus metrics',
       description: 'Request counts and latency by route and status, plus process metrics. Bind privately.',
       tags: ['operations'],
+      security: [],
       responses: {
         200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
       },
