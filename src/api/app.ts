@@ -138,7 +138,12 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', observe(deps));
   app.use('/v1/*', limitBody(deps.settings.bodyLimitBytes), requireJson());
-  app.use('/v1/*', authenticate(), rateLimit(deps.settings.rateLimitPerMinute), idempotency());
+  app.use(
+    '/v1/*',
+    authenticate(),
+    rateLimit(deps.settings.rateLimitPerMinute),
+    idempotency(deps.settings.idempotencyLeaseMs),
+  );
   for (const module of routeModules) module.register(app);
 
   app.onError((error, c) => toProblem(error, c));

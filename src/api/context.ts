@@ -1,6 +1,5 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type pg from 'pg';
 import type { Database } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
 import type { Actor } from '../domain/permissions.js';
@@ -21,12 +20,18 @@ export interface ApiSettings {
   riskSignalHmacSecret?: string | undefined;
   /** Demo users offered for one-click sign-in; set only when the server seeded them (development). */
   demoUsers?: readonly DemoUser[] | undefined;
+  /**
+   * How long a key may stay "being processed" before a retry takes it over: longer than any request
+   * runs, so only a key whose request died with its process (or lost its database) is taken.
+   */
+  idempotencyLeaseMs?: number | undefined;
 }
 
 /** Everything a route may use, wired once by the composition root. */
 export interface ApiDeps {
   db: Database;
-  pool: pg.Pool;
+  /** Answers when PostgreSQL does; for readiness. */
+  pingDatabase: () => Promise<void>;
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;

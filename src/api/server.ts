@@ -52,13 +52,13 @@ export function buildApiDeps(options: {
   const sso = ssoSettings(env);
   return {
     db: database.db,
-    pool: database.pool,
+    pingDatabase: database.ping,
     temporal,
     controls,
     policy,
     log,
     metrics: createApiMetrics(),
-    feed: new CaseFeed(database.pool),
+    feed: new CaseFeed(database),
     cases: new CaseService({
       db: database.db,
       client: temporal.client,
@@ -76,6 +76,8 @@ export function buildApiDeps(options: {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       riskSignalHmacSecret: env.RISK_SIGNAL_HMAC_SECRET,
       demoUsers,
+      // An action waits for a live read, then for the update, then for an earlier outcome: three bounds.
+      idempotencyLeaseMs: 3 * env.UPDATE_TIMEOUT_MS + 15_000,
     },
   };
 }

@@ -263,10 +263,13 @@ describe('operations endpoints', () => {
     expect(answer.body).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz answers 200 when PostgreSQL and Temporal answer', async () => {
+  it('GET /readyz answers 503 naming the missing workers when no worker polls the task queue', async () => {
     const answer = await api.call('GET', '/readyz');
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: 'ready', checks: { postgres: 'ok', temporal: 'ok' } });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({
+      status: 'unavailable',
+      checks: { postgres: 'ok', temporal: 'ok', workers: 'none' },
+    });
   });
 
   it('GET /metrics counts requests by route pattern', async () => {

@@ -39,13 +39,13 @@ export function apiDepsFor(
 ): ApiDeps {
   return {
     db: services.database.db,
-    pool: services.database.pool,
+    pingDatabase: services.database.ping,
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
     access: new AccessService(services.database.db, services.policy),
     sso: sso ? new SsoVerifier(services.database.db, sso) : null,
-    feed: new CaseFeed(services.database.pool),
+    feed: new CaseFeed(services.database),
     policy: services.policy,
     log: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
