@@ -1,7 +1,11 @@
-/** SQLSTATE classes that waiting will not cure: bad credentials (28) or a database that does not exist (3D). */
+/**
+ * SQLSTATE class 28, bad credentials: waiting will not cure it. A database that does not exist yet (3D)
+ * is waited for: a server that has just started (the embedded one, a managed one being provisioned)
+ * accepts connections a moment before its database is created.
+ */
 function isMisconfigured(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && (code.startsWith('28') || code.startsWith('3D'));
+  return typeof code === 'string' && code.startsWith('28');
 }
 
 function firstLine(error: unknown): string {
@@ -11,7 +15,7 @@ function firstLine(error: unknown): string {
 /**
  * Runs `attempt` until it succeeds: a process started while PostgreSQL or Temporal is down waits for it
  * (backoff from 250 ms to `maxDelayMs`) instead of exiting, and says so once, then once more when the
- * dependency answers. Credentials or a database name that are wrong fail at once.
+ * dependency answers. Wrong credentials fail at once.
  */
 export async function untilReachable<T>(
   what: string,

@@ -31,8 +31,8 @@ describe('untilReachable', () => {
     expect(lines).toEqual([]);
   });
 
-  it('fails at once on what waiting cannot cure: bad credentials, a missing database', async () => {
-    for (const code of ['28P01', '3D000']) {
+  it('fails at once on what waiting cannot cure: bad credentials', async () => {
+    for (const code of ['28P01', '28000']) {
       let calls = 0;
       const wrong = Object.assign(new Error(`server said ${code}`), { code });
       await expect(
@@ -44,5 +44,23 @@ describe('untilReachable', () => {
       ).rejects.toBe(wrong);
       expect(calls).toBe(1);
     }
+  });
+
+  it('waits for a database that does not exist yet, as on a server that has just started', async () => {
+    let calls = 0;
+    const notYet = Object.assign(new Error('database "dualkey" does not exist'), { code: '3D000' });
+    const lines: string[] = [];
+    const result = await untilReachable(
+      'PostgreSQL',
+      () => (++calls < 3 ? Promise.reject(notYet) : Promise.resolve('up')),
+      (line) => lines.push(line),
+      1,
+    );
+    expect(result).toBe('up');
+    expect(calls).toBe(3);
+    expect(lines).toEqual([
+      'waiting for PostgreSQL (database "dualkey" does not exist); retrying with backoff until it answers',
+      'PostgreSQL is reachable; going on',
+    ]);
   });
 });
