@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RiskHints } from './riskTier.js';
-import { BusinessLine, CaseType, Channel, Department, Severity } from './vocabulary.js';
+import { upgradeEvidence } from './case.js';
+import { ReasonCodeName } from './policy.js';
+import { BusinessLine, CaseType, Channel, Department, EvidenceKind, Severity } from './vocabulary.js';
 
 /**
  * Inputs that cross from outside into a case. The HTTP edge validates request bodies with these, and the
@@ -68,15 +70,32 @@ export const EscalateInput = z.strictObject({
 });
 export const AnswerEscalationInput = z.strictObject({ answer: text(5_000) });
 
+export const EvidenceInput = z
+  .strictObject({ kind: EvidenceKind, ref: text(500), note: text(2_000).optional() })
+  .meta({ id: 'EvidenceInput' });
+
 export const ProposeInput = z.strictObject({
   controlIds: z
     .array(EntityId)
     .min(1, 'name at least one control')
     .max(20)
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a control'),
-  reasonCode: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'a lower_snake_case code such as "verified_owner"'),
+  reasonCode: ReasonCodeName.describe(
+    'one of the codes `GET /v1/policy/reason-codes` lists for the case type',
+  ),
   justification: text(5_000),
-  evidence: z.array(text(500)).max(20).optional(),
+  evidence: z
+    .array(
+      z.union([
+        EvidenceInput,
+        text(500)
+          .transform((ref) => upgradeEvidence(ref))
+          .describe('deprecated: plain text, recorded as evidence of kind `other`'),
+      ]),
+    )
+    .max(20)
+    .optional()
+    .describe('what the reason code requires, by kind'),
 });
 
 export const ApproveInput = z.strictObject({ comment: text(2_000).optional() });

@@ -70,6 +70,29 @@ export type BindingKind = z.infer<typeof BindingKind>;
 export const ControlKind = z.enum([...RestrictionKind.options, ...BindingKind.options]);
 export type ControlKind = z.infer<typeof ControlKind>;
 
+/** Who put a control on, and so who owns the decision to lift it. */
+export const ControlSource = z.enum([
+  'risk_rule',
+  'manual_review',
+  'user_request',
+  'security_incident',
+  'compliance',
+  'law_enforcement',
+]);
+export type ControlSource = z.infer<typeof ControlSource>;
+
+/** Kinds of evidence a proposal can carry; `other` is what evidence recorded as plain text becomes. */
+export const EvidenceKind = z.enum([
+  'kyc_reference',
+  'video_call_id',
+  'device_check',
+  'support_ticket',
+  'legal_release',
+  'chargeback_reference',
+  'other',
+]);
+export type EvidenceKind = z.infer<typeof EvidenceKind>;
+
 export const ControlStatus = z.enum(['active', 'lifted']);
 export type ControlStatus = z.infer<typeof ControlStatus>;
 

@@ -109,6 +109,7 @@ export class CaseService {
       assessIntake(input, controls),
       actor.id,
       new Date().toISOString(),
+      { controls, reasonCodeVersion: this.deps.policy.reasonCodes.version },
     );
 
     await this.deps.db.transaction(async (tx) => {

@@ -2,9 +2,17 @@ import type { RevertInput, RiskSignalInput } from '../actions.js';
 import type { AfterReview, Case, Lift } from '../case.js';
 import type { Control, ControlSnapshot } from '../controls.js';
 import { DomainError } from '../errors.js';
+import type { Policy, ReasonCodeRule } from '../policy.js';
 import { monitoringWindowMs } from '../policy.js';
+import { pinnedReason } from './approval.js';
 import type { ControlKind } from '../vocabulary.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
+
+/** The reason-code rule the lift's proposal gave, when the case follows the matrix. */
+function reasonOfProposal(c: Case, proposalId: string, policy: Policy): ReasonCodeRule | undefined {
+  const proposal = c.proposals.find((p) => p.id === proposalId);
+  return proposal ? pinnedReason(c, policy, proposal.reasonCode) : undefined;
+}
 
 export function currentLift(c: Case): Lift | undefined {
   const lift = c.lifts.at(-1);
@@ -25,13 +33,14 @@ export const completeLift = defineRule<{ proposalId: string; snapshot: readonly 
   action: 'controls.lifted',
   check: (c) => requireStatus(c, ['executing'], 'record a lift'),
   apply(c, input, { now, policy }) {
+    const reason = reasonOfProposal(c, input.proposalId, policy);
     const lift: Lift = {
       id: nextId('lift', c.lifts),
       proposalId: input.proposalId,
       status: 'monitoring',
       liftedAt: now,
       snapshot: [...input.snapshot],
-      monitoringUntil: addMs(now, monitoringWindowMs(policy, c.riskTier)),
+      monitoringUntil: addMs(now, monitoringWindowMs(policy, c.riskTier, reason)),
       coolingOff: null,
       revert: null,
     };
@@ -57,7 +66,11 @@ export const startCoolingOff = defineRule<{ liftId: string; control: Control }>(
     lifts: updateLift(c, input.liftId, {
       coolingOff: {
         controlId: input.control.id,
-        until: addMs(now, policy.coolingOff.withdrawalLock),
+        until: addMs(
+          now,
+          reasonOfProposal(c, findLift(c, input.liftId).proposalId, policy)?.coolingOff ??
+            policy.coolingOff.withdrawalLock,
+        ),
         status: 'active',
       },
     }),

@@ -51,13 +51,22 @@ export function assessIntake(input: CreateCaseInput, controls: readonly Control[
   });
 }
 
+export interface Pinned {
+  /** The registry's view of the named controls, whose owners the case remembers. */
+  controls?: readonly Control[];
+  /** The version of the reason-code matrix the case will follow; without it, none is enforced. */
+  reasonCodeVersion?: string;
+}
+
 export function openCase(
   id: string,
   input: CreateCaseInput,
   risk: RiskAssessment,
   createdBy: string,
   createdAt: string,
+  pinned: Pinned = {},
 ): Case {
+  const named = (pinned.controls ?? []).filter((ctl) => input.controlIds?.includes(ctl.id));
   const c: Case = {
     ...caseStartsWith(),
     id,
@@ -70,6 +79,10 @@ export function openCase(
     subject: input.subject,
     description: input.description,
     controlIds: input.controlIds ?? [],
+    controlOwners: Object.fromEntries(
+      named.map((ctl) => [ctl.id, { source: ctl.source, externalRef: ctl.externalRef }]),
+    ),
+    reasonCodeVersion: pinned.reasonCodeVersion ?? null,
     externalRef: input.externalRef ?? null,
     hints: input.hints ?? {},
     createdBy,
