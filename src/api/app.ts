@@ -20,6 +20,7 @@ import * as caseActionRoutes from './routes/v1_cases_actions.js';
 import * as casesRead from './routes/v1_cases_read.js';
 import * as controls from './routes/v1_controls.js';
 import * as me from './routes/v1_me.js';
+import * as policyRoutes from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
 
@@ -27,6 +28,7 @@ const routeModules = [
   health,
   docs,
   me,
+  policyRoutes,
   adminUsers,
   adminTokens,
   controls,

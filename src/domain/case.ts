@@ -123,6 +123,12 @@ export const Lift = z.object({
       requestedAt: Timestamp,
       completedAt: Timestamp,
       withdrawalLockId: z.string().nullable(),
+      late: z.boolean().optional().describe('true when the lift was reverted after its case had closed'),
+      alreadyReapplied: z
+        .array(z.string())
+        .optional()
+        .describe('controls someone else had put back before the late revert reached them'),
+      followUpCaseId: z.string().nullable().optional().describe('the review case a late revert opened'),
     })
     .nullable()
     .describe('set once the compensation has put the controls back'),
@@ -159,6 +165,24 @@ export const Reverification = z.object({
 });
 export type Reverification = z.infer<typeof Reverification>;
 
+export const AccountHistoryEntry = z.object({
+  caseId: z.string(),
+  type: CaseType,
+  liftId: z.string(),
+  liftedAt: Timestamp,
+  status: z.enum(['monitoring', 'settled', 'reverted']),
+  revertedAt: Timestamp.nullable(),
+  lateRevert: z.boolean(),
+});
+export type AccountHistoryEntry = z.infer<typeof AccountHistoryEntry>;
+
+export const CaseLink = z.object({
+  caseId: z.string(),
+  liftId: z.string(),
+  why: z.enum(['late_revert', 'risk_signal']),
+});
+export type CaseLink = z.infer<typeof CaseLink>;
+
 export const Case = z.object({
   id: z.string(),
   type: CaseType,
@@ -194,6 +218,12 @@ export const Case = z.object({
     .object({ requestedBy: z.string(), reason: z.string(), requestedAt: Timestamp })
     .nullable()
     .describe('a revert asked for and not yet completed'),
+  accountHistory: z
+    .array(AccountHistoryEntry)
+    .describe('earlier lifts on the same account, and their reverts, as they stood when this case opened'),
+  linkedTo: CaseLink.nullable().describe(
+    'the lift this case reviews, when a late revert or a risk signal opened it',
+  ),
   reasonCodeVersion: z
     .string()
     .nullable()
@@ -234,6 +264,8 @@ export const caseStartsWith = () =>
     reverifications: [],
     revertRequest: null,
     controlOwners: {},
+    accountHistory: [],
+    linkedTo: null,
     reasonCodeVersion: null,
     resolution: null,
     revision: 0,
