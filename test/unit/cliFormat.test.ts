@@ -49,7 +49,9 @@ function sampleReport(overrides: Partial<OperationsReport> = {}): OperationsRepo
     slaBreachRate: [{ department: 'security', escalations: 4, breached: 1, rate: 0.25 }],
     lifts: 10,
     reverts: 1,
-    revertRate: 0.1,
+    lateReverts: 1,
+    revertRate: 0.2,
+    lateRevertRate: 0.1,
     ...overrides,
   };
 }
@@ -255,7 +257,8 @@ describe('reportLines', () => {
     expect(text).toMatch(/Time to first claim\s+11 cases\s+median 1m 05s\s+p90 3m 02s/);
     expect(text).toMatch(/Time to close\s+9 cases\s+median 2h 03m\s+p90 1d 04h/);
     expect(text).toMatch(/security\s+4\s+1\s+25\.0%/);
-    expect(text).toContain('Lifts 10, reverts 1, revert rate (wrong unfreezes) 10.0%');
+    expect(text).toContain('Lifts 10, reverts 1, revert rate (wrong unfreezes) 20.0%');
+    expect(text).toContain('Late reverts (after the case closed) 1, late revert rate 10.0%');
   });
 
   it('says "none" for empty sections and "-" for figures without samples', () => {
@@ -269,7 +272,9 @@ describe('reportLines', () => {
         slaBreachRate: [],
         lifts: 0,
         reverts: 0,
+        lateReverts: 0,
         revertRate: null,
+        lateRevertRate: null,
       }),
     ).join('\n');
     expect(text).toContain('business line earn');
