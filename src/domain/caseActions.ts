@@ -24,6 +24,7 @@ import { RecordReverificationInput, recordReverification } from './lifecycle/rev
 import { addNote, claim, release, requestInfo, resolve, respondInfo } from './lifecycle/review.js';
 import type { Context, Rule } from './lifecycle/rule.js';
 import type { Actor } from './permissions.js';
+import { authorize } from './permissions.js';
 import { ControlKind } from './vocabulary.js';
 
 /*
@@ -406,8 +407,11 @@ function entriesFor<A extends ActionName>(name: A, c: Case, ctx: Context): Allow
       proposalId: param === 'proposalId' ? id : null,
       escalationId: param === 'escalationId' ? id : null,
     };
+    const { permission } = declared.rule;
+    // With nothing to act on, the reason is still "not yours to do" before it is "nothing to do".
     const refusal = missing
-      ? new DomainError('invalid_state', missing)
+      ? (refusalOf(() => permission && authorize(ctx.actor, permission, c.businessLine)) ??
+        new DomainError('invalid_state', missing))
       : refusalOf(() => declared.rule.check(c, payloadOf(name, declared.sample(c, ctx), entry), ctx));
     return refusal
       ? { ...entry, allowed: false, code: refusal.code, reason: refusal.detail }

@@ -136,6 +136,10 @@ describe('allowedActions', () => {
     });
   });
 
+  it('says who may not before it says there is nothing to decide', () => {
+    expect(entries(claimed(), creator, 'approve')[0]).toMatchObject({ allowed: false, code: 'forbidden' });
+  });
+
   it('says there is nothing to decide when no proposal is pending', () => {
     expect(entries(claimed(), checker, 'approve')).toEqual([
       expect.objectContaining({

@@ -110,7 +110,7 @@ describe('a revert after the case has closed', () => {
     if (!c) throw new Error('no case');
     expect(() =>
       requestRevert.check(
-        c!,
+        c,
         { reason: 'too late' },
         { actor: cast.reverter, now: new Date().toISOString(), policy: strict },
       ),
