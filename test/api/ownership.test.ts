@@ -175,9 +175,13 @@ describe('after the case has closed', () => {
       token: compliance.token,
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    // The account history reads the projection, which a revert on a closed case starts from.
     await eventually(
-      () => api.call('GET', `/v1/cases/${caseId}`, { token: agent.token }),
-      (r) => r.body.status === 'closed',
+      () => api.call('GET', `/v1/accounts/${accountId}/cases`, { token: checker.token }),
+      (r) =>
+        (r.body.items as { id: string; status: string }[]).some(
+          (c) => c.id === caseId && c.status === 'closed',
+        ),
       { what: 'the case closed after monitoring' },
     );
 

@@ -50,7 +50,14 @@ async function closedLift(
   const first = await services.cases.act(cast.senior, created.id, 'approve', { proposalId });
   if (first.status !== 'executing')
     await services.cases.act(cast.checker, created.id, 'approve', { proposalId });
-  const closed = await untilStatus(services, created.id, 'closed');
+  await untilStatus(services, created.id, 'closed');
+  // The workflow answers closed a moment before its projection says so; what follows reads the projection.
+  const closed = await eventually(
+    () => findCase(services.database.db, created.id),
+    (c) => c?.status === 'closed',
+    { what: `case ${created.id} closed in the projection` },
+  );
+  if (!closed) throw new Error('no case');
   expect(closed.outcome).toBe('lifted');
   return { caseId: created.id, accountId, controls, closed };
 }
@@ -104,10 +111,8 @@ describe('a revert after the case has closed', () => {
   });
 
   it('is refused once the revert window has closed', async () => {
-    const { caseId } = await closedLift(['login_lock']);
+    const { closed: c } = await closedLift(['login_lock']);
     const strict = { ...services.policy, revert: { window: 1 } };
-    const c = await findCase(services.database.db, caseId);
-    if (!c) throw new Error('no case');
     expect(() =>
       requestRevert.check(
         c,

@@ -310,10 +310,13 @@ export class CaseService {
     payload: RevertInput,
     idempotencyKey?: string,
   ): Promise<RevertAnswer> {
-    const stored = await findCase(this.deps.db, caseId);
-    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
-    if (stored.status !== 'closed')
+    const found = await findCase(this.deps.db, caseId);
+    if (!found) throw new DomainError('not_found', `no case ${caseId}`);
+    // The projection can trail a case that has just closed; its workflow's last state says so at once.
+    const stored = found.status === 'closed' ? found : await this.read(caseId);
+    if (stored.status !== 'closed') {
       return { case: await this.act(actor, caseId, 'revert', payload, idempotencyKey) };
+    }
     const { rule } = caseActions.revert;
     const now = new Date().toISOString();
     const joined = stored.lifts.at(-1)?.revert?.late === true;
