@@ -159,7 +159,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'workflows/**/*.ts'],
-    ignores: ['src/api/**', 'src/cli/**', 'src/start.ts'],
+    ignores: ['src/api/**', 'src/cli/**', 'src/stack.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

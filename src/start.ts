@@ -1,162 +1,25 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { buildApiDeps, startApiServer } from './api/server.js';
-import { parseEnv } from './config/env.js';
-import { loadPolicy } from './config/policy.js';
-import { connectDatabase } from './db/client.js';
-import { seedDemoUsers } from './db/demoUsers.js';
-import { startEmbeddedPostgres } from './db/embedded.js';
-import { runMigrations } from './db/migrate.js';
-import { ensureBootstrapAdmin } from './db/users.js';
-import { createLogger, sdkLogger } from './runtime/logger.js';
-import { assertPortFree } from './runtime/ports.js';
-import { failStartup, onShutdown } from './runtime/shutdown.js';
-import {
-  connectTemporal,
-  createAccountControls,
-  temporalAddress,
-  temporalConnectionOptions,
-  uiUrl,
-} from './runtime/wiring.js';
-import { startDevServer } from './temporal/devServer.js';
-import { runWorker } from './worker/run.js';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 /**
- * `npm start`: everything on one machine. A Temporal dev server (unless TEMPORAL_ADDRESS) and an embedded
- * PostgreSQL (unless DATABASE_URL), both keeping their data under DUALKEY_DATA_DIR, then migrations, the
- * worker and the API in this process. Ctrl-C stops all of it.
+ * `npm start`. Ctrl-C in a terminal signals every process of the foreground group at once, so the
+ * Temporal dev server and PostgreSQL would stop while the worker and the API still use them. The stack
+ * (src/stack.ts) therefore runs in a process group of its own: only this process hears the terminal, and
+ * passes the signal on; the stack stops in order. The clock starts here, when the operator asked.
  */
-async function main(): Promise<void> {
-  const started = Date.now();
-  const env = parseEnv();
-  const policy = loadPolicy(env.DUALKEY_POLICY);
-  const log = createLogger(env.LOG_LEVEL);
-  const say = (line: string) => log.info(line);
-  const dataDir = resolve(env.DUALKEY_DATA_DIR);
-  await mkdir(dataDir, { recursive: true });
-
-  await assertPortFree(env.PORT, 'API', 'set PORT to another port', env.HOST);
-  await assertPortFree(
-    env.WORKER_METRICS_PORT,
-    'worker metrics',
-    'set WORKER_METRICS_PORT to another port',
-    env.HOST,
-  );
-  if (!env.TEMPORAL_ADDRESS) {
-    const hint = 'is another `npm start` running? Stop it, or set TEMPORAL_ADDRESS to use that server';
-    await assertPortFree(env.TEMPORAL_PORT, 'Temporal dev server', hint);
-    await assertPortFree(env.TEMPORAL_UI_PORT, 'Temporal Web UI', `${hint}, or set TEMPORAL_UI_PORT`);
-  }
-  if (!env.DATABASE_URL) {
-    await assertPortFree(
-      env.EMBEDDED_POSTGRES_PORT,
-      'embedded PostgreSQL',
-      'set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use an existing PostgreSQL',
-    );
-  }
-
-  Runtime.install({
-    logger: sdkLogger(env.LOG_LEVEL),
-    shutdownSignals: [],
-    telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      metrics: { prometheus: { bindAddress: `${env.HOST}:${env.WORKER_METRICS_PORT}` } },
-    },
-  });
-
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse())
-      await stop().catch((error: unknown) => log.warn({ err: error }, 'stop failed'));
-  };
-  onShutdown(stopAll, say);
-
-  try {
-    const [devServer, postgres] = await Promise.all([
-      env.TEMPORAL_ADDRESS
-        ? undefined
-        : startDevServer({
-            cliPath: env.TEMPORAL_CLI_PATH,
-            cacheDir: env.DUALKEY_CACHE_DIR,
-            namespace: env.TEMPORAL_NAMESPACE,
-            port: env.TEMPORAL_PORT,
-            uiPort: env.TEMPORAL_UI_PORT,
-            dbFilename: resolve(dataDir, 'temporal.sqlite'),
-            log: say,
-          }),
-      env.DATABASE_URL
-        ? undefined
-        : startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_POSTGRES_PORT, persistent: true }),
-    ]);
-    if (devServer) stops.push(() => devServer.stop());
-    if (postgres) stops.push(() => postgres.stop());
-    const databaseUrl = env.DATABASE_URL ?? postgres?.url;
-    if (!databaseUrl) throw new Error('no database');
-
-    await runMigrations(databaseUrl);
-    const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
-    stops.push(() => database.close());
-    const address = devServer?.address ?? temporalAddress(env);
-    const connectionOptions = devServer ? { address } : temporalConnectionOptions(env, address);
-    const temporal = await connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE);
-    stops.push(() => temporal.connection.close());
-    const nativeConnection = await NativeConnection.connect(connectionOptions);
-    stops.push(() => nativeConnection.close());
-    const controls = createAccountControls(env, database.db);
-
-    const worker = await runWorker({
-      db: database.db,
-      controls,
-      connection: temporal.connection,
-      nativeConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      log,
-    });
-    stops.push(() => worker.stop());
-    const api = await startApiServer(
-      buildApiDeps({ env, database, temporal, controls, policy, log }),
-      env.HOST,
-      env.PORT,
-    );
-    stops.push(() => api.close());
-
-    if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
-      await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
-    const seedDemo =
-      env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
-    const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];
-
-    const ui = uiUrl(env);
-    const apiUrl = env.PUBLIC_URL ?? api.url;
-    const lines = [
-      '',
-      `dualkey is up in ${((Date.now() - started) / 1_000).toFixed(1)}s`,
-      `  API               ${apiUrl}`,
-      `  API reference     ${apiUrl}/docs`,
-      `  Temporal gRPC     ${address}${devServer ? ` (dev server, CLI via ${devServer.source})` : ''}`,
-      ...(ui ? [`  Temporal Web UI   ${ui}`] : []),
-      `  PostgreSQL        ${postgres ? `embedded, ${databaseUrl}` : 'DATABASE_URL'}`,
-      `  Worker metrics    http://${env.HOST}:${env.WORKER_METRICS_PORT}/metrics`,
-      `  Data              ${dataDir}`,
-      ...(demoTokens.length
-        ? [
-            '',
-            'Demo users (development only; tokens kept in the data dir):',
-            ...demoTokens.map((t) => `  ${t.name.padEnd(30)} ${t.token}`),
-          ]
-        : []),
-      ...(env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN ? ['', 'DUALKEY_BOOTSTRAP_ADMIN_TOKEN is an admin token.'] : []),
-      '',
-      'Ctrl-C stops everything.',
-      '',
-    ];
-    process.stdout.write(lines.join('\n'));
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+const stack = spawn(
+  process.execPath,
+  [
+    ...process.execArgv,
+    fileURLToPath(new URL('./stack.ts', import.meta.url)),
+    `--started-at=${performance.timeOrigin}`,
+  ],
+  { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => stack.kill(signal));
 }
-
-main().catch((error: unknown) => failStartup(error, (line) => console.error(line)));
+stack.on('exit', (code, signal) => {
+  process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
+});

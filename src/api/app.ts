@@ -87,6 +87,13 @@ function methodsByPath(app: OpenAPIHono<AppEnv>): { pattern: RegExp; methods: Se
   }));
 }
 
+/** The document `/openapi.json` serves, built without any service: for linters and client generators. */
+export function openApiDocument(origin: string): ReturnType<typeof docs.openApiDocumentOf> {
+  const app = new OpenAPIHono<AppEnv>();
+  for (const module of routeModules) module.register(app);
+  return docs.openApiDocumentOf(app, origin);
+}
+
 export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {

@@ -42,15 +42,14 @@ export function toApiCase(c: Case, { settings, policy, actor }: CaseView): ApiCa
   return { ...c, links: { temporalUi }, allowedActions: allowedActions(c, { actor, policy, now }) };
 }
 
-const pathId = (name: string) =>
-  EntityId.meta({
-    param: { name, in: 'path' },
-    example: name === 'caseId' ? 'UNF-20261124-K7M2QX' : undefined,
-  });
+/** A path parameter with an example shaped like the ids the API gives out. */
+export const pathId = (name: string, example: string) =>
+  EntityId.meta({ param: { name, in: 'path' }, examples: [example] });
 
-export const CaseParams = z.object({ caseId: pathId('caseId') });
-export const ProposalParams = z.object({ caseId: pathId('caseId'), proposalId: pathId('proposalId') });
-export const EscalationParams = z.object({ caseId: pathId('caseId'), escalationId: pathId('escalationId') });
+const caseId = pathId('caseId', 'UNF-20261124-K7M2QX');
+export const CaseParams = z.object({ caseId });
+export const ProposalParams = z.object({ caseId, proposalId: pathId('proposalId', 'prop-1') });
+export const EscalationParams = z.object({ caseId, escalationId: pathId('escalationId', 'esc-1') });
 
 export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
   required,

@@ -1,7 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Env } from '../config/env.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Database, DatabaseHandle } from '../db/client.js';
 import { connectDatabase } from '../db/client.js';
+import { findStack, stackFilePath } from '../runtime/stackFile.js';
 import { temporalConnectionOptions } from '../runtime/wiring.js';
 import { CliError, ExitCode } from './errors.js';
 import { errorMessage } from './format.js';
@@ -15,37 +17,103 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/*
- * Unset DATABASE_URL means "embedded" to `npm start`, which owns that PostgreSQL; the CLI never starts one,
- * because a fresh empty database would answer every question with "no such case".
+/** The global flags that say where the stack is; anything not given comes from the local stack's file. */
+export interface StackFlags {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  temporalAddress?: string | undefined;
+  namespace?: string | undefined;
+  temporalTls?: boolean | undefined;
+  temporalTlsCert?: string | undefined;
+  temporalTlsKey?: string | undefined;
+  temporalApiKeyFile?: string | undefined;
+}
+
+export interface StackTarget {
+  databaseUrl: string | undefined;
+  temporal:
+    | {
+        address: string;
+        namespace: string;
+        tls?: boolean | undefined;
+        tlsCert?: string | undefined;
+        tlsKey?: string | undefined;
+        apiKey?: string | undefined;
+      }
+    | undefined;
+  /** Why a part is missing, for the one line the operator reads. */
+  missing: string;
+}
+
+const remoteHint = 'or pass --database-url and --temporal-address for another stack';
+
+/**
+ * Flags first, then the file a running `npm start` keeps in its data dir. The CLI never starts anything
+ * itself: an empty database would answer every question with "no such case".
  */
-export const missingDatabaseUrl =
-  'DATABASE_URL is not set. The CLI reads the PostgreSQL dualkey uses: set DATABASE_URL to it, e.g. the ' +
-  'embedded database `npm start` prints (by default postgres://dualkey:dualkey-embedded@127.0.0.1:5433/dualkey).';
+export function locateStack(flags: StackFlags): StackTarget {
+  const needsFile = !flags.databaseUrl || !flags.temporalAddress;
+  const found = needsFile ? findStack(flags.dataDir) : undefined;
+  const file = stackFilePath(resolve(flags.dataDir));
+  const stack = found?.state === 'running' ? found.stack : undefined;
+  const missing = !found
+    ? ''
+    : found.state === 'absent'
+      ? `no running dualkey found: \`npm start\` writes ${file} and there is none. Start it, ${remoteHint}.`
+      : found.state === 'stopped'
+        ? `the dualkey that wrote ${file} (pid ${found.stack.pid}) is no longer running. Start it again with \`npm start\`, ${remoteHint}.`
+        : found.state === 'unreadable'
+          ? `cannot read ${file} (${found.problem}). Restart \`npm start\`, ${remoteHint}.`
+          : '';
+  const address = flags.temporalAddress ?? stack?.temporalAddress;
+  return {
+    databaseUrl: flags.databaseUrl ?? stack?.databaseUrl,
+    temporal: address
+      ? {
+          address,
+          namespace: flags.namespace ?? stack?.namespace ?? 'default',
+          tls: flags.temporalTls,
+          tlsCert: flags.temporalTlsCert,
+          tlsKey: flags.temporalTlsKey,
+          apiKey: flags.temporalApiKeyFile
+            ? readFileSync(flags.temporalApiKeyFile, 'utf8').trim()
+            : undefined,
+        }
+      : undefined,
+    missing,
+  };
+}
 
-export const defaultTemporalAddress = '127.0.0.1:7233';
-
-export function createContext(env: Env, writer: Writer): CliContext {
+export function createContext(target: StackTarget, writer: Writer): CliContext {
   let database: DatabaseHandle | undefined;
   let connection: Promise<Connection> | undefined;
   return {
     writer,
     database() {
-      if (!env.DATABASE_URL) throw new CliError(missingDatabaseUrl, ExitCode.usage);
-      database ??= connectDatabase(env.DATABASE_URL, 2);
+      if (!target.databaseUrl) throw new CliError(target.missing, ExitCode.usage);
+      database ??= connectDatabase(target.databaseUrl, 2);
       return database.db;
     },
     async temporal() {
-      const address = env.TEMPORAL_ADDRESS ?? defaultTemporalAddress;
+      const temporal = target.temporal;
+      if (!temporal) throw new CliError(target.missing, ExitCode.usage);
       connection ??= Connection.connect({
-        ...temporalConnectionOptions(env, address),
+        ...temporalConnectionOptions(
+          {
+            TEMPORAL_TLS: temporal.tls,
+            TEMPORAL_TLS_CERT: temporal.tlsCert,
+            TEMPORAL_TLS_KEY: temporal.tlsKey,
+            TEMPORAL_API_KEY: temporal.apiKey,
+          },
+          temporal.address,
+        ),
         connectTimeout: '5s',
       }).catch((error: unknown) => {
         throw new CliError(
-          `cannot reach Temporal at ${address} (${errorMessage(error)}); set TEMPORAL_ADDRESS to its frontend`,
+          `cannot reach Temporal at ${temporal.address} (${errorMessage(error)}); pass --temporal-address to name its frontend`,
         );
       });
-      return new Client({ connection: await connection, namespace: env.TEMPORAL_NAMESPACE });
+      return new Client({ connection: await connection, namespace: temporal.namespace });
     },
     async close() {
       await Promise.allSettled([database?.close(), connection?.then((c) => c.close())]);

@@ -1,7 +1,7 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import type { OperationsReport } from '../db/reports.js';
 import type { ChainVerdict, StoredEvent } from '../domain/auditChain.js';
-import type { Case } from '../domain/case.js';
+import type { Case, Proposal } from '../domain/case.js';
 
 /*
  * Pure text for the terminal: every function here takes data and returns lines, so the formats are unit
@@ -70,6 +70,22 @@ function section(title: string, lines: readonly string[]): string[] {
   return lines.length ? ['', `${title}:`, ...lines.map((l) => `  ${l}`)] : [];
 }
 
+/** Who made a proposal and who decided it: four eyes are only visible if every pair of them is named. */
+function proposalLines(p: Proposal): string[] {
+  const said = (comment: string | null) => (comment ? `: ${comment}` : '');
+  return [
+    `${p.id} ${p.status}, ${p.approvals.length}/${p.requiredApprovals} approvals: ${p.controlIds.join(', ')}`,
+    `  made by ${p.maker} at ${formatTimestamp(p.createdAt)}`,
+    ...p.approvals.map(
+      (a) =>
+        `  approved by ${a.by}${a.countsAs ? ` (as ${a.countsAs})` : ''} at ${formatTimestamp(a.at)}${said(a.comment)}`,
+    ),
+    ...(p.rejection
+      ? [`  rejected by ${p.rejection.by} at ${formatTimestamp(p.rejection.at)}${said(p.rejection.comment)}`]
+      : []),
+  ];
+}
+
 export function caseDetails(c: Case): string[] {
   const field = (name: string, value: string) => `${`${name}:`.padEnd(16)}${value}`;
   return [
@@ -95,13 +111,7 @@ export function caseDetails(c: Case): string[] {
           `${e.id} ${e.department} ${e.status}${e.breached ? ' BREACHED' : ''}, due ${formatTimestamp(e.dueAt)}`,
       ),
     ),
-    ...section(
-      'proposals',
-      c.proposals.map(
-        (p) =>
-          `${p.id} ${p.status} by ${p.maker}: ${p.controlIds.join(', ')}, ${p.approvals.length}/${p.requiredApprovals} approvals`,
-      ),
-    ),
+    ...section('proposals', c.proposals.flatMap(proposalLines)),
     ...section(
       'lifts',
       c.lifts.map(

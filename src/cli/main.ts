@@ -1,27 +1,15 @@
-import type { Env } from '../config/env.js';
-import { ConfigError, parseEnv } from '../config/env.js';
-import { createContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { createContext, locateStack } from './context.js';
 import { processWriter } from './output.js';
 import { runCli } from './program.js';
 
 /*
- * Composition root of the ops CLI: the one place it reads the environment. Exit codes are set rather than
- * forced with process.exit(), so output piped to another program is flushed in full.
+ * Composition root of the ops CLI. The local stack is found through the file `npm start` writes to its
+ * data dir, and another stack is named with flags: nothing an operator exports for the CLI changes what
+ * the next `npm start` does. The one variable read is DUALKEY_DATA_DIR, so both look in the same place.
+ * Exit codes are set rather than forced with process.exit(), so output piped on is flushed in full.
  */
-async function main(): Promise<number> {
-  let env: Env;
-  try {
-    env = parseEnv(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    processWriter.err(`error: ${error.message}`);
-    return ExitCode.usage;
-  }
-  return runCli(process.argv.slice(2), {
-    writer: processWriter,
-    context: () => createContext(env, processWriter),
-  });
-}
-
-process.exitCode = await main();
+process.exitCode = await runCli(process.argv.slice(2), {
+  writer: processWriter,
+  context: (flags) => createContext(locateStack(flags), processWriter),
+  defaultDataDir: process.env.DUALKEY_DATA_DIR || '.dualkey',
+});

@@ -4,7 +4,7 @@ import { exportAuditCommand, verifyAuditCommand } from './commands/audit.js';
 import { listCasesCommand, showCaseCommand } from './commands/cases.js';
 import { replayHistoryCommand } from './commands/history.js';
 import { operationsReportCommand } from './commands/report.js';
-import type { CliContext } from './context.js';
+import type { CliContext, StackFlags } from './context.js';
 import { CliError, ExitCode } from './errors.js';
 import { errorMessage } from './format.js';
 import { maxListLimit, parseInstant, parseLimit, requireWindow } from './options.js';
@@ -12,8 +12,10 @@ import type { Writer } from './output.js';
 
 export interface CliDeps {
   writer: Writer;
-  /** Called once per command run; the program closes it when the command ends. */
-  context(): CliContext;
+  /** Called once per command run, with the global flags; the program closes it when the command ends. */
+  context(flags: StackFlags): CliContext;
+  /** Where `--data-dir` points when not given. */
+  defaultDataDir?: string;
 }
 
 interface ListFlags {
@@ -41,14 +43,15 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
   const run =
     <A extends unknown[]>(body: (ctx: CliContext, ...args: A) => Promise<number>) =>
     async (...args: A): Promise<void> => {
-      const ctx = deps.context();
+      let ctx: CliContext | undefined;
       try {
+        ctx = deps.context(program.opts<StackFlags>());
         setExitCode(await body(ctx, ...args));
       } catch (error) {
         writer.err(`error: ${errorMessage(error)}`);
         setExitCode(error instanceof CliError ? error.exitCode : ExitCode.failed);
       } finally {
-        await ctx.close();
+        await ctx?.close();
       }
     };
 
@@ -61,7 +64,19 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
       writeOut: (text) => writer.out(text.replace(/\n$/, '')),
       writeErr: (text) => writer.err(text.replace(/\n$/, '')),
     })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .option(
+      '--data-dir <dir>',
+      'data dir of the local stack; `npm start` describes itself in <dir>/stack.json',
+      deps.defaultDataDir ?? '.dualkey',
+    )
+    .option('--database-url <url>', 'PostgreSQL of another stack (postgres://…)')
+    .option('--temporal-address <host:port>', 'Temporal frontend of another stack')
+    .option('--namespace <name>', 'Temporal namespace (default: the local stack’s, else "default")')
+    .option('--temporal-tls', 'connect to Temporal over TLS')
+    .option('--temporal-tls-cert <file>', 'client certificate (PEM) for mTLS')
+    .option('--temporal-tls-key <file>', 'private key (PEM) of the client certificate')
+    .option('--temporal-api-key-file <file>', 'file holding a Temporal API key (implies TLS)');
 
   const cases = program.command('cases').description('read cases from the projection');
   cases

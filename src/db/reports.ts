@@ -20,7 +20,7 @@ export const OperationsReport = z
   .object({
     from: z.iso.datetime().describe('start of the window, inclusive'),
     to: z.iso.datetime().describe('end of the window, exclusive'),
-    businessLine: BusinessLine.nullable().describe('the business line reported on; null for all'),
+    businessLine: z.union([BusinessLine, z.null()]).describe('the business line reported on; null for all'),
     opened: z
       .array(z.object({ type: CaseType, businessLine: BusinessLine, count }))
       .describe('cases created in the window, by type and business line'),

@@ -14,50 +14,61 @@ import {
   Severity,
 } from './vocabulary.js';
 
-const Timestamp = z.string().describe('RFC 3339 UTC timestamp');
+export const Timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339 UTC timestamp' });
 
-export const Note = z.object({
-  id: z.string(),
-  text: z.string(),
-  by: z.string(),
-  at: Timestamp,
-});
+export const Note = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    by: z.string(),
+    at: Timestamp,
+  })
+  .meta({ id: 'Note' });
 export type Note = z.infer<typeof Note>;
 
-export const Escalation = z.object({
-  id: z.string(),
-  department: Department,
-  question: z.string(),
-  requestedBy: z.string(),
-  requestedAt: Timestamp,
-  dueAt: Timestamp,
-  status: z.enum(['open', 'answered']),
-  reminded: z.boolean(),
-  breached: z.boolean(),
-  answer: z.string().nullable(),
-  answeredBy: z.string().nullable(),
-  answeredAt: Timestamp.nullable(),
-});
+export const Escalation = z
+  .object({
+    id: z.string(),
+    department: Department,
+    question: z.string(),
+    requestedBy: z.string(),
+    requestedAt: Timestamp,
+    dueAt: Timestamp,
+    status: z.enum(['open', 'answered']),
+    reminded: z.boolean(),
+    breached: z.boolean(),
+    answer: z.string().nullable(),
+    answeredBy: z.string().nullable(),
+    answeredAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'Escalation' });
 export type Escalation = z.infer<typeof Escalation>;
 
-export const InfoRequest = z.object({
-  id: z.string(),
-  question: z.string(),
-  requestedBy: z.string(),
-  requestedAt: Timestamp,
-  dueAt: Timestamp,
-  status: z.enum(['open', 'answered', 'expired']),
-  answer: z.string().nullable(),
-  answeredBy: z.string().nullable(),
-});
+export const InfoRequest = z
+  .object({
+    id: z.string(),
+    question: z.string(),
+    requestedBy: z.string(),
+    requestedAt: Timestamp,
+    dueAt: Timestamp,
+    status: z.enum(['open', 'answered', 'expired']),
+    answer: z.string().nullable(),
+    answeredBy: z.string().nullable(),
+  })
+  .meta({ id: 'InfoRequest' });
 export type InfoRequest = z.infer<typeof InfoRequest>;
 
-export const Approval = z.object({
-  by: z.string(),
-  at: Timestamp,
-  comment: z.string().nullable(),
-  countsAs: z.enum(['senior', 'compliance']).nullable().describe('the required role this approval satisfies'),
-});
+export const Approval = z
+  .object({
+    by: z.string(),
+    at: Timestamp,
+    comment: z.string().nullable(),
+    countsAs: z
+      .enum(['senior', 'compliance'])
+      .nullable()
+      .describe('the required role this approval satisfies'),
+  })
+  .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
 
 export const Evidence = z
@@ -76,93 +87,105 @@ export function upgradeEvidence(item: Evidence | string): Evidence {
 
 const RequiredRole = z.enum(['senior', 'compliance']);
 
-export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'voided']);
+export const ProposalStatus = z
+  .enum(['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'voided'])
+  .meta({ id: 'ProposalStatus' });
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
-export const Proposal = z.object({
-  id: z.string(),
-  controlIds: z.array(z.string()),
-  controlVersions: z
-    .record(z.string(), z.number().int())
-    .describe('versions the maker saw; approval is void if they change'),
-  reasonCode: z.string(),
-  justification: z.string(),
-  evidence: z.array(Evidence),
-  maker: z.string(),
-  requiredApprovals: z.number().int(),
-  requiredRole: RequiredRole.nullable().describe('the first of requiredRoles; null when none'),
-  requiredRoles: z
-    .array(RequiredRole)
-    .describe(
-      'roles each of which a distinct checker must hold: the tier’s, the reason code’s, the controls’ owners’',
-    ),
-  approvals: z.array(Approval),
-  rejection: z.object({ by: z.string(), at: Timestamp, comment: z.string() }).nullable(),
-  status: ProposalStatus,
-  createdAt: Timestamp,
-  expiresAt: Timestamp,
-  decidedAt: Timestamp.nullable(),
-});
+export const Proposal = z
+  .object({
+    id: z.string(),
+    controlIds: z.array(z.string()),
+    controlVersions: z
+      .record(z.string(), z.number().int())
+      .describe('versions the maker saw; approval is void if they change'),
+    reasonCode: z.string(),
+    justification: z.string(),
+    evidence: z.array(Evidence),
+    maker: z.string(),
+    requiredApprovals: z.number().int(),
+    requiredRole: RequiredRole.nullable().describe('the first of requiredRoles; null when none'),
+    requiredRoles: z
+      .array(RequiredRole)
+      .describe(
+        'roles each of which a distinct checker must hold: the tier’s, the reason code’s, the controls’ owners’',
+      ),
+    approvals: z.array(Approval),
+    rejection: z.object({ by: z.string(), at: Timestamp, comment: z.string() }).nullable(),
+    status: ProposalStatus,
+    createdAt: Timestamp,
+    expiresAt: Timestamp,
+    decidedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'Proposal' });
 export type Proposal = z.infer<typeof Proposal>;
 
-export const Lift = z.object({
-  id: z.string(),
-  proposalId: z.string(),
-  status: z.enum(['monitoring', 'settled', 'reverted']),
-  liftedAt: Timestamp,
-  snapshot: z.array(Control).describe('the controls as they were before the lift'),
-  monitoringUntil: Timestamp,
-  coolingOff: z
-    .object({ controlId: z.string(), until: Timestamp, status: z.enum(['active', 'lifted', 'kept']) })
-    .nullable()
-    .describe('the withdrawal lock put on after an unbind'),
-  revert: z
-    .object({
-      requestedBy: z.string(),
-      reason: z.string(),
-      requestedAt: Timestamp,
-      completedAt: Timestamp,
-      withdrawalLockId: z.string().nullable(),
-      late: z.boolean().optional().describe('true when the lift was reverted after its case had closed'),
-      alreadyReapplied: z
-        .array(z.string())
-        .optional()
-        .describe('controls someone else had put back before the late revert reached them'),
-      followUpCaseId: z.string().nullable().optional().describe('the review case a late revert opened'),
-    })
-    .nullable()
-    .describe('set once the compensation has put the controls back'),
-});
+export const Lift = z
+  .object({
+    id: z.string(),
+    proposalId: z.string(),
+    status: z.enum(['monitoring', 'settled', 'reverted']),
+    liftedAt: Timestamp,
+    snapshot: z.array(Control).describe('the controls as they were before the lift'),
+    monitoringUntil: Timestamp,
+    coolingOff: z
+      .object({ controlId: z.string(), until: Timestamp, status: z.enum(['active', 'lifted', 'kept']) })
+      .nullable()
+      .describe('the withdrawal lock put on after an unbind'),
+    revert: z
+      .object({
+        requestedBy: z.string(),
+        reason: z.string(),
+        requestedAt: Timestamp,
+        completedAt: Timestamp,
+        withdrawalLockId: z.string().nullable(),
+        late: z.boolean().optional().describe('true when the lift was reverted after its case had closed'),
+        alreadyReapplied: z
+          .array(z.string())
+          .optional()
+          .describe('controls someone else had put back before the late revert reached them'),
+        followUpCaseId: z.string().nullable().optional().describe('the review case a late revert opened'),
+      })
+      .nullable()
+      .describe('set once the compensation has put the controls back'),
+  })
+  .meta({ id: 'Lift' });
 export type Lift = z.infer<typeof Lift>;
 
-export const RiskSignalRecord = z.object({
-  signal: z.string(),
-  severity: Severity,
-  occurredAt: Timestamp,
-  receivedAt: Timestamp,
-  actedOn: z.boolean().describe('true when it reverted a lift'),
-});
+export const RiskSignalRecord = z
+  .object({
+    signal: z.string(),
+    severity: Severity,
+    occurredAt: Timestamp,
+    receivedAt: Timestamp,
+    actedOn: z.boolean().describe('true when it reverted a lift'),
+  })
+  .meta({ id: 'RiskSignalRecord' });
 export type RiskSignalRecord = z.infer<typeof RiskSignalRecord>;
 
-export const AfterReview = z.object({
-  controlId: z.string(),
-  kind: ControlKind,
-  appliedBy: z.string(),
-  reason: z.string(),
-  dueAt: Timestamp,
-  status: z.enum(['open', 'done', 'overdue']),
-});
+export const AfterReview = z
+  .object({
+    controlId: z.string(),
+    kind: ControlKind,
+    appliedBy: z.string(),
+    reason: z.string(),
+    dueAt: Timestamp,
+    status: z.enum(['open', 'done', 'overdue']),
+  })
+  .meta({ id: 'AfterReview' });
 export type AfterReview = z.infer<typeof AfterReview>;
 
-export const Reverification = z.object({
-  id: z.string(),
-  proposalId: z.string(),
-  requestedAt: Timestamp,
-  dueAt: Timestamp,
-  status: z.enum(['pending', 'passed', 'failed', 'expired']),
-  method: z.enum(['video_call', 'selfie', 'document', 'in_person']).nullable(),
-  recordedBy: z.string().nullable(),
-});
+export const Reverification = z
+  .object({
+    id: z.string(),
+    proposalId: z.string(),
+    requestedAt: Timestamp,
+    dueAt: Timestamp,
+    status: z.enum(['pending', 'passed', 'failed', 'expired']),
+    method: z.enum(['video_call', 'selfie', 'document', 'in_person']).nullable(),
+    recordedBy: z.string().nullable(),
+  })
+  .meta({ id: 'Reverification' });
 export type Reverification = z.infer<typeof Reverification>;
 
 export const AccountHistoryEntry = z.object({
@@ -187,7 +210,8 @@ export const Case = z.object({
   id: z.string(),
   type: CaseType,
   status: CaseStatus,
-  outcome: Outcome.nullable(),
+  // A union, not `.nullable()`: the OpenAPI generator would otherwise write the shared Outcome as nullable.
+  outcome: z.union([Outcome, z.null()]),
   accountId: z.string(),
   businessLine: BusinessLine,
   channel: Channel,

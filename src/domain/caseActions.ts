@@ -262,7 +262,9 @@ const declarations = {
     },
   }),
   withdraw: action({
-    body: z.strictObject({ comment: text(2_000).optional() }),
+    body: z.strictObject({ comment: text(2_000).optional() }).meta({
+      examples: [{ comment: 'Proposed the wrong control; a new proposal follows.' }],
+    }),
     target: 'proposal',
     rule: withdraw,
     route: {

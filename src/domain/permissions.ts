@@ -2,16 +2,9 @@ import { z } from 'zod';
 import { DomainError } from './errors.js';
 import { BusinessLine, Department } from './vocabulary.js';
 
-export const Role = z.enum([
-  'agent',
-  'checker',
-  'senior',
-  'compliance',
-  'department',
-  'auditor',
-  'admin',
-  'risk_engine',
-]);
+export const Role = z
+  .enum(['agent', 'checker', 'senior', 'compliance', 'department', 'auditor', 'admin', 'risk_engine'])
+  .meta({ id: 'Role' });
 export type Role = z.infer<typeof Role>;
 
 export const Permission = z.enum([
@@ -58,7 +51,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
 };
 
 /** `*` grants every business line; used for admins, auditors and the risk engine. */
-export const BusinessLineScope = z.union([BusinessLine, z.literal('*')]);
+export const BusinessLineScope = z.union([BusinessLine, z.literal('*')]).meta({ id: 'BusinessLineScope' });
 export type BusinessLineScope = z.infer<typeof BusinessLineScope>;
 
 export const Actor = z.strictObject({

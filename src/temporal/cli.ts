@@ -52,7 +52,7 @@ async function inCache(cacheDir: string): Promise<string | undefined> {
 }
 
 /**
- * Steps 1–3 of the resolution order in DESIGN.md: an explicit path, `temporal` on PATH, then the cache
+ * Steps 1–3 of the resolution order (see `startDevServer`): an explicit path, `temporal` on PATH, then the cache
  * outside the repo. Undefined means the caller should try the SDK's download and then `go install`.
  */
 export async function findTemporalCli(options: {

@@ -87,8 +87,8 @@ async function trySdkDownload(options: DevServerOptions): Promise<DevServer | un
 }
 
 /**
- * Starts `temporal server start-dev`, finding the binary in the order DESIGN.md gives: TEMPORAL_CLI_PATH,
- * PATH, the cache, the SDK's own download, then `go install` into the cache.
+ * Starts `temporal server start-dev`, finding the binary in this order: TEMPORAL_CLI_PATH, PATH, the
+ * cache, the SDK's own download (fails at once offline), then `go install` into the cache.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const found = await findTemporalCli({ cliPath: options.cliPath, cacheDir: options.cacheDir });

@@ -1,8 +1,8 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { parseEnv } from '../config/env.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { createLogger, sdkLogger } from '../runtime/logger.js';
+import { createLogger, installSdkRuntime } from '../runtime/logger.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
 import {
   connectTemporal,
@@ -17,14 +17,7 @@ import { runWorker } from './run.js';
 async function main(): Promise<void> {
   const env = parseEnv();
   const log = createLogger(env.LOG_LEVEL, 'dualkey-worker');
-  Runtime.install({
-    logger: sdkLogger(env.LOG_LEVEL),
-    shutdownSignals: [],
-    telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      metrics: { prometheus: { bindAddress: `${env.HOST}:${env.WORKER_METRICS_PORT}` } },
-    },
-  });
+  installSdkRuntime(env);
   const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);

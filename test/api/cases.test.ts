@@ -317,6 +317,22 @@ describe('reviewing a case', () => {
     expect(answered.body.status).toBe('in_review');
   });
 
+  it('claim and release sent as a generated client sends them, empty with a JSON Content-Type, are taken', async () => {
+    const caseId = await openComplaint();
+    const asClient = (action: string) =>
+      api.call('POST', `/v1/cases/${caseId}/${action}`, {
+        token: agent.token,
+        rawBody: '',
+        headers: { 'content-type': 'application/json' },
+      });
+    const claimed = await asClient('claim');
+    expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
+    expect(claimed.body).toMatchObject({ status: 'in_review', assignee: agent.id });
+    const released = await asClient('release');
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body).toMatchObject({ assignee: null });
+  });
+
   it('only the assignee may ask the user for information', async () => {
     const caseId = await openComplaint();
     await as(agent, 'POST', `/v1/cases/${caseId}/claim`);

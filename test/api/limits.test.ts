@@ -1,10 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homePath } from '../../src/api/routes/docs.js';
 import { issueToken } from '../../src/db/users.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import type { OpenApiDocument } from '../support/openapi.js';
-import { expectProblem } from '../support/openapi.js';
+import { documentedRoutes, expectProblem, fillPath, routeKey } from '../support/openapi.js';
 import { caseInput, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
@@ -100,6 +101,25 @@ describe('malformed requests', () => {
       headers: { 'content-type': 'text/plain' },
     });
     expectProblem(empty, 415, 'unsupported_media_type');
+  });
+
+  it('a zero-length JSON body is no body: optional bodies are omitted, required ones are missing fields', async () => {
+    const admin = await api.user(['admin']);
+    const target = await api.user(['auditor']);
+    const issued = await api.call('POST', `/v1/admin/users/${target.id}/tokens`, {
+      token: admin.token,
+      rawBody: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(issued.status).toBe(201);
+    expect(issued.body.expiresAt).toBeNull();
+    const open = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      rawBody: '',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expectProblem(open, 400, 'validation_failed');
+    expect((open.body.errors as { path: string }[]).map((e) => e.path)).toContain('accountId');
   });
 
   it('broken JSON is refused with 400 malformed_json', async () => {
@@ -268,7 +288,11 @@ describe('operations endpoints', () => {
     expect(doc.openapi).toBe('3.1.0');
     const served = new Set(
       api.app.routes
-        .filter((r) => r.method !== 'ALL' && !r.path.includes('*') && !r.path.startsWith('/docs/'))
+        // `/` only redirects a browser, and `/docs/…` are the reference's own files: neither is API.
+        .filter(
+          (r) =>
+            r.method !== 'ALL' && !r.path.includes('*') && r.path !== '/' && !r.path.startsWith('/docs/'),
+        )
         .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`),
     );
     const documented = new Set(
@@ -286,6 +310,41 @@ describe('operations endpoints', () => {
     const result = await new Validator().validate(answer.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it('every request body example passes the request’s own validation', async () => {
+    const doc = (await api.call('GET', '/openapi.json')).body as unknown as OpenApiDocument;
+    const everyone = await api.user(['agent', 'checker', 'senior', 'compliance', 'admin', 'risk_engine']);
+    const ids: Record<string, string> = {
+      caseId: 'UNF-20261124-K7M2QX',
+      proposalId: 'prop-1',
+      escalationId: 'esc-1',
+      accountId: newAccountId(),
+      userId: everyone.id,
+    };
+    let checked = 0;
+    for (const route of documentedRoutes(doc)) {
+      const examples = (route.body?.examples ?? []) as unknown[];
+      for (const example of examples) {
+        const answer = await api.call(route.method, fillPath(route.path, ids), {
+          token: everyone.token,
+          body: example,
+        });
+        // Past the edge, an example may still meet a case that does not exist: that is not its fault.
+        expect({ route: routeKey(route), example, detail: answer.body.detail }).not.toMatchObject({
+          detail: expect.stringMatching(/does not match its schema|not valid JSON/) as unknown,
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+
+  it('GET / sends a browser to the reference', async () => {
+    const response = await api.app.request('/', { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(homePath);
+    expect((await api.app.request(homePath)).status).toBe(200);
   });
 
   it('GET /docs serves the interactive reference as HTML', async () => {

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/runtime/ports.js';
@@ -8,7 +9,7 @@ import { eventually, newAccountId } from '../support/world.js';
 
 /*
  * The real processes, as `npm run worker` and `npm run api` start them against existing servers, driven
- * over HTTP like any client written from API.md.
+ * over HTTP like any client written from docs/api.md.
  */
 let api: RunningProcess;
 let worker: RunningProcess;
@@ -62,6 +63,18 @@ beforeAll(async () => {
   await waitForHttp(workerMetricsUrl, 60_000, worker);
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   temporal = { connection, client: new Client({ connection }) };
+  // The metrics port opens before the workflow bundle is built; an action sent before the worker polls
+  // waits out UPDATE_TIMEOUT_MS on a busy machine.
+  await eventually(
+    () =>
+      connection.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: taskQueue },
+        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      }),
+    (queue) => queue.pollers.length > 0,
+    { timeoutMs: 120_000, what: `the worker to poll ${taskQueue}` },
+  );
 });
 
 afterAll(async () => {

@@ -6,18 +6,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { replayHistoryCommand } from '../../src/cli/commands/history.js';
-import { createContext, missingDatabaseUrl } from '../../src/cli/context.js';
+import type { StackTarget } from '../../src/cli/context.js';
+import { createContext } from '../../src/cli/context.js';
 import { ExitCode } from '../../src/cli/errors.js';
 import type { BufferWriter } from '../../src/cli/output.js';
 import { bufferWriter } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/program.js';
-import { parseEnv } from '../../src/config/env.js';
 import { readStream } from '../../src/db/audit.js';
 import { findCase } from '../../src/db/projections.js';
 import { OperationsReport } from '../../src/db/reports.js';
 import { verifyChain } from '../../src/domain/auditChain.js';
+import type { StackFile } from '../../src/runtime/stackFile.js';
+import { stackFilePath, writeStackFile } from '../../src/runtime/stackFile.js';
 import type { StoredEvent } from '../../src/domain/auditChain.js';
 import type { Case } from '../../src/domain/case.js';
+import { formatTimestamp } from '../../src/cli/format.js';
 import type { Services } from '../support/services.js';
 import { startServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
@@ -31,11 +34,34 @@ import {
 } from '../support/world.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const servicesEnv = () => ({
-  DATABASE_URL: inject('databaseUrl'),
-  TEMPORAL_ADDRESS: inject('temporalAddress'),
+const target: StackTarget = {
+  databaseUrl: inject('databaseUrl'),
+  temporal: { address: inject('temporalAddress'), namespace: 'default' },
+  missing: '',
+};
+/** The test run's services, named the way an operator names a remote stack. */
+const remoteFlags = () => [
+  '--database-url',
+  inject('databaseUrl'),
+  '--temporal-address',
+  inject('temporalAddress'),
+];
+/** What `npm start` would write for the test run's services, as run by process `pid`. */
+const testStack = (pid: number): StackFile => ({
+  apiUrl: 'http://127.0.0.1:3000',
+  databaseUrl: inject('databaseUrl'),
+  temporalAddress: inject('temporalAddress'),
+  namespace: 'default',
+  temporalUiUrl: null,
+  pid,
+  startedAt: new Date().toISOString(),
 });
-const env = parseEnv(servicesEnv());
+/** Variables that steer `npm start`; the CLI must not read them, so they point nowhere here. */
+const misleadingEnv = {
+  DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none',
+  TEMPORAL_ADDRESS: '127.0.0.1:9',
+  DUALKEY_DATA_DIR: '',
+};
 
 let services: Services;
 let cast: Cast;
@@ -49,19 +75,16 @@ async function cli(
   ...argv: string[]
 ): Promise<{ code: number; out: string[]; err: string[]; w: BufferWriter }> {
   const w = bufferWriter();
-  const code = await runCli(argv, { writer: w, context: () => createContext(env, w) });
+  const code = await runCli(argv, { writer: w, context: () => createContext(target, w) });
   return { code, out: w.stdout, err: w.stderr, w };
 }
 
 /** The real entry point, as an operator runs it. */
-function spawnCli(
-  argv: string[],
-  extraEnv: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function spawnCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...argv], {
       cwd: repoRoot,
-      env: { ...process.env, ...extraEnv },
+      env: { ...process.env, ...misleadingEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -84,7 +107,14 @@ async function liftedAndClosed(): Promise<Case> {
     justification: 'Identity verified on a video call.',
   });
   await services.cases.act(cast.checker, created.id, 'approve', { proposalId: proposed.proposals[0]!.id });
-  return untilStatus(services, created.id, 'closed');
+  const closed = await untilStatus(services, created.id, 'closed');
+  // The CLI reads the projection, which an activity writes a moment after the workflow moves on.
+  await eventually(
+    () => findCase(services.database.db, created.id),
+    (stored) => stored?.status === 'closed',
+    { what: `the projection of ${created.id} to say closed` },
+  );
+  return closed;
 }
 
 async function claimed(): Promise<Case> {
@@ -162,6 +192,12 @@ describe('dualkey cases', () => {
     expect(text.out).toContain(`case:           ${lifted.id} (unfreeze)`);
     expect(text.out).toContain('status:         closed, outcome lifted');
     expect(text.out.join('\n')).toMatch(/lifts:\n {2}lift-1 settled, lifted /);
+    expect(text.out).toContain(
+      `    made by ${cast.agent.id} at ${formatTimestamp(lifted.proposals[0]!.createdAt)}`,
+    );
+    expect(text.out.filter((line) => line.startsWith('    approved by '))).toEqual([
+      expect.stringMatching(new RegExp(`^    approved by ${cast.checker.id} at `)),
+    ]);
 
     const json = await cli('cases', 'show', lifted.id, '--json');
     expect(json.code).toBe(0);
@@ -244,7 +280,7 @@ describe('dualkey audit', () => {
     expect(code).toBe(ExitCode.failed);
     expect(out).toEqual([`BROKEN case ${tampered.id}: seq 2: hash does not match the row`]);
 
-    const spawned = await spawnCli(['audit', 'verify', tampered.id], servicesEnv());
+    const spawned = await spawnCli([...remoteFlags(), 'audit', 'verify', tampered.id]);
     expect(spawned.stdout).toBe(`BROKEN case ${tampered.id}: seq 2: hash does not match the row\n`);
     expect(spawned.code).toBe(1);
   });
@@ -263,7 +299,7 @@ describe('dualkey history replay', () => {
 
   it('names the case and fails with exit code 1 when the workflow code has diverged', async () => {
     const writer = bufferWriter();
-    const context = createContext(env, writer);
+    const context = createContext(target, writer);
     try {
       const code = await replayHistoryCommand(
         {
@@ -347,13 +383,13 @@ describe('dualkey report operations', () => {
 
 describe('the dualkey entry point', () => {
   it('verifies an intact chain with exit code 0', async () => {
-    const { code, stdout } = await spawnCli(['audit', 'verify', lifted.id], servicesEnv());
+    const { code, stdout } = await spawnCli([...remoteFlags(), 'audit', 'verify', lifted.id]);
     expect(stdout).toMatch(new RegExp(`^OK case ${lifted.id}: \\d+ audit events, hash chain intact\\n$`));
     expect(code).toBe(0);
   });
 
   it('replays a history and exits 0, its output one line', async () => {
-    const { code, stdout, stderr } = await spawnCli(['history', 'replay', lifted.id], servicesEnv());
+    const { code, stdout, stderr } = await spawnCli([...remoteFlags(), 'history', 'replay', lifted.id]);
     expect(stdout).toMatch(
       new RegExp(`^OK case ${lifted.id}: \\d+ history events replay with the current workflow code\\n$`),
     );
@@ -361,11 +397,34 @@ describe('the dualkey entry point', () => {
     expect(code).toBe(0);
   });
 
-  it('exits 2 with one clear message when DATABASE_URL is not set', async () => {
-    const { code, stdout, stderr } = await spawnCli(['cases', 'list'], { DATABASE_URL: '' });
+  it('finds a running local stack from the file npm start keeps in its data dir', async () => {
+    const dataDir = await mkdtemp(join(scratch, 'data-'));
+    await writeStackFile(dataDir, testStack(process.pid));
+    const verified = await spawnCli(['--data-dir', dataDir, 'audit', 'verify', lifted.id]);
+    expect(verified.stderr).toBe('');
+    expect(verified.stdout).toMatch(new RegExp(`^OK case ${lifted.id}: `));
+    const replayed = await spawnCli(['history', 'replay', lifted.id, '--data-dir', dataDir]);
+    expect(replayed.stdout).toMatch(new RegExp(`^OK case ${lifted.id}: `));
+    expect(replayed.code).toBe(0);
+  });
+
+  it('exits 2 with one clear message when no stack runs and none is named', async () => {
+    const empty = await mkdtemp(join(scratch, 'empty-'));
+    const { code, stdout, stderr } = await spawnCli(['--data-dir', empty, 'cases', 'list']);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`error: ${missingDatabaseUrl}`);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).toBe(
+      `error: no running dualkey found: \`npm start\` writes ${stackFilePath(empty)} and there is none. Start it, or pass --database-url and --temporal-address for another stack.\n`,
+    );
+    expect(code).toBe(2);
+  });
+
+  it('says so when the stack that wrote the file has stopped', async () => {
+    const dataDir = await mkdtemp(join(scratch, 'stale-'));
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await writeStackFile(dataDir, testStack(gone.pid!));
+    const { code, stderr } = await spawnCli(['--data-dir', dataDir, 'cases', 'show', lifted.id]);
+    expect(stderr).toContain(`(pid ${gone.pid}) is no longer running. Start it again with \`npm start\``);
     expect(code).toBe(2);
   });
 });

@@ -201,6 +201,68 @@ describe('caseDetails', () => {
   });
 });
 
+describe('caseDetails names who made and who decided each proposal', () => {
+  it('names the maker and every checker, with the role an approval counted as', () => {
+    const text = caseDetails(
+      sampleCase({
+        proposals: [
+          {
+            id: 'prop-1',
+            controlIds: ['ctl-1'],
+            controlVersions: { 'ctl-1': 1 },
+            reasonCode: 'verified_owner',
+            justification: 'Video call passed.',
+            evidence: [],
+            maker: 'lee.maker',
+            requiredApprovals: 2,
+            requiredRole: 'senior',
+            requiredRoles: ['senior'],
+            approvals: [
+              { by: 'chen.checker', at: '2026-11-24T09:30:00Z', comment: null, countsAs: null },
+              { by: 'sam.senior', at: '2026-11-24T09:40:00Z', comment: 'KYC matches.', countsAs: 'senior' },
+            ],
+            rejection: null,
+            status: 'approved',
+            createdAt: '2026-11-24T09:20:00Z',
+            expiresAt: '2026-11-25T09:20:00Z',
+            decidedAt: '2026-11-24T09:40:00Z',
+          },
+          {
+            id: 'prop-2',
+            controlIds: ['ctl-2'],
+            controlVersions: { 'ctl-2': 1 },
+            reasonCode: 'verified_owner',
+            justification: 'Second device.',
+            evidence: [],
+            maker: 'lee.maker',
+            requiredApprovals: 1,
+            requiredRole: null,
+            requiredRoles: [],
+            approvals: [],
+            rejection: { by: 'chen.checker', at: '2026-11-24T10:00:00Z', comment: 'No recording.' },
+            status: 'rejected',
+            createdAt: '2026-11-24T09:50:00Z',
+            expiresAt: '2026-11-25T09:50:00Z',
+            decidedAt: '2026-11-24T10:00:00Z',
+          },
+        ],
+      }),
+    ).join('\n');
+    expect(text).toContain(
+      [
+        'proposals:',
+        '  prop-1 approved, 2/2 approvals: ctl-1',
+        '    made by lee.maker at 2026-11-24 09:20:00Z',
+        '    approved by chen.checker at 2026-11-24 09:30:00Z',
+        '    approved by sam.senior (as senior) at 2026-11-24 09:40:00Z: KYC matches.',
+        '  prop-2 rejected, 0/1 approvals: ctl-2',
+        '    made by lee.maker at 2026-11-24 09:50:00Z',
+        '    rejected by chen.checker at 2026-11-24 10:00:00Z: No recording.',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('verdictLine', () => {
   it('reports an intact chain with its length', () => {
     expect(verdictLine('C-1', { ok: true, events: 6 })).toBe(

@@ -18,7 +18,7 @@ import { BusinessLine as BusinessLineSchema } from '../../src/domain/vocabulary.
 import { actor, domainError } from './fixtures.js';
 
 /**
- * The "Default role table" of /work/shared/API.md, written out again: the code's table must match the
+ * The role table of docs/api.md, written out again: the code's table must match the
  * documented one, so a change to either fails here. `approval.senior` / `approval.compliance` are the
  * table's "counts as the senior/compliance approval"; the senior's "case.review of others' cases
  * (release)" is `case.review` plus `case.release_any`.

@@ -109,7 +109,7 @@ describe('the Duration schema', () => {
 });
 
 describe('the default policy', () => {
-  it('has the durations and quorums DESIGN.md describes', () => {
+  it('has the durations and quorums docs/api.md describes', () => {
     const { reasonCodes, ...rest } = defaultPolicy;
     expect(reasonCodes.version).toBe('2026-12-01');
     expect(rest).toEqual({

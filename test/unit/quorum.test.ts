@@ -51,7 +51,7 @@ describe('the default quorum per risk tier', () => {
     critical: { approvals: 2, requiredRole: 'compliance' },
   };
 
-  it.each(RiskTierSchema.options)('a %s proposal needs what DESIGN.md says', (tier) => {
+  it.each(RiskTierSchema.options)('a %s proposal needs what docs/api.md says', (tier) => {
     const proposal = proposalFor(tier);
     expect({ approvals: proposal.requiredApprovals, requiredRole: proposal.requiredRole }).toEqual(
       expected[tier],

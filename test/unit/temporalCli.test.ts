@@ -23,7 +23,7 @@ async function fakeBinary(path: string): Promise<string> {
   return path;
 }
 
-describe('finding the Temporal CLI, in the order DESIGN.md gives', () => {
+describe('finding the Temporal CLI, in the order README.md gives', () => {
   it('TEMPORAL_CLI_PATH wins over everything else', async () => {
     const explicit = await fakeBinary(join(dir, 'explicit', 'temporal'));
     const onPath = await fakeBinary(join(dir, 'bin', 'temporal'));

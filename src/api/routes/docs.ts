@@ -65,39 +65,112 @@ const docsPage = `<!doctype html>
 const initScript = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });`;
 
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const isObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The generator writes a nullable enum as `type: [string, null]` with `null` among its values, and a
+ * nullable reference as an `allOf` that no value satisfies; client generators turn the first into one
+ * class per use. Both become `anyOf: [<the schema>, { type: null }]`.
+ */
+function nullableAsAnyOf(schema: JsonObject): JsonObject {
+  const { type, enum: values, allOf, ...rest } = schema;
+  if (Array.isArray(type) && type.length === 2 && type.includes('null') && Array.isArray(values)) {
+    const [base] = type.filter((t) => t !== 'null');
+    const options = values.filter((v) => v !== null);
+    return { ...rest, anyOf: [{ type: base ?? null, enum: options }, { type: 'null' }] };
+  }
+  if (Array.isArray(allOf) && allOf.length === 2) {
+    const [ref, nullable] = allOf;
+    if (
+      isObject(ref) &&
+      isObject(nullable) &&
+      Array.isArray(nullable.type) &&
+      nullable.type.includes('null')
+    ) {
+      return { ...rest, anyOf: [ref, { type: 'null' }] };
+    }
+  }
+  return schema;
+}
+
+function normalize(value: Json): Json {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(nullableAsAnyOf(value))) out[key] = normalize(child);
+  return out;
+}
+
+/** The document `/openapi.json` serves: the routes registered on `app`, under this header. */
+export function openApiDocumentOf(app: OpenAPIHono<AppEnv>, origin: string): JsonObject {
+  const generated = app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: { title: 'dualkey API', version: '1.0.0', description },
+    servers: [{ url: origin }],
+    tags: [
+      { name: 'cases', description: 'intake, review, escalation, maker-checker, lift and revert' },
+      { name: 'controls', description: 'restrictions and bindings on accounts' },
+      { name: 'risk engine', description: 'signals about accounts' },
+      { name: 'audit', description: 'the hash-chained record of every accepted and denied action' },
+      { name: 'reports', description: 'operations figures over a time window' },
+      { name: 'admin', description: 'users and tokens' },
+      { name: 'identity', description: 'who the caller is' },
+      { name: 'operations', description: 'health, readiness, metrics and this document' },
+    ],
+  });
+  return normalize(JSON.parse(JSON.stringify(generated)) as Json) as JsonObject;
+}
+
+/** Where `GET /` sends a browser. */
+export const homePath = '/docs';
+
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
     description: 'a dualkey API token (`dk_…`)',
   });
-  app.doc31('/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: { title: 'dualkey API', version: '1.0.0', description },
-    servers: [{ url: new URL(c.req.url).origin }],
-    tags: [
-      { name: 'cases', description: 'intake, review, escalation, maker-checker, lift and revert' },
-      { name: 'controls', description: 'restrictions and bindings on accounts' },
-      { name: 'risk engine', description: 'signals about accounts' },
-      { name: 'audit' },
-      { name: 'reports' },
-      { name: 'admin', description: 'users and tokens' },
-      { name: 'identity' },
-      { name: 'operations', description: 'health, readiness, metrics' },
-    ],
-  }));
-  for (const [path, summary, type] of [
-    ['/openapi.json', 'This OpenAPI 3.1 document', 'application/json'],
-    ['/docs', 'Interactive API reference', 'text/html'],
-  ] as const) {
-    app.openAPIRegistry.registerPath({
-      method: 'get',
-      path,
-      summary,
-      tags: ['operations'],
-      responses: { 200: { description: summary, content: { [type]: { schema: { type: 'string' } } } } },
-    });
-  }
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This OpenAPI 3.1 document',
+    description: 'The contract, generated from the same schemas that validate requests.',
+    tags: ['operations'],
+    security: [],
+    responses: {
+      200: {
+        description: 'an OpenAPI 3.1 document',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              description: 'an OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0)',
+              additionalProperties: true,
+            },
+          },
+        },
+      },
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/docs',
+    operationId: 'getApiReference',
+    summary: 'Interactive API reference',
+    description: 'Swagger UI over `/openapi.json`, served from the installed package so it works offline.',
+    tags: ['operations'],
+    security: [],
+    responses: {
+      200: { description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+  });
+  app.get('/openapi.json', (c) => c.json(openApiDocumentOf(app, new URL(c.req.url).origin)));
+  app.get('/', (c) => c.redirect(homePath, 302));
   // Served from the installed swagger-ui-dist, so the reference works offline.
   app.get('/docs', (c) => c.html(docsPage));
   app.get('/docs/init.js', (c) =>

@@ -48,9 +48,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'getHealth',
       summary: 'Liveness',
       description: '200 whenever the process is up; it checks nothing else.',
       tags: ['operations'],
+      security: [],
       responses: { 200: jsonContent(Health, 'the process is up') },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
@@ -60,9 +62,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'getReadiness',
       summary: 'Readiness',
       description: '200 only when both Temporal and PostgreSQL answer; 503 otherwise, naming which is down.',
       tags: ['operations'],
+      security: [],
       responses: {
         200: jsonContent(Readiness, 'ready to serve'),
         503: jsonContent(Readiness, 'a dependency is down'),
@@ -78,9 +82,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/metrics',
+      operationId: 'getMetrics',
       summary: 'Prometheus metrics',
       description: 'Request counts and latency by route and status, plus process metrics. Bind privately.',
       tags: ['operations'],
+      security: [],
       responses: {
         200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
       },

@@ -1,12 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { findUser, issueToken, revokeToken } from '../../db/users.js';
-import { EntityId, text } from '../../domain/actions.js';
+import { text } from '../../domain/actions.js';
+import { Timestamp } from '../../domain/case.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonBody, jsonContent } from '../schemas.js';
+import { bearer, jsonBody, jsonContent, pathId } from '../schemas.js';
 import { auditAdmin } from './adminAudit.js';
 
 const IssueTokenInput = z
@@ -14,10 +15,10 @@ const IssueTokenInput = z
     expiresInDays: z.number().int().min(1).max(3_650).optional().describe('no expiry when omitted'),
     label: text(100).optional(),
   })
-  .meta({ id: 'IssueToken' });
+  .meta({ id: 'IssueToken', examples: [{ expiresInDays: 90, label: 'case-tool on laptop' }] });
 
 const IssuedToken = z
-  .object({ token: z.string().describe('shown once'), tokenId: z.string(), expiresAt: z.string().nullable() })
+  .object({ token: z.string().describe('shown once'), tokenId: z.string(), expiresAt: Timestamp.nullable() })
   .meta({ id: 'IssuedToken' });
 
 export function register(app: OpenAPIHono<AppEnv>): void {
@@ -25,6 +26,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'post',
       path: '/v1/admin/users/{userId}/tokens',
+      operationId: 'issueToken',
       summary: 'Issue a token',
       description:
         'Issues another bearer token for a user, optionally expiring.\n\nPermission: `admin.users`.',
@@ -32,7 +34,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       security: bearer,
       middleware: [requirePermission('admin.users')] as const,
       request: {
-        params: z.object({ userId: EntityId.meta({ param: { name: 'userId', in: 'path' } }) }),
+        params: z.object({ userId: pathId('userId', 'usr_demo_checker') }),
         body: jsonBody(IssueTokenInput, false),
       },
       responses: {
@@ -62,13 +64,14 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'delete',
       path: '/v1/admin/tokens/{tokenId}',
+      operationId: 'revokeToken',
       summary: 'Revoke a token',
       description:
         'Revokes a token at once; requests with it answer 401 from then on.\n\nPermission: `admin.users`.',
       tags: ['admin'],
       security: bearer,
       middleware: [requirePermission('admin.users')] as const,
-      request: { params: z.object({ tokenId: EntityId.meta({ param: { name: 'tokenId', in: 'path' } }) }) },
+      request: { params: z.object({ tokenId: pathId('tokenId', 'tok_Q2x8dE1pZk3a') }) },
       responses: { 204: { description: 'revoked' }, ...problems(401, 403, 404, 429, 503) },
     }),
     async (c) => {

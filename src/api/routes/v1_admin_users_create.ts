@@ -25,7 +25,12 @@ export const CreateUserInput = z
     path: ['departments'],
     message: 'a department member needs at least one department',
   })
-  .meta({ id: 'CreateUser' });
+  .meta({
+    id: 'CreateUser',
+    examples: [
+      { name: 'Lee Okafor', roles: ['checker'], businessLines: ['spot', 'margin'], departments: [] },
+    ],
+  });
 
 const CreatedUser = z
   .object({
@@ -40,6 +45,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'post',
       path: '/v1/admin/users',
+      operationId: 'createUser',
       summary: 'Create a user',
       description:
         'Creates a user with roles, business-line scopes and departments, and issues their first token.\n\nPermission: `admin.users`.',

@@ -11,6 +11,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'post',
       path: '/v1/cases',
+      operationId: 'createCase',
       summary: 'Open a case',
       description:
         'Opens a complaint, unfreeze or unbind case and starts its workflow `case-<id>`. Unfreeze and unbind cases must name the active controls of that account they ask to lift; a control named by another open case is refused (409 control_conflict). The risk tier is set here by rule. Keep personal data out of `subject`: it is shown in the Temporal Web UI.\n\nPermission: `case.create`.',

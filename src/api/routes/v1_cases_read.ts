@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AccountId, text } from '../../domain/actions.js';
+import { Timestamp } from '../../domain/case.js';
 import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
@@ -29,7 +30,7 @@ const CaseList = z
 const AuditRow = z
   .object({
     seq: z.number().int(),
-    at: z.string(),
+    at: Timestamp,
     actor: z.string(),
     action: z.string(),
     outcome: z.enum(['accepted', 'denied']),
@@ -84,6 +85,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/v1/cases',
+      operationId: 'listCases',
       summary: 'List and search cases',
       description:
         'Newest first, from the case projection, limited to the caller’s business lines. Pass `nextCursor` as `cursor` for the next page.\n\nPermission: `case.read`.',
@@ -108,6 +110,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/v1/cases/{caseId}',
+      operationId: 'getCase',
       summary: 'Get a case',
       description:
         'The case as its workflow holds it now (from the projection when no worker answers).\n\nPermission: `case.read`.',
@@ -128,6 +131,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/v1/cases/{caseId}/audit',
+      operationId: 'getCaseAudit',
       summary: 'A case’s audit trail',
       description:
         'Every accepted action and every denied attempt on the case, hash-chained; `verified` says whether the chain recomputes.\n\nPermission: `audit.read`.',

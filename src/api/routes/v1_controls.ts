@@ -14,7 +14,9 @@ import { requirePermission } from '../middleware/auth.js';
 import { ApiControl, bearer, jsonBody, jsonContent } from '../schemas.js';
 import { applyControl, listControls } from '../services/controls.js';
 
-const AccountParams = z.object({ accountId: AccountId.meta({ param: { name: 'accountId', in: 'path' } }) });
+const AccountParams = z.object({
+  accountId: AccountId.meta({ param: { name: 'accountId', in: 'path' }, examples: ['acct-20417'] }),
+});
 
 export const ApplyControlInput = z
   .strictObject({
@@ -34,7 +36,17 @@ export const ApplyControlInput = z
     path: ['kind'],
     message: 'this kind does not belong to that category',
   })
-  .meta({ id: 'ApplyControl' });
+  .meta({
+    id: 'ApplyControl',
+    examples: [
+      {
+        category: 'restriction',
+        kind: 'withdrawal_lock',
+        businessLine: 'spot',
+        reason: 'Three withdrawals to a new address within ten minutes of a password reset.',
+      },
+    ],
+  });
 
 const AppliedControl = ApiControl.extend({
   afterReviewCaseId: z
@@ -48,6 +60,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'post',
       path: '/v1/accounts/{accountId}/controls',
+      operationId: 'applyControl',
       summary: 'Apply a control',
       description:
         'Applies a restriction or binding at once. Applying a restriction is always allowed to whoever holds the permission: it makes things safer. When a person (not the risk engine) applies a restriction, a mandatory after-review is opened on the named case, or on a new internal case.\n\nPermission: `controls.apply`.',
@@ -83,6 +96,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/v1/accounts/{accountId}/controls',
+      operationId: 'listControls',
       summary: 'List an account’s controls',
       description:
         'Restrictions and bindings of the account in the caller’s business lines, active and lifted.\n\nPermission: `case.read`.',

@@ -12,6 +12,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/v1/me',
+      operationId: 'getMe',
       summary: 'Who am I',
       description:
         'The caller’s identity, roles, business-line scopes and departments.\n\nPermission: none (any valid token).',

@@ -24,6 +24,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get',
       path: '/v1/reports/operations',
+      operationId: 'getOperationsReport',
       summary: 'Operations report',
       description:
         'Cases opened and closed by type and business line, median and p90 time to first claim and to close, SLA breach rate per department, lifts, reverts and the revert (wrong-unfreeze) rate over [from, to). A report across all business lines needs the `*` scope.\n\nPermission: `reports.read`.',

@@ -28,6 +28,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'post',
       path: '/v1/risk-signals',
+      operationId: 'ingestRiskSignal',
       summary: 'Report a risk signal',
       description:
         'Delivered as a Temporal signal to every open case on the account, accepted even while no worker runs. A high or critical signal on an account whose lift is being monitored reverts the lift. If the server is configured with a webhook secret, `X-Dualkey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` is required and signatures older than five minutes are refused.\n\nPermission: `signals.ingest`.',

@@ -4,10 +4,12 @@ import { Reverification as ReverificationSchema } from '../case.js';
 import { DomainError } from '../errors.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
 
-export const RecordReverificationInput = z.strictObject({
-  outcome: z.enum(['passed', 'failed']),
-  method: ReverificationSchema.shape.method.unwrap(),
-});
+export const RecordReverificationInput = z
+  .strictObject({
+    outcome: z.enum(['passed', 'failed']),
+    method: ReverificationSchema.shape.method.unwrap(),
+  })
+  .meta({ examples: [{ outcome: 'passed', method: 'video_call' }] });
 export type RecordReverificationInput = z.infer<typeof RecordReverificationInput>;
 
 export function pendingReverification(c: Case): Reverification | undefined {
