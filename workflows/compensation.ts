@@ -12,15 +12,7 @@ import type { Policy } from '../src/domain/policy.js';
 import { defaultPolicy } from '../src/domain/policy.js';
 import type { CaseWorkflowInput, CompensationInput, CompensationResult } from './messages.js';
 import { activitiesFor, nowIso } from './runtime.js';
-import {
-  AccountIdKey,
-  AssigneeKey,
-  BusinessLineKey,
-  CaseStatusKey,
-  CaseTypeKey,
-  RiskTierKey,
-  SlaBreachedKey,
-} from './searchAttributes.js';
+import { caseStartOptions } from './searchAttributes.js';
 
 /**
  * A lift reverted after its case closed. The case workflow has finished, so this run of its own (one per
@@ -122,16 +114,7 @@ async function openFollowUp(input: CompensationInput, policy: Policy): Promise<v
       workflowId: workflowIdFor(c.id),
       args: [start],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: CaseTypeKey, value: c.type },
-        { key: CaseStatusKey, value: c.status },
-        { key: BusinessLineKey, value: c.businessLine },
-        { key: RiskTierKey, value: c.riskTier },
-        { key: AccountIdKey, value: c.accountId },
-        { key: AssigneeKey, value: '' },
-        { key: SlaBreachedKey, value: false },
-      ],
-      memo: { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step },
+      ...caseStartOptions(c),
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

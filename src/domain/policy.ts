@@ -91,6 +91,22 @@ export const Policy = z.strictObject({
 export type Policy = z.output<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 
+/** Reasons to lift a restriction, the same for a complaint and an unfreeze. */
+const liftReasons = {
+  verified_owner: { description: 'the agent verified the account owner', evidence: [] },
+  kyc_reverified: { description: 'the owner passed KYC again', evidence: ['kyc_reference'] },
+  false_positive: {
+    description: 'a rule fired on legitimate activity',
+    evidence: ['device_check'],
+    revertOnSignal: true,
+  },
+  legal_release: {
+    description: 'the authority that ordered the hold released it',
+    evidence: ['legal_release'],
+    approverRole: 'compliance',
+  },
+} satisfies PolicyInput['reasonCodes']['unfreeze'];
+
 export const defaultPolicyInput = {
   approval: {
     expiry: '24h',
@@ -110,34 +126,10 @@ export const defaultPolicyInput = {
   reasonCodes: {
     version: '2026-12-01',
     complaint: {
-      verified_owner: { description: 'the agent verified the account owner', evidence: [] },
-      kyc_reverified: { description: 'the owner passed KYC again', evidence: ['kyc_reference'] },
+      ...liftReasons,
       support_resolved: { description: 'support confirmed the user’s account', evidence: ['support_ticket'] },
-      false_positive: {
-        description: 'a rule fired on legitimate activity',
-        evidence: ['device_check'],
-        revertOnSignal: true,
-      },
-      legal_release: {
-        description: 'the authority that ordered the hold released it',
-        evidence: ['legal_release'],
-        approverRole: 'compliance',
-      },
     },
-    unfreeze: {
-      verified_owner: { description: 'the agent verified the account owner', evidence: [] },
-      kyc_reverified: { description: 'the owner passed KYC again', evidence: ['kyc_reference'] },
-      false_positive: {
-        description: 'a rule fired on legitimate activity',
-        evidence: ['device_check'],
-        revertOnSignal: true,
-      },
-      legal_release: {
-        description: 'the authority that ordered the hold released it',
-        evidence: ['legal_release'],
-        approverRole: 'compliance',
-      },
-    },
+    unfreeze: liftReasons,
     unbind: {
       verified_owner: { description: 'the agent verified the account owner', evidence: [] },
       lost_device: {

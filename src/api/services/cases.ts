@@ -9,15 +9,7 @@ import type {
   CompensationResult,
 } from '../../../workflows/messages.js';
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
-import {
-  AccountIdKey,
-  AssigneeKey,
-  BusinessLineKey,
-  CaseStatusKey,
-  CaseTypeKey,
-  RiskTierKey,
-  SlaBreachedKey,
-} from '../../../workflows/searchAttributes.js';
+import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
 import { verifyStream } from '../../db/audit.js';
 import type { CaseFilters } from '../../db/projections.js';
@@ -78,10 +70,6 @@ export function newCaseId(type: CaseType, now = new Date()): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
   const suffix = [...randomBytes(6)].map((b) => idAlphabet[b % idAlphabet.length]).join('');
   return `${typePrefix[type]}-${day}-${suffix}`;
-}
-
-function memoOf(c: Case): Record<string, string> {
-  return { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step };
 }
 
 /**
@@ -169,16 +157,7 @@ export class CaseService {
       workflowId: c.workflowId,
       taskQueue: this.deps.taskQueue,
       args: [workflowInput],
-      typedSearchAttributes: [
-        { key: CaseTypeKey, value: c.type },
-        { key: CaseStatusKey, value: c.status },
-        { key: BusinessLineKey, value: c.businessLine },
-        { key: RiskTierKey, value: c.riskTier },
-        { key: AccountIdKey, value: c.accountId },
-        { key: AssigneeKey, value: '' },
-        { key: SlaBreachedKey, value: false },
-      ],
-      memo: memoOf(c),
+      ...caseStartOptions(c),
       staticSummary: `${c.type} case ${c.id} on account ${c.accountId}`,
     });
   }
