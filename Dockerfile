@@ -2,6 +2,19 @@
 # (`npm run api`); the worker service overrides it with `npm run worker`. tsx (a runtime dependency)
 # runs the TypeScript sources directly, so there is no build step.
 # In the container DATABASE_URL and TEMPORAL_ADDRESS are always set: no embedded PostgreSQL, no dev server.
+# The console is built in a stage of its own, with the dev dependencies (Vite, React); only its output,
+# static files, reaches the image.
+FROM node:20-bookworm-slim AS console
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY workflows ./workflows
+COPY activities ./activities
+COPY scripts ./scripts
+RUN npx tsx scripts/console.ts
+
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -25,6 +38,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
+COPY --from=console /build/dist/console ./dist/console
 
 # Code stays root-owned and read-only to the app; only the data dir (used if demo seeding is turned on)
 # is writable by the runtime user.

@@ -50,7 +50,16 @@ const ioLibraries = [
 const layer = (patterns, message) => patterns.map((group) => ({ group: [group], message }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'src/db/migrations/**', '.dualkey/**', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'src/db/migrations/**',
+      '.dualkey/**',
+      'coverage/**',
+      'dist/**',
+      'src/console/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

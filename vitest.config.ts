@@ -23,6 +23,19 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          pool: 'forks',
+          // Last and alone: chromium's CPU must not starve the other files' workers on a 2-core machine.
+          sequence: { groupOrder: 2 },
+          maxWorkers: 1,
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -1,8 +1,14 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { startApiServer } from '../src/api/server.js';
+import { issueToken } from '../src/db/users.js';
 import { freePort } from '../src/runtime/ports.js';
+import { apiDepsFor } from '../test/support/api.js';
+import { chromiumArgs, chromiumPath } from '../test/support/browser.js';
 import { connectServices } from '../test/support/services.js';
+import { buildConsole } from './console.js';
 import { startThrowawayStack } from '../test/support/stack.js';
 import {
   applyControl,
@@ -13,12 +19,26 @@ import {
 } from '../test/support/world.js';
 
 /*
- * `npm run screenshot`: a throw-away stack with a few cases in different states, and a screenshot of the
- * Temporal Web UI's workflow list filtered by a case search attribute, saved to docs/. Needs Debian's
- * chromium (`apt-get install chromium`) or CHROMIUM_PATH.
+ * `npm run screenshot`: a throw-away stack with a few cases in different states; screenshots of the
+ * Temporal Web UI's workflow list filtered by a case search attribute, and of the console's queue, a case
+ * page and the approvals inbox, saved to docs/. Needs Debian's chromium (`apt-get install chromium`) or
+ * CHROMIUM_PATH.
  */
 const query = 'CaseStatus="awaiting_approval"';
-const out = fileURLToPath(new URL('../docs/web-ui-case-search.png', import.meta.url));
+const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+const out = docs('web-ui-case-search.png');
+
+/** Signs a fresh browser context in through the console's sign-in page and opens `path`. */
+async function consolePage(browser: Browser, url: string, token: string, path: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/console/sign-in`);
+  await page.getByRole('textbox', { name: 'Token' }).fill(token);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.goto(`${url}${path}`);
+  return page;
+}
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const uiPort = await freePort();
@@ -30,11 +50,25 @@ try {
     bundlePath: stack.bundlePath,
   });
   const cast = await makeCast(services);
+  await buildConsole();
 
+  const pending: string[] = [];
   for (const kind of ['account_freeze', 'withdrawal_lock', 'login_lock'] as const) {
     const control = await applyControl(services, newAccountId(), kind, { reason: 'suspected fraud ring' });
-    await caseAwaitingApproval(services, cast.agent, [control]);
+    pending.push((await caseAwaitingApproval(services, cast.agent, [control])).caseId);
   }
+  // The case page shows a high-tier proposal halfway through its quorum, and an open escalation.
+  const [shown] = pending;
+  if (!shown) throw new Error('no case to show');
+  const halfway = await services.cases.read(shown);
+  await services.cases.act(cast.senior, shown, 'approve', {
+    proposalId: halfway.proposals.at(-1)!.id,
+    comment: 'Video call recording checked.',
+  });
+  await services.cases.act(cast.agent, shown, 'escalate', {
+    department: 'security',
+    question: 'Any sign of the fraud ring on this device since the freeze?',
+  });
   const complaint = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
   await services.cases.act(cast.agent, complaint.id, 'claim', {});
   await services.cases.create(
@@ -42,19 +76,7 @@ try {
     caseInput(newAccountId(), { type: 'complaint', businessLine: 'p2p' }),
   );
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
@@ -62,6 +84,33 @@ try {
     await page.getByText('unfreezeCase').first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: out });
     console.log(`saved ${out} (${url})`);
+
+    const api = await startApiServer(apiDepsFor(services), '127.0.0.1', 0);
+    try {
+      const [agentToken, checkerToken] = await Promise.all(
+        [cast.agent, cast.checker].map(async (u) => (await issueToken(services.database.db, u.id)).token),
+      );
+      const queue = await consolePage(browser, api.url, agentToken!, '/console/queue');
+      await queue.getByRole('link', { name: shown, exact: true }).waitFor();
+      await queue.screenshot({ path: docs('console-queue.png'), fullPage: true });
+
+      const inbox = await consolePage(browser, api.url, checkerToken!, '/console/approvals');
+      await inbox.getByRole('link', { name: shown, exact: true }).waitFor();
+      await inbox.screenshot({ path: docs('console-approvals.png'), fullPage: true });
+
+      await inbox.getByRole('link', { name: shown, exact: true }).click();
+      await inbox.getByTestId('timeline').getByRole('listitem').first().waitFor();
+      await inbox.getByText('Controls on account').waitFor();
+      await inbox.screenshot({ path: docs('console-case.png'), fullPage: true });
+
+      const reportsToken = (await issueToken(services.database.db, cast.compliance.id)).token;
+      const reports = await consolePage(browser, api.url, reportsToken, '/console/reports');
+      await reports.getByRole('img', { name: 'Cases opened, by type and business line' }).waitFor();
+      await reports.screenshot({ path: docs('console-reports.png'), fullPage: true });
+      console.log('saved docs/console-{queue,approvals,case,reports}.png');
+    } finally {
+      await api.close();
+    }
   } finally {
     await browser.close();
   }

@@ -118,18 +118,18 @@ async function main(): Promise<void> {
       log,
     });
     stops.push(() => worker.stop());
-    const api = await startApiServer(
-      buildApiDeps({ env, database, temporal, controls, policy, log }),
-      env.HOST,
-      env.PORT,
-    );
-    stops.push(() => api.close());
-
     if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
       await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
     const seedDemo =
       env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+    // Before the API listens, so the console's sign-in page offers them from its first request.
     const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];
+    const api = await startApiServer(
+      buildApiDeps({ env, database, temporal, controls, policy, log, demoUsers: demoTokens }),
+      env.HOST,
+      env.PORT,
+    );
+    stops.push(() => api.close());
 
     const ui = uiUrl(env);
     const apiUrl = env.PUBLIC_URL ?? api.url;
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       '',
       `dualkey is up in ${((Date.now() - started) / 1_000).toFixed(1)}s`,
       `  API               ${apiUrl}`,
+      `  Console           ${apiUrl}/console`,
       `  API reference     ${apiUrl}/docs`,
       `  Temporal gRPC     ${address}${devServer ? ` (dev server, CLI via ${devServer.source})` : ''}`,
       ...(ui ? [`  Temporal Web UI   ${ui}`] : []),

@@ -11,29 +11,37 @@ import { idempotency } from './middleware/idempotency.js';
 import { observe } from './middleware/observe.js';
 import { rateLimit } from './middleware/rateLimit.js';
 import { isUnavailable } from './services/unavailable.js';
+import * as consolePages from './routes/console.js';
+import * as demoUsers from './routes/demoUsers.js';
 import * as docs from './routes/docs.js';
 import * as health from './routes/health.js';
 import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
 import * as casesCreate from './routes/v1_cases_create.js';
 import * as caseActionRoutes from './routes/v1_cases_actions.js';
+import * as caseEvents from './routes/v1_cases_events.js';
 import * as casesRead from './routes/v1_cases_read.js';
 import * as controls from './routes/v1_controls.js';
+import * as events from './routes/v1_events.js';
 import * as me from './routes/v1_me.js';
-import * as policyRoutes from './routes/v1_policy.js';
+import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
 
 const routeModules = [
   health,
   docs,
+  consolePages,
+  demoUsers,
   me,
-  policyRoutes,
   adminUsers,
   adminTokens,
   controls,
   casesCreate,
   casesRead,
+  caseEvents,
+  events,
+  liftTerms,
   caseActionRoutes,
   reports,
   riskSignals,

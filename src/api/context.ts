@@ -6,6 +6,8 @@ import type { AccountControls } from '../domain/controls.js';
 import type { Actor } from '../domain/permissions.js';
 import type { Policy } from '../domain/policy.js';
 import type { ApiMetrics } from './metrics.js';
+import type { DemoUser } from './routes/demoUsers.js';
+import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
 
 export interface ApiSettings {
@@ -15,6 +17,8 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   riskSignalHmacSecret?: string | undefined;
+  /** Demo users offered for one-click sign-in; set only when the server seeded them (development). */
+  demoUsers?: readonly DemoUser[] | undefined;
 }
 
 /** Everything a route may use, wired once by the composition root. */
@@ -24,6 +28,8 @@ export interface ApiDeps {
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;
+  /** Live case changes for the console's event stream. */
+  feed: CaseFeed;
   policy: Policy;
   settings: ApiSettings;
   log: Logger;

@@ -9,6 +9,8 @@ import { uiUrl } from '../runtime/wiring.js';
 import { createApp } from './app.js';
 import type { ApiDeps } from './context.js';
 import { createApiMetrics } from './metrics.js';
+import type { DemoUser } from './routes/demoUsers.js';
+import { CaseFeed } from './services/caseFeed.js';
 import { CaseService } from './services/cases.js';
 
 export interface ApiServer {
@@ -24,8 +26,9 @@ export function buildApiDeps(options: {
   controls: AccountControls;
   policy: Policy;
   log: Logger;
+  demoUsers?: readonly DemoUser[];
 }): ApiDeps {
-  const { env, database, temporal, controls, policy, log } = options;
+  const { env, database, temporal, controls, policy, log, demoUsers } = options;
   return {
     db: database.db,
     pool: database.pool,
@@ -34,6 +37,7 @@ export function buildApiDeps(options: {
     policy,
     log,
     metrics: createApiMetrics(),
+    feed: new CaseFeed(database.pool),
     cases: new CaseService({
       db: database.db,
       client: temporal.client,
@@ -48,6 +52,7 @@ export function buildApiDeps(options: {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       riskSignalHmacSecret: env.RISK_SIGNAL_HMAC_SECRET,
+      demoUsers,
     },
   };
 }
@@ -63,10 +68,12 @@ export async function startApiServer(deps: ApiDeps, host: string, port: number):
   return {
     url: `http://${host}:${boundPort}`,
     deps,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      });
+      deps.feed.close();
+    },
   };
 }

@@ -10,8 +10,15 @@ import { StartupError } from '../runtime/ports.js';
  * our own orderly shutdown short) and that crash on 'exit'. We stop PostgreSQL ourselves instead, and on
  * 'exit' signal it synchronously so a crashing process leaves no postgres behind.
  */
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
-  (asyncExitHook as unknown as { unhookEvent(event: string): void }).unhookEvent(event);
+// Once per process: a test runner may evaluate this module twice (one global setup per test project),
+// and unhooking an event twice throws.
+const unhooked = Symbol.for('dualkey.embeddedPostgres.exitHooksRemoved');
+const processFlags = globalThis as { [unhooked]?: boolean };
+if (!processFlags[unhooked]) {
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
+    (asyncExitHook as unknown as { unhookEvent(event: string): void }).unhookEvent(event);
+  }
+  processFlags[unhooked] = true;
 }
 
 export interface EmbeddedPostgresHandle {

@@ -81,6 +81,7 @@ async function pendingProposal(
 const caseReadActions: Record<string, string> = {
   'GET /v1/cases/{caseId}': 'getCase',
   'GET /v1/cases/{caseId}/audit': 'getCaseAudit',
+  'GET /v1/cases/{caseId}/events': 'getCaseEvents',
 };
 
 /**

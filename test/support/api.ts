@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
+import { CaseFeed } from '../../src/api/services/caseFeed.js';
 import { issueToken } from '../../src/db/users.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';
 import type { Department } from '../../src/domain/vocabulary.js';
@@ -27,17 +28,15 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-/** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
-export async function startApi(
-  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
-): Promise<ApiHarness> {
-  const services = await startServices(options);
-  const deps: ApiDeps = {
+/** The API's dependencies over real services, as the composition root wires them. */
+export function apiDepsFor(services: Services, settings: Partial<ApiSettings> = {}): ApiDeps {
+  return {
     db: services.database.db,
     pool: services.database.pool,
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
+    feed: new CaseFeed(services.database.pool),
     policy: services.policy,
     log: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
@@ -46,9 +45,17 @@ export async function startApi(
       temporalUiUrl: 'http://127.0.0.1:8233',
       rateLimitPerMinute: 100_000,
       bodyLimitBytes: 65_536,
-      ...options.settings,
+      ...settings,
     },
   };
+}
+
+/** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
+export async function startApi(
+  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
+): Promise<ApiHarness> {
+  const services = await startServices(options);
+  const deps = apiDepsFor(services, options.settings);
   const app = createApp(deps);
   return {
     services,
@@ -78,6 +85,9 @@ export async function startApi(
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
-    stop: () => services.stop(),
+    async stop() {
+      deps.feed.close();
+      await services.stop();
+    },
   };
 }

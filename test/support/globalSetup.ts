@@ -9,6 +9,7 @@ import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
 import { workflowsPath } from '../../src/worker/worker.js';
+import { buildConsole } from '../../scripts/console.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,12 +41,15 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
     freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
     bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    // The browser tests drive the console the API serves; rebuilt only when its sources changed.
+    buildConsole(),
   ] as const);
-  const [serverResult, postgresResult, bundleResult] = results;
+  const [serverResult, postgresResult, bundleResult, consoleResult] = results;
   if (
     serverResult.status === 'rejected' ||
     postgresResult.status === 'rejected' ||
-    bundleResult.status === 'rejected'
+    bundleResult.status === 'rejected' ||
+    consoleResult.status === 'rejected'
   ) {
     // Whatever did start must not outlive a failed setup.
     if (serverResult.status === 'fulfilled') await serverResult.value.stop();

@@ -10,6 +10,9 @@ export const publicPaths: ReadonlySet<string> = new Set([
   '/metrics',
   '/openapi.json',
   '/docs',
+  '/',
+  '/console',
+  '/demo-users',
 ]);
 
 export interface JsonSchema {

@@ -46,6 +46,10 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'GET /v1/cases': { query: `accountId=${ids.accountId}&limit=5` },
     'GET /v1/cases/{caseId}': {},
     'GET /v1/cases/{caseId}/audit': {},
+    'GET /v1/cases/{caseId}/events': {},
+    // The shortest stream the route allows, so a caller reading it to the end is not held for minutes.
+    'GET /v1/events': { query: 'lifetime=1' },
+    'GET /v1/policy/lift-terms': {},
     'POST /v1/cases/{caseId}/claim': {},
     'POST /v1/cases/{caseId}/release': {},
     'POST /v1/cases/{caseId}/notes': { body: { text: 'Called the user back.' } },

@@ -329,21 +329,24 @@ describe('Dockerfile', () => {
     return z.array(z.string()).parse(JSON.parse(value ?? 'null'));
   }
 
-  it('exists, on the Node 20 slim image', () => {
+  it('exists, every stage on the Node 20 slim image', () => {
     expect(dockerfile).not.toBe('');
-    expect(valuesOf('FROM')[0]).toBe('node:20-bookworm-slim');
+    expect(valuesOf('FROM').length).toBeGreaterThan(0);
+    for (const from of valuesOf('FROM')) expect(from).toMatch(/^node:20-bookworm-slim\b/);
   });
 
   it('installs production dependencies from the lockfile before copying the sources', () => {
-    const lockCopy = instructions.findIndex((line) => /^COPY .*package-lock\.json/.test(line));
-    const install = instructions.findIndex((line) => /^RUN .*npm ci\b.*--omit=dev/.test(line));
-    const sourceCopy = instructions.findIndex((line) => /^COPY src\b/.test(line));
+    // The image is the last stage; an earlier one (the console build) may install dev dependencies.
+    const finalStage = instructions.slice(instructions.findLastIndex((line) => /^FROM /i.test(line)));
+    const lockCopy = finalStage.findIndex((line) => /^COPY .*package-lock\.json/.test(line));
+    const install = finalStage.findIndex((line) => /^RUN .*npm ci\b.*--omit=dev/.test(line));
+    const sourceCopy = finalStage.findIndex((line) => /^COPY src\b/.test(line));
     expect(lockCopy).toBeGreaterThan(-1);
     expect(install).toBeGreaterThan(lockCopy);
     expect(sourceCopy).toBeGreaterThan(install);
     for (const dir of ['src', 'workflows', 'activities', 'tsconfig.json']) {
       expect(
-        instructions.some((line) => new RegExp(`^COPY ${dir}\\b`).test(line)),
+        finalStage.some((line) => new RegExp(`^COPY ${dir}\\b`).test(line)),
         dir,
       ).toBe(true);
     }

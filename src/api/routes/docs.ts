@@ -125,8 +125,8 @@ export function openApiDocumentOf(app: OpenAPIHono<AppEnv>, origin: string): Jso
   return normalize(JSON.parse(JSON.stringify(generated)) as Json) as JsonObject;
 }
 
-/** Where `GET /` sends a browser. */
-export const homePath = '/docs';
+/** Where `GET /` sends a browser: the risk-ops console (the API reference is one link away, at /docs). */
+export const homePath = '/console';
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -6,6 +6,18 @@ import { problems } from '../errors.js';
 import { requirePermission } from '../middleware/auth.js';
 import { bearer, jsonContent } from '../schemas.js';
 
+const Milliseconds = z.number().int().positive();
+
+const LiftTerms = z
+  .object({
+    monitoringWindowMs: z
+      .object({ low: Milliseconds, medium: Milliseconds, high: Milliseconds, critical: Milliseconds })
+      .describe('how long an account is watched after a lift, by risk tier'),
+    withdrawalLockMs: Milliseconds.describe('the cooling-off withdrawal lock put on after an unbind'),
+    approvalExpiryMs: Milliseconds.describe('how long a proposal waits for its approvals'),
+  })
+  .meta({ id: 'LiftTerms' });
+
 /** As served: durations in milliseconds, as the parsed policy holds them. */
 const ReasonCodes = z
   .object({
@@ -32,5 +44,31 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       responses: { 200: jsonContent(ReasonCodes, 'the matrix new cases follow'), ...problems(401, 403, 429) },
     }),
     (c) => c.json(c.get('deps').policy.reasonCodes, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/policy/lift-terms',
+      operationId: 'getLiftTerms',
+      summary: 'What a lift entails under the current policy',
+      description:
+        'The monitoring window by risk tier, the cooling-off after an unbind and how long a proposal waits, under the policy this API process runs with. A case keeps the policy it started with; this is what a case started now gets.\n\nPermission: `case.read`.',
+      tags: ['cases'],
+      security: bearer,
+      middleware: [requirePermission('case.read')] as const,
+      responses: { 200: jsonContent(LiftTerms, 'the terms'), ...problems(401, 403, 429) },
+    }),
+    (c) => {
+      const { policy } = c.get('deps');
+      return c.json(
+        {
+          monitoringWindowMs: policy.monitoring.window,
+          withdrawalLockMs: policy.coolingOff.withdrawalLock,
+          approvalExpiryMs: policy.approval.expiry,
+        },
+        200,
+      );
+    },
   );
 }

@@ -11,7 +11,7 @@ import type {
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
 import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
-import { verifyStream } from '../../db/audit.js';
+import { readStream, verifyStream } from '../../db/audit.js';
 import type { CaseFilters } from '../../db/projections.js';
 import {
   claimControls,
@@ -25,6 +25,7 @@ import {
   saveCase,
 } from '../../db/projections.js';
 import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/actions.js';
+import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case, CaseLink } from '../../domain/case.js';
 import type { AccountControls } from '../../domain/controls.js';
 import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
@@ -41,7 +42,7 @@ import {
   openCase,
 } from '../../domain/lifecycle/intake.js';
 import type { Actor } from '../../domain/permissions.js';
-import { authorize } from '../../domain/permissions.js';
+import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
 import type { CaseType } from '../../domain/vocabulary.js';
 import { auditDenial } from '../denials.js';
@@ -51,6 +52,12 @@ import { isUnavailable, unavailable } from './unavailable.js';
 export type RevertAnswer =
   | { case: Case }
   | { accepted: { caseId: string; liftId: string; followUpCaseId: string; workflowId: string } };
+
+/** A case's timeline: who did what, and for auditors also what was refused and whether the chain holds. */
+export interface CaseTimeline {
+  items: Omit<StoredEvent, 'stream' | 'hash' | 'prevHash'>[];
+  chain: { verified: boolean; problem: { seq: number; problem: string } | null } | null;
+}
 
 export interface CaseServiceDeps {
   db: Database;
@@ -189,6 +196,37 @@ export class CaseService {
       if (error instanceof DomainError && error.code === 'unavailable') return stored;
       throw error;
     }
+  }
+
+  /**
+   * Anyone who may read the case sees its accepted actions; a reader who may also read the audit log in
+   * the case's business line sees the denied attempts and the hash chain's verdict as well.
+   */
+  async timeline(actor: Actor, caseId: string): Promise<CaseTimeline> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    authorize(actor, 'case.read', stored.businessLine);
+    const auditor = hasPermission(actor, 'audit.read') && inScope(actor, stored.businessLine);
+    const toItem = ({ seq, at, actor: by, action, outcome, details }: StoredEvent) => ({
+      seq,
+      at,
+      actor: by,
+      action,
+      outcome,
+      details,
+    });
+    if (!auditor) {
+      const events = await readStream(this.deps.db, caseId);
+      return { items: events.filter((e) => e.outcome === 'accepted').map(toItem), chain: null };
+    }
+    const { events, verdict } = await verifyStream(this.deps.db, caseId);
+    return {
+      items: events.map(toItem),
+      chain: {
+        verified: verdict.ok,
+        problem: verdict.ok ? null : { seq: verdict.seq, problem: verdict.problem },
+      },
+    };
   }
 
   /** A page of the caller's cases from the projection, newest first; `cursor` is a previous `nextCursor`. */

@@ -1,0 +1,94 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { consoleDir } from '../src/api/routes/console.js';
+import { startApiServer } from '../src/api/server.js';
+import { issueToken } from '../src/db/users.js';
+import type { Actor } from '../src/domain/permissions.js';
+import { apiDepsFor } from '../test/support/api.js';
+import { chromiumArgs, chromiumPath } from '../test/support/browser.js';
+import type { Services } from '../test/support/services.js';
+import { caseInput, newAccountId } from '../test/support/world.js';
+import { buildConsole } from '../scripts/console.js';
+
+export interface ConsoleFigures {
+  /** Every script the console ships, gzip-compressed as a server would send it. */
+  jsGzipBytes: number;
+  /** Median time from clicking "Queue" to 200 rows painted, the cases already fetched. */
+  queueRenderMs: number;
+  /** Median time from opening /console/queue to 200 rows painted: load, fetch and render. */
+  queueLoadMs: number;
+}
+
+/** Page-side: resolves once `count` rows are in the table and the next frame has been painted. */
+const rowsPainted = `(count) => new Promise((resolve) => {
+  const check = () => document.querySelectorAll('main tbody tr').length >= count
+    ? requestAnimationFrame(() => setTimeout(resolve, 0))
+    : requestAnimationFrame(check);
+  check();
+})`;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function javascriptGzipBytes(): Promise<number> {
+  const assets = join(consoleDir, 'assets');
+  let total = 0;
+  for (const name of await readdir(assets)) {
+    if (name.endsWith('.js')) total += gzipSync(await readFile(join(assets, name)), { level: 9 }).length;
+  }
+  return total;
+}
+
+/** The console's figures: bytes shipped, and a queue of `rows` open cases rendered in chromium. */
+export async function measureConsole(services: Services, agent: Actor, rows = 200): Promise<ConsoleFigures> {
+  await buildConsole();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (next < rows) {
+        next += 1;
+        await services.cases.create(agent, caseInput(newAccountId(), { type: 'complaint' }));
+      }
+    }),
+  );
+  const { token } = await issueToken(services.database.db, agent.id);
+  const api = await startApiServer(apiDepsFor(services), '127.0.0.1', 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${api.url}/console/sign-in`);
+    await page.getByRole('textbox', { name: 'Token' }).fill(token);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    const loads: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = Date.now();
+      await page.goto(`${api.url}/console/queue`);
+      await page.evaluate(`(${rowsPainted})(${rows})`);
+      loads.push(Date.now() - started);
+    }
+    const renders: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      await page.getByRole('link', { name: 'Approvals' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+      renders.push(
+        await page.evaluate<number>(`(async () => {
+          const started = performance.now();
+          [...document.querySelectorAll('nav a')].find((a) => a.textContent === 'Queue').click();
+          await (${rowsPainted})(${rows});
+          return performance.now() - started;
+        })()`),
+      );
+    }
+    return {
+      jsGzipBytes: await javascriptGzipBytes(),
+      queueRenderMs: median(renders),
+      queueLoadMs: median(loads),
+    };
+  } finally {
+    await browser.close();
+    await api.close();
+  }
+}

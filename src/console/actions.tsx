@@ -1,0 +1,341 @@
+import { useQueryClient } from '@tanstack/react-query';
+import type { FormEvent, ReactNode } from 'react';
+import { useState } from 'react';
+import type { ActionBody, ActionName, AllowedAction, Case, Control } from './api';
+import { ApiError, act, newIdempotencyKey } from './api';
+import { words } from './format';
+import { departmentValues as departments } from './generated/api';
+
+/*
+ * Choices of the forms whose values the API lists only inline: a record keyed by the API's own union, so
+ * the compiler fails when the API adds or drops a value.
+ */
+const resolveOutcomes = Object.keys({
+  resolved_no_action: true,
+  rejected: true,
+  withdrawn: true,
+  reverted: true,
+} satisfies Record<ActionBody<'resolve'>['outcome'], true>) as ActionBody<'resolve'>['outcome'][];
+const checkOutcomes = Object.keys({ passed: true, failed: true } satisfies Record<
+  ActionBody<'recordReverification'>['outcome'],
+  true
+>) as ActionBody<'recordReverification'>['outcome'][];
+const methods = Object.keys({
+  video_call: true,
+  selfie: true,
+  document: true,
+  in_person: true,
+} satisfies Record<
+  ActionBody<'recordReverification'>['method'],
+  true
+>) as ActionBody<'recordReverification'>['method'][];
+
+/** The words on each action's button: the accessible names scripts and screen readers rely on. */
+export const actionLabels: Record<ActionName, string> = {
+  claim: 'Claim',
+  release: 'Release',
+  addNote: 'Add note',
+  requestInfo: 'Request info',
+  respondInfo: 'Record info response',
+  escalate: 'Escalate',
+  answerEscalation: 'Answer',
+  propose: 'Propose lift',
+  approve: 'Approve',
+  reject: 'Reject',
+  withdraw: 'Withdraw proposal',
+  resolve: 'Resolve',
+  revert: 'Revert',
+  recordReverification: 'Record re-verification',
+};
+
+export type Outcome = { kind: 'done' | 'moved' | 'refused' | 'pending'; text: string };
+
+type Values = Record<string, string | string[]>;
+const text = (values: Values, name: string) => {
+  const value = values[name];
+  return typeof value === 'string' ? value : '';
+};
+const optional = (value: string) => (value.trim() ? value.trim() : undefined);
+
+/** The request body each form sends, checked against the API's own schema for that route. */
+function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefined {
+  switch (action) {
+    case 'claim':
+    case 'release':
+      return undefined;
+    case 'addNote':
+      return { text: text(v, 'Note') } satisfies ActionBody<'addNote'>;
+    case 'requestInfo':
+      return { question: text(v, 'Question') } satisfies ActionBody<'requestInfo'>;
+    case 'respondInfo':
+      return { answer: text(v, 'Answer') } satisfies ActionBody<'respondInfo'>;
+    case 'escalate':
+      return {
+        department: departments.find((d) => d === text(v, 'Department')) ?? 'technical',
+        question: text(v, 'Question'),
+      } satisfies ActionBody<'escalate'>;
+    case 'answerEscalation':
+      return { answer: text(v, 'Answer') } satisfies ActionBody<'answerEscalation'>;
+    case 'propose': {
+      const controlIds = v.controls;
+      return {
+        controlIds: Array.isArray(controlIds) ? controlIds : [],
+        reasonCode: text(v, 'Reason code'),
+        justification: text(v, 'Justification'),
+      } satisfies ActionBody<'propose'>;
+    }
+    case 'approve':
+    case 'withdraw': {
+      const comment = optional(text(v, 'Comment'));
+      return (comment ? { comment } : {}) satisfies ActionBody<'approve'>;
+    }
+    case 'reject':
+      return { comment: text(v, 'Comment') } satisfies ActionBody<'reject'>;
+    case 'resolve':
+      return {
+        outcome: resolveOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'resolved_no_action',
+        summary: text(v, 'Summary'),
+      } satisfies ActionBody<'resolve'>;
+    case 'revert':
+      return { reason: text(v, 'Reason') } satisfies ActionBody<'revert'>;
+    case 'recordReverification':
+      return {
+        outcome: checkOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'passed',
+        method: methods.find((m) => m === text(v, 'Method')) ?? 'video_call',
+      } satisfies ActionBody<'recordReverification'>;
+  }
+}
+
+function TextField(props: { name: string; long?: boolean; required?: boolean; id: string }) {
+  const optional = props.required === false;
+  const common = {
+    id: props.id,
+    name: props.name,
+    required: !optional,
+    ...(optional ? { 'aria-describedby': `${props.id}-hint` } : {}),
+  };
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.name}</label>
+      {optional ? (
+        <span id={`${props.id}-hint`} className="hint">
+          Optional
+        </span>
+      ) : null}
+      {props.long ? <textarea {...common} rows={3} /> : <input {...common} />}
+    </div>
+  );
+}
+
+function Choice(props: { name: string; id: string; options: readonly string[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.name}</label>
+      <select id={props.id} name={props.name} required>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {words(o)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Fields(props: { action: ActionName; id: string; c: Case; controls: Control[] }) {
+  const id = (name: string) => `${props.id}-${name.replaceAll(' ', '-').toLowerCase()}`;
+  switch (props.action) {
+    case 'claim':
+    case 'release':
+      return null;
+    case 'addNote':
+      return <TextField name="Note" long id={id('note')} />;
+    case 'requestInfo':
+    case 'escalate':
+      return (
+        <>
+          {props.action === 'escalate' ? (
+            <Choice name="Department" id={id('department')} options={departments} />
+          ) : null}
+          <TextField name="Question" long id={id('question')} />
+        </>
+      );
+    case 'respondInfo':
+    case 'answerEscalation':
+      return <TextField name="Answer" long id={id('answer')} />;
+    case 'propose':
+      return (
+        <>
+          <fieldset>
+            <legend>Controls to lift</legend>
+            {props.c.controlIds.map((controlId) => {
+              const control = props.controls.find((k) => k.id === controlId);
+              return (
+                <div className="check" key={controlId}>
+                  <input
+                    type="checkbox"
+                    id={id(controlId)}
+                    name="controls"
+                    value={controlId}
+                    defaultChecked
+                    aria-describedby={`${id(controlId)}-d`}
+                  />
+                  <label htmlFor={id(controlId)}>{control?.kind ?? controlId}</label>
+                  <span id={`${id(controlId)}-d`} className="hint">
+                    {' '}
+                    {controlId}
+                    {control ? `, version ${control.version}, ${control.status}` : ''}
+                  </span>
+                </div>
+              );
+            })}
+          </fieldset>
+          <TextField name="Reason code" id={id('reason-code')} />
+          <TextField name="Justification" long id={id('justification')} />
+        </>
+      );
+    case 'approve':
+    case 'withdraw':
+      return <TextField name="Comment" long required={false} id={id('comment')} />;
+    case 'reject':
+      return <TextField name="Comment" long id={id('comment')} />;
+    case 'resolve':
+      return (
+        <>
+          <Choice name="Outcome" id={id('outcome')} options={resolveOutcomes} />
+          <TextField name="Summary" long id={id('summary')} />
+        </>
+      );
+    case 'revert':
+      return <TextField name="Reason" long id={id('reason')} />;
+    case 'recordReverification':
+      return (
+        <>
+          <Choice name="Outcome" id={id('outcome')} options={checkOutcomes} />
+          <Choice name="Method" id={id('method')} options={methods} />
+        </>
+      );
+  }
+}
+
+const needsForm = (action: ActionName) => action !== 'claim' && action !== 'release';
+
+function describeFailure(error: unknown): Outcome {
+  if (error instanceof ApiError) {
+    if (error.status === 409) {
+      return {
+        kind: 'moved',
+        text: `The case moved on before your action arrived: ${error.message}. The page now shows its current state.`,
+      };
+    }
+    if (error.status === 503 || error.status === 0) {
+      return {
+        kind: 'pending',
+        text: 'The API could not confirm the action; it may still apply. Try again: the retry carries the same Idempotency-Key, so it cannot apply twice.',
+      };
+    }
+    return { kind: 'refused', text: `Refused: ${error.message}` };
+  }
+  return { kind: 'refused', text: `Something went wrong: ${String(error)}` };
+}
+
+/**
+ * One action the API allows: its button, its form when it takes input, and its outcome in words. A
+ * decision keeps its Idempotency-Key until it succeeds or the form is closed, so a retry after an outage
+ * is the same decision.
+ */
+export function ActionControl(props: {
+  entry: AllowedAction;
+  c: Case;
+  controls: Control[];
+  open: boolean;
+  onToggle(open: boolean): void;
+  onOutcome(outcome: Outcome): void;
+  children?: ReactNode;
+}) {
+  const { entry, c } = props;
+  const queryClient = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [key, setKey] = useState(() => newIdempotencyKey());
+  const formId = `form-${entry.action}-${entry.proposalId ?? entry.escalationId ?? 'case'}`;
+  const label = actionLabels[entry.action];
+
+  const run = async (values: Values) => {
+    setBusy(true);
+    try {
+      const body = bodyOf(entry.action, values);
+      const next = await act(
+        {
+          action: entry.action,
+          caseId: c.id,
+          proposalId: entry.proposalId,
+          escalationId: entry.escalationId,
+          idempotencyKey: key,
+          ...(body === undefined ? {} : { body }),
+        },
+        (attempt) =>
+          props.onOutcome({
+            kind: 'pending',
+            text: `The API could not confirm the action yet; it may still apply. Retrying with the same Idempotency-Key (attempt ${attempt})…`,
+          }),
+      );
+      queryClient.setQueryData(['case', c.id], next);
+      setKey(newIdempotencyKey());
+      props.onToggle(false);
+      props.onOutcome({ kind: 'done', text: `${label}: done. The case is now ${next.status}.` });
+    } catch (error) {
+      const outcome = describeFailure(error);
+      if (outcome.kind !== 'pending') setKey(newIdempotencyKey());
+      props.onOutcome(outcome);
+    } finally {
+      setBusy(false);
+      await queryClient.invalidateQueries({ queryKey: ['case', c.id] });
+    }
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const values: Values = {};
+    for (const [name, value] of data) {
+      if (typeof value !== 'string') continue;
+      if (name === 'controls') values.controls = [...((values.controls as string[]) ?? []), value];
+      else values[name] = value;
+    }
+    void run(values);
+  };
+
+  if (!needsForm(entry.action)) {
+    return (
+      <button type="button" disabled={busy} onClick={() => void run({})}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        aria-expanded={props.open}
+        aria-controls={formId}
+        onClick={() => props.onToggle(!props.open)}
+      >
+        {label}
+      </button>
+      {props.open ? (
+        <form id={formId} className="action-form" onSubmit={submit}>
+          <Fields action={entry.action} id={formId} c={c} controls={props.controls} />
+          {props.children}
+          <div className="buttons">
+            <button type="submit" disabled={busy}>
+              Submit
+            </button>
+            <button type="button" className="secondary" onClick={() => props.onToggle(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,129 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from './generated/api';
+import { currentToken, signOut } from './session';
+
+export type Case = components['schemas']['Case'];
+export type AllowedAction = Case['allowedActions'][number];
+export type ActionName = AllowedAction['action'];
+export type Problem = components['schemas']['Problem'];
+export type Control = components['schemas']['Control'];
+export type Me = components['schemas']['Me'];
+
+/** A problem document the API answered with, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<Problem>,
+  ) {
+    super(problem.detail ?? problem.title ?? `the API answered ${status}`);
+  }
+}
+
+export const api = createClient<paths>({ baseUrl: location.origin });
+
+api.use({
+  onRequest({ request }) {
+    const token = currentToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ response }) {
+    // A revoked or expired token ends the session; the app then shows the sign-in page.
+    if (response.status === 401 && currentToken()) signOut();
+    return response;
+  },
+});
+
+/** A problem document's fields, or none when the body was not one (a proxy's error page). */
+function problemOf(body: unknown): Partial<Problem> {
+  return typeof body === 'object' && body !== null ? body : {};
+}
+
+/** The data of an answer, or its problem as an ApiError. */
+export function unwrap<T>(answer: { data?: T; error?: unknown; response: Response }): T {
+  if (answer.data !== undefined && answer.response.ok) return answer.data;
+  throw new ApiError(answer.response.status, problemOf(answer.error));
+}
+
+/** Where each case action is sent; a new action in the API fails the typecheck until it is added here. */
+const actionPaths = {
+  claim: '/v1/cases/{caseId}/claim',
+  release: '/v1/cases/{caseId}/release',
+  addNote: '/v1/cases/{caseId}/notes',
+  requestInfo: '/v1/cases/{caseId}/info-requests',
+  respondInfo: '/v1/cases/{caseId}/info-responses',
+  escalate: '/v1/cases/{caseId}/escalations',
+  answerEscalation: '/v1/cases/{caseId}/escalations/{escalationId}/answer',
+  propose: '/v1/cases/{caseId}/proposals',
+  approve: '/v1/cases/{caseId}/proposals/{proposalId}/approve',
+  reject: '/v1/cases/{caseId}/proposals/{proposalId}/reject',
+  withdraw: '/v1/cases/{caseId}/proposals/{proposalId}/withdraw',
+  resolve: '/v1/cases/{caseId}/resolve',
+  revert: '/v1/cases/{caseId}/revert',
+  recordReverification: '/v1/cases/{caseId}/reverification',
+} as const satisfies Record<ActionName, keyof paths>;
+
+type ActionPath<A extends ActionName> = (typeof actionPaths)[A];
+// Distributes over a union of paths, so the body of "any action" is the union of their bodies.
+type JsonBody<P extends keyof paths> = P extends keyof paths
+  ? paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }
+    ? B
+    : never
+  : never;
+export type ActionBody<A extends ActionName> = JsonBody<ActionPath<A>>;
+
+export interface ActionRequest<A extends ActionName> {
+  action: A;
+  caseId: string;
+  proposalId?: string | null;
+  escalationId?: string | null;
+  body?: ActionBody<A>;
+  /** The same key on every retry of one decision, so the API applies it at most once. */
+  idempotencyKey: string;
+}
+
+/** A fresh Idempotency-Key. Not crypto.randomUUID, which plain-HTTP origins other than localhost lack. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const retryDelaysMs = [1_000, 2_000, 4_000];
+
+/**
+ * Sends one case action. A 503 means the action may still apply; it is retried with the same
+ * Idempotency-Key, so a late success is answered again instead of being applied twice.
+ */
+export async function act<A extends ActionName>(
+  request: ActionRequest<A>,
+  onRetry: (attempt: number) => void = () => undefined,
+): Promise<Case> {
+  const path = `${actionPaths[request.action]}`
+    .replace('{caseId}', encodeURIComponent(request.caseId))
+    .replace('{proposalId}', encodeURIComponent(request.proposalId ?? ''))
+    .replace('{escalationId}', encodeURIComponent(request.escalationId ?? ''));
+  for (let attempt = 0; ; attempt++) {
+    const token = currentToken();
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: {
+        'idempotency-key': request.idempotencyKey,
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    }).catch(() => undefined);
+    const status = response?.status ?? 0;
+    const retryable = status === 503 || status === 0;
+    const delay = retryDelaysMs[attempt];
+    if (retryable && delay !== undefined) {
+      onRetry(attempt + 1);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      continue;
+    }
+    const payload: unknown = await response?.json().catch(() => ({}));
+    if (response?.ok) return payload as Case;
+    if (status === 401 && currentToken()) signOut();
+    throw new ApiError(status, problemOf(payload));
+  }
+}

@@ -1,0 +1,69 @@
+import { useQuery } from '@tanstack/react-query';
+import type { paths } from './generated/api';
+import type { Case } from './api';
+import { api, unwrap } from './api';
+
+export type CaseQuery = NonNullable<paths['/v1/cases']['get']['parameters']['query']>;
+export type ReportQuery = paths['/v1/reports/operations']['get']['parameters']['query'];
+
+/** Follows nextCursor so a queue shows every matching case, up to a bound that keeps the page quick. */
+async function listCases(query: CaseQuery, max: number): Promise<Case[]> {
+  const items: Case[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = unwrap(
+      await api.GET('/v1/cases', {
+        params: { query: { ...query, limit: 200, ...(cursor ? { cursor } : {}) } },
+      }),
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+export const useMe = () =>
+  useQuery({ queryKey: ['me'], queryFn: async () => unwrap(await api.GET('/v1/me')), staleTime: 60_000 });
+
+export const useCases = (query: CaseQuery, max = 1_000) =>
+  useQuery({ queryKey: ['cases', query, max], queryFn: () => listCases(query, max) });
+
+export const useCase = (caseId: string) =>
+  useQuery({
+    queryKey: ['case', caseId],
+    queryFn: async () => unwrap(await api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } })),
+  });
+
+export const useTimeline = (caseId: string) =>
+  useQuery({
+    queryKey: ['case', caseId, 'events'],
+    queryFn: async () => unwrap(await api.GET('/v1/cases/{caseId}/events', { params: { path: { caseId } } })),
+  });
+
+export const useAccountControls = (accountId: string | undefined) =>
+  useQuery({
+    queryKey: ['controls', accountId],
+    enabled: accountId !== undefined,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/v1/accounts/{accountId}/controls', {
+          params: { path: { accountId: accountId ?? '' } },
+        }),
+      ),
+  });
+
+export const useDemoUsers = () =>
+  useQuery({ queryKey: ['demo-users'], queryFn: async () => unwrap(await api.GET('/demo-users')) });
+
+export const useReport = (query: ReportQuery) =>
+  useQuery({
+    queryKey: ['report', query],
+    queryFn: async () => unwrap(await api.GET('/v1/reports/operations', { params: { query } })),
+  });
+
+export const useLiftTerms = () =>
+  useQuery({
+    queryKey: ['lift-terms'],
+    queryFn: async () => unwrap(await api.GET('/v1/policy/lift-terms')),
+    staleTime: Infinity,
+  });
