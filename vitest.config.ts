@@ -19,8 +19,9 @@ export default defineConfig({
           // Runs after the unit tests, with its own worker limit: each file hosts a Temporal worker.
           sequence: { groupOrder: 1 },
           maxWorkers: 2,
-          testTimeout: 90_000,
-          hookTimeout: 180_000,
+          // Sized for a busy 2-core machine: tests wait on conditions, and these only bound a hang.
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
       {

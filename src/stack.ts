@@ -9,12 +9,12 @@ import { connectDatabase } from './db/client.js';
 import { seedDemoUsers } from './db/demoUsers.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
-import { ensureBootstrapAdmin } from './db/users.js';
 import { createLogger, installSdkRuntime } from './runtime/logger.js';
 import { assertPortFree } from './runtime/ports.js';
 import { failStartup, onShutdown } from './runtime/shutdown.js';
 import { removeStackFile, writeStackFile } from './runtime/stackFile.js';
 import {
+  bootstrapAdmin,
   connectTemporal,
   createAccountControls,
   temporalAddress,
@@ -118,8 +118,7 @@ async function main(): Promise<void> {
       log,
     });
     stops.push(() => worker.stop());
-    if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
-      await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+    await bootstrapAdmin(env, database.db, (message) => log.warn(message));
     const seedDemo =
       env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
     // Before the API listens, so the console's sign-in page offers them from its first request.

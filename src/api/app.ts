@@ -15,8 +15,15 @@ import * as consolePages from './routes/console.js';
 import * as demoUsers from './routes/demoUsers.js';
 import * as docs from './routes/docs.js';
 import * as health from './routes/health.js';
+import * as authConfig from './routes/auth_config.js';
+import * as grantsApprove from './routes/v1_admin_grants_approve.js';
+import * as grantsCreate from './routes/v1_admin_grants_create.js';
+import * as grantsList from './routes/v1_admin_grants_list.js';
+import * as grantsReject from './routes/v1_admin_grants_reject.js';
 import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
+import * as usersList from './routes/v1_admin_users_list.js';
+import * as usersRevoke from './routes/v1_admin_users_revoke.js';
 import * as casesCreate from './routes/v1_cases_create.js';
 import * as caseActionRoutes from './routes/v1_cases_actions.js';
 import * as caseEvents from './routes/v1_cases_events.js';
@@ -33,9 +40,16 @@ const routeModules = [
   docs,
   consolePages,
   demoUsers,
+  authConfig,
   me,
+  usersList,
   adminUsers,
+  usersRevoke,
   adminTokens,
+  grantsCreate,
+  grantsList,
+  grantsApprove,
+  grantsReject,
   controls,
   casesCreate,
   casesRead,
@@ -124,7 +138,12 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', observe(deps));
   app.use('/v1/*', limitBody(deps.settings.bodyLimitBytes), requireJson());
-  app.use('/v1/*', authenticate(), rateLimit(deps.settings.rateLimitPerMinute), idempotency());
+  app.use(
+    '/v1/*',
+    authenticate(),
+    rateLimit(deps.settings.rateLimitPerMinute),
+    idempotency(deps.settings.idempotencyLeaseMs),
+  );
   for (const module of routeModules) module.register(app);
 
   app.onError((error, c) => toProblem(error, c));

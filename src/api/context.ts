@@ -1,14 +1,15 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type pg from 'pg';
 import type { Database } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
 import type { Actor } from '../domain/permissions.js';
 import type { Policy } from '../domain/policy.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DemoUser } from './routes/demoUsers.js';
+import type { AccessService } from './services/access.js';
 import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
+import type { SsoVerifier } from './services/sso.js';
 
 export interface ApiSettings {
   namespace: string;
@@ -19,15 +20,24 @@ export interface ApiSettings {
   riskSignalHmacSecret?: string | undefined;
   /** Demo users offered for one-click sign-in; set only when the server seeded them (development). */
   demoUsers?: readonly DemoUser[] | undefined;
+  /**
+   * How long a key may stay "being processed" before a retry takes it over: longer than any request
+   * runs, so only a key whose request died with its process (or lost its database) is taken.
+   */
+  idempotencyLeaseMs?: number | undefined;
 }
 
 /** Everything a route may use, wired once by the composition root. */
 export interface ApiDeps {
   db: Database;
-  pool: pg.Pool;
+  /** Answers when PostgreSQL does; for readiness. */
+  pingDatabase: () => Promise<void>;
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;
+  access: AccessService;
+  /** Null when no identity provider is configured: only dualkey's own tokens are accepted. */
+  sso: SsoVerifier | null;
   /** Live case changes for the console's event stream. */
   feed: CaseFeed;
   policy: Policy;

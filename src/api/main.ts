@@ -2,17 +2,18 @@ import { parseEnv } from '../config/env.js';
 import { loadPolicy } from '../config/policy.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { ensureBootstrapAdmin } from '../db/users.js';
 import { createLogger } from '../runtime/logger.js';
 import { assertPortFree } from '../runtime/ports.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
 import {
+  bootstrapAdmin,
   connectTemporal,
   createAccountControls,
   embeddedDatabaseUrl,
   temporalAddress,
   temporalConnectionOptions,
 } from '../runtime/wiring.js';
+import { untilReachable } from '../runtime/reachable.js';
 import { buildApiDeps, startApiServer } from './server.js';
 
 /** `npm run api`: one API process against an existing Temporal and PostgreSQL. */
@@ -22,13 +23,19 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL, 'dualkey-api');
   await assertPortFree(env.PORT, 'API', 'set PORT to another port', env.HOST);
   const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
-  await runMigrations(databaseUrl);
+  const say = (line: string) => log.info(line);
+  await untilReachable(`PostgreSQL at ${new URL(databaseUrl).host}`, () => runMigrations(databaseUrl), say);
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
-  if (env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN)
-    await ensureBootstrapAdmin(database.db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
-  const temporal = await connectTemporal(
-    temporalConnectionOptions(env, temporalAddress(env)),
-    env.TEMPORAL_NAMESPACE,
+  await untilReachable(
+    'PostgreSQL',
+    () => bootstrapAdmin(env, database.db, (message) => log.warn(message)),
+    say,
+  );
+  const address = temporalAddress(env);
+  const temporal = await untilReachable(
+    `Temporal at ${address}`,
+    () => connectTemporal(temporalConnectionOptions(env, address), env.TEMPORAL_NAMESPACE),
+    say,
   );
   const controls = createAccountControls(env, database.db);
   const server = await startApiServer(

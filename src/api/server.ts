@@ -9,14 +9,34 @@ import { uiUrl } from '../runtime/wiring.js';
 import { createApp } from './app.js';
 import type { ApiDeps } from './context.js';
 import { createApiMetrics } from './metrics.js';
+import { loadSsoMapping } from '../config/ssoMapping.js';
 import type { DemoUser } from './routes/demoUsers.js';
+import { AccessService } from './services/access.js';
 import { CaseFeed } from './services/caseFeed.js';
 import { CaseService } from './services/cases.js';
+import type { SsoSettings } from './services/sso.js';
+import { SsoVerifier } from './services/sso.js';
 
 export interface ApiServer {
   url: string;
   deps: ApiDeps;
   close(): Promise<void>;
+}
+
+/** SSO settings from the environment, or null when no identity provider is configured. */
+export function ssoSettings(env: Env): SsoSettings | null {
+  if (!env.OIDC_ISSUER || !env.OIDC_AUDIENCE || !env.DUALKEY_SSO_MAPPING) return null;
+  return {
+    issuer: env.OIDC_ISSUER,
+    audience: env.OIDC_AUDIENCE,
+    jwksUrl: env.OIDC_JWKS_URL,
+    algorithms: env.OIDC_ALGORITHMS,
+    clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS,
+    groupsClaim: env.OIDC_GROUPS_CLAIM,
+    consoleClientId: env.OIDC_CONSOLE_CLIENT_ID,
+    scopes: env.OIDC_SCOPES,
+    mapping: loadSsoMapping(env.DUALKEY_SSO_MAPPING),
+  };
 }
 
 export function buildApiDeps(options: {
@@ -29,15 +49,16 @@ export function buildApiDeps(options: {
   demoUsers?: readonly DemoUser[];
 }): ApiDeps {
   const { env, database, temporal, controls, policy, log, demoUsers } = options;
+  const sso = ssoSettings(env);
   return {
     db: database.db,
-    pool: database.pool,
+    pingDatabase: database.ping,
     temporal,
     controls,
     policy,
     log,
     metrics: createApiMetrics(),
-    feed: new CaseFeed(database.pool),
+    feed: new CaseFeed(database),
     cases: new CaseService({
       db: database.db,
       client: temporal.client,
@@ -46,6 +67,8 @@ export function buildApiDeps(options: {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       updateTimeoutMs: env.UPDATE_TIMEOUT_MS,
     }),
+    access: new AccessService(database.db, policy),
+    sso: sso ? new SsoVerifier(database.db, sso, log) : null,
     settings: {
       namespace: env.TEMPORAL_NAMESPACE,
       temporalUiUrl: uiUrl(env),
@@ -53,12 +76,21 @@ export function buildApiDeps(options: {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       riskSignalHmacSecret: env.RISK_SIGNAL_HMAC_SECRET,
       demoUsers,
+      // An action waits for a live read, then for the update, then for an earlier outcome: three bounds.
+      idempotencyLeaseMs: 3 * env.UPDATE_TIMEOUT_MS + 15_000,
     },
   };
 }
 
+/** How often the API expires grants nobody read or decided after their deadline. */
+const GRANT_SWEEP_MS = 60_000;
+
 export async function startApiServer(deps: ApiDeps, host: string, port: number): Promise<ApiServer> {
   const app = createApp(deps);
+  const sweep = setInterval(() => {
+    deps.access.expireDue().catch((error: unknown) => deps.log.warn({ err: error }, 'grant sweep failed'));
+  }, GRANT_SWEEP_MS);
+  sweep.unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
     s.once('error', reject);
@@ -69,6 +101,7 @@ export async function startApiServer(deps: ApiDeps, host: string, port: number):
     url: `http://${host}:${boundPort}`,
     deps,
     close: async () => {
+      clearInterval(sweep);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -208,8 +208,9 @@ export function reportLines(report: OperationsReport): string[] {
 }
 
 /**
- * A one-line message for any thrown value. Drizzle's own message is the whole SQL text, and `pg` reports
- * a refused connection as an AggregateError with no message of its own; the reason sits inside both.
+ * A one-line message for any thrown value. Drizzle's own message is the whole SQL text, and a refused
+ * connection can come as an AggregateError with no message of its own (one error per address tried);
+ * the reason sits inside both.
  */
 export function errorMessage(error: unknown): string {
   if (error instanceof DrizzleQueryError && error.cause) return `database: ${errorMessage(error.cause)}`;

@@ -8,6 +8,28 @@ const optionalText = z
   .trim()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
+/** Asymmetric signatures only: a shared-secret (HS*) or unsigned token would let anyone holding it mint one. */
+export const JwtAlgorithm = z.enum([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
+const algorithmList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(JwtAlgorithm).min(1, 'name at least one algorithm'));
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -83,6 +105,45 @@ export const EnvSchema = z
       .describe(
         'seed demo users and print their tokens; default: on in development without a bootstrap token',
       ),
+    OIDC_ISSUER: z
+      .url()
+      .optional()
+      .describe('issuer of the company identity provider; set to accept its access tokens (single sign-on)'),
+    OIDC_AUDIENCE: optionalText.describe(
+      'audience (resource indicator) the provider puts in access tokens for this API; needed with OIDC_ISSUER',
+    ),
+    OIDC_JWKS_URL: z
+      .url()
+      .optional()
+      .describe('the provider’s signing keys; defaults to `jwks_uri` of the issuer’s discovery document'),
+    OIDC_ALGORITHMS: algorithmList
+      .default(['RS256', 'PS256', 'ES256', 'EdDSA'])
+      .describe(
+        'comma-separated signature algorithms accepted (asymmetric only); default RS256,PS256,ES256,EdDSA',
+      ),
+    OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(300)
+      .default(30)
+      .describe('clock skew allowed when checking a token’s expiry and not-before'),
+    OIDC_GROUPS_CLAIM: z
+      .string()
+      .min(1)
+      .default('groups')
+      .describe('access-token claim listing the person’s groups'),
+    OIDC_CONSOLE_CLIENT_ID: optionalText.describe(
+      'client id of the console at the provider (public client, authorization code with PKCE)',
+    ),
+    OIDC_SCOPES: z
+      .string()
+      .min(1)
+      .default('openid profile')
+      .describe('scopes the console asks for when it signs someone in'),
+    DUALKEY_SSO_MAPPING: optionalText.describe(
+      'path to the JSON or YAML file mapping provider groups to roles, business lines and departments; needed with OIDC_ISSUER',
+    ),
     DUALKEY_POLICY: optionalText.describe(
       'path to a JSON or YAML policy file overriding default durations and quorums',
     ),
@@ -126,6 +187,16 @@ export const EnvSchema = z
         code: 'custom',
         path: ['TEMPORAL_TLS_KEY'],
         message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together',
+      });
+    }
+    if (env.OIDC_ISSUER && !env.OIDC_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_AUDIENCE'], message: 'required when OIDC_ISSUER is set' });
+    }
+    if (env.OIDC_ISSUER && !env.DUALKEY_SSO_MAPPING) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DUALKEY_SSO_MAPPING'],
+        message: 'required when OIDC_ISSUER is set',
       });
     }
     if (env.ACCOUNT_CONTROLS === 'http' && !env.ACCOUNT_SERVICE_URL) {

@@ -8,6 +8,7 @@ import { EscalationsPage } from './pages/Escalations';
 import { QueuePage } from './pages/Queue';
 import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
+import { UsersPage } from './pages/Users';
 import { useMe } from './queries';
 import { navigate, useLocation } from './router';
 import { signOut, useToken } from './session';
@@ -24,6 +25,8 @@ function Page({ path }: { path: string }) {
       return <EscalationsPage />;
     case '/reports':
       return <ReportsPage />;
+    case '/users':
+      return <UsersPage />;
     default:
       return <QueuePage />;
   }
@@ -62,6 +65,11 @@ function SignedIn({ path }: { path: string }) {
             <li>
               <Link to="/reports">Reports</Link>
             </li>
+            {me.data?.roles.includes('admin') ? (
+              <li>
+                <Link to="/users">Users</Link>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <span className={`live live-${live}`} role="status">

@@ -52,6 +52,23 @@ export const useAccountControls = (accountId: string | undefined) =>
       ),
   });
 
+export const useAuthConfig = () =>
+  useQuery({
+    queryKey: ['auth-config'],
+    queryFn: async () => unwrap(await api.GET('/auth/config')),
+    staleTime: Infinity,
+  });
+
+export const useUsers = () =>
+  useQuery({ queryKey: ['users'], queryFn: async () => unwrap(await api.GET('/v1/admin/users')) });
+
+export const usePendingGrants = () =>
+  useQuery({
+    queryKey: ['grants', 'pending'],
+    queryFn: async () =>
+      unwrap(await api.GET('/v1/admin/grants', { params: { query: { status: 'pending' } } })),
+  });
+
 export const useDemoUsers = () =>
   useQuery({ queryKey: ['demo-users'], queryFn: async () => unwrap(await api.GET('/demo-users')) });
 

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import { z } from 'zod';
 import { BusinessLine, CaseStatus } from '../domain/vocabulary.js';
+import type { DatabaseHandle } from './client.js';
 
 /** What the `cases_notify_change` trigger (migration 0003) announces for each projection write. */
 export const CaseChange = z.object({
@@ -18,56 +18,46 @@ export interface CaseChangeListener {
 }
 
 /**
- * Holds one pooled connection in LISTEN for as long as it runs. A lost connection is replaced after a
- * pause; changes made while it was gone are not replayed, so subscribers are told to refetch everything.
+ * Keeps a LISTEN open for as long as it runs. After a lost connection is replaced, changes made while it
+ * was gone are not replayed, so subscribers are told to refetch everything.
  */
 export function listenCaseChanges(
-  pool: pg.Pool,
+  database: Pick<DatabaseHandle, 'listen'>,
   handlers: { onChange(change: CaseChange): void; onReconnect(): void },
 ): CaseChangeListener {
-  let client: pg.PoolClient | undefined;
   let closed = false;
+  let listening = false;
   let retry: NodeJS.Timeout | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
 
-  const onNotification = (message: pg.Notification) => {
-    if (message.channel !== channel || !message.payload) return;
-    const parsed = CaseChange.safeParse(JSON.parse(message.payload));
+  const onNotify = (payload: string) => {
+    const parsed = CaseChange.safeParse(JSON.parse(payload));
     if (parsed.success) handlers.onChange(parsed.data);
   };
-
-  const connect = async (reconnecting: boolean): Promise<void> => {
-    let next: pg.PoolClient | undefined;
-    try {
-      next = await pool.connect();
-      next.on('notification', onNotification);
-      await next.query(`LISTEN ${channel}`);
-    } catch {
-      next?.release(true);
-      if (!closed) retry = setTimeout(() => void connect(true), 1_000);
-      return;
-    }
-    if (closed) {
-      next.release(true);
-      return;
-    }
-    const listening = next;
-    listening.once('error', () => {
-      listening.release(true);
-      client = undefined;
-      if (!closed) retry = setTimeout(() => void connect(true), 1_000);
-    });
-    client = listening;
-    if (reconnecting) handlers.onReconnect();
+  const onListen = () => {
+    if (listening) handlers.onReconnect();
+    listening = true;
   };
-  void connect(false);
+  const start = (): void => {
+    database.listen(channel, onNotify, onListen).then(
+      (subscription) => {
+        if (closed) void subscription.unlisten().catch(() => undefined);
+        else unlisten = subscription.unlisten;
+      },
+      // PostgreSQL is down at the first subscriber: try again until it is back or the feed closes.
+      () => {
+        if (!closed) retry = setTimeout(start, 1_000);
+      },
+    );
+  };
+  start();
 
   return {
     close() {
       closed = true;
       clearTimeout(retry);
-      // Destroyed rather than returned to the pool, so no later borrower inherits the LISTEN.
-      client?.release(true);
-      client = undefined;
+      void unlisten?.().catch(() => undefined);
+      unlisten = undefined;
     },
   };
 }

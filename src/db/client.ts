@@ -1,26 +1,49 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import * as schema from './schema/index.js';
 
-export type Database = NodePgDatabase<typeof schema>;
+export type Database = PostgresJsDatabase<typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;
-  pool: pg.Pool;
-  close(): Promise<void>;
+  /** Answers when PostgreSQL does; for readiness. */
+  ping: () => Promise<void>;
+  /**
+   * LISTEN on `channel` over a connection of its own. `onListen` runs each time the LISTEN is (re)established:
+   * postgres.js reconnects a lost one by itself.
+   */
+  listen: (
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListen: () => void,
+  ) => Promise<{ unlisten: () => Promise<void> }>;
+  close: () => Promise<void>;
 }
 
+/** postgres.js takes seconds. */
+const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * A pool of `poolSize` connections. postgres.js reports a connection lost mid-query (PostgreSQL restarting,
+ * `ECONNRESET`) as that query's rejection, never as an event that could crash the process, and opens a new
+ * connection for the next query.
+ */
 export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
-  // An idle client losing its server (PostgreSQL restarting) must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
-  const db = drizzle(pool, { schema, casing: 'snake_case' });
-  return { db, pool, close: () => pool.end() };
-}
-
-export async function pingDatabase(pool: pg.Pool): Promise<void> {
-  await pool.query('select 1');
+  const client = postgres(url, {
+    max: poolSize,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    onnotice: () => undefined,
+  });
+  const db = drizzle(client, { schema, casing: 'snake_case' });
+  return {
+    db,
+    ping: async () => {
+      await client`select 1`;
+    },
+    listen: (channel, onNotify, onListen) => client.listen(channel, onNotify, onListen),
+    close: () => client.end({ timeout: 5 }),
+  };
 }
 
 /** A database or an open transaction: repository functions that compose into larger transactions take this. */

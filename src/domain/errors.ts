@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   'forbidden',
   'separation_of_duties',
   'out_of_scope',
+  'unmapped_identity',
   'not_found',
   'method_not_allowed',
   'invalid_state',

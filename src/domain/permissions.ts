@@ -50,6 +50,17 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: ['admin.users', 'case.read', 'audit.read', 'reports.read', 'controls.apply'],
 };
 
+/**
+ * Roles that approve lifts, count as the senior or compliance approval, or hand out roles: granting one
+ * needs a second admin's approval (see `grants.ts`). The others are granted on one admin's word.
+ */
+export const PrivilegedRole = Role.extract(['checker', 'senior', 'compliance', 'admin']);
+export type PrivilegedRole = z.infer<typeof PrivilegedRole>;
+
+export function isPrivileged(role: Role): role is PrivilegedRole {
+  return PrivilegedRole.safeParse(role).success;
+}
+
 /** `*` grants every business line; used for admins, auditors and the risk engine. */
 export const BusinessLineScope = z.union([BusinessLine, z.literal('*')]).meta({ id: 'BusinessLineScope' });
 export type BusinessLineScope = z.infer<typeof BusinessLineScope>;

@@ -86,6 +86,9 @@ export const Policy = z.strictObject({
   activities: z.strictObject({
     attemptTimeout: Duration.describe('bound on one attempt of an activity before it is retried'),
   }),
+  access: z.strictObject({
+    grantExpiry: Duration.describe('how long a grant of privilege waits for a second admin'),
+  }),
 });
 /** The parsed policy: every duration in milliseconds. */
 export type Policy = z.output<typeof Policy>;
@@ -142,6 +145,7 @@ export const defaultPolicyInput = {
   },
   revert: { window: '90d' },
   activities: { attemptTimeout: '30s' },
+  access: { grantExpiry: '24h' },
 } satisfies PolicyInput;
 
 export const defaultPolicy: Policy = Policy.parse(defaultPolicyInput);

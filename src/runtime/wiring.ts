@@ -5,6 +5,7 @@ import type { Env } from '../config/env.js';
 import { HttpAccountControls } from '../db/accountControls/http.js';
 import { PostgresAccountControls } from '../db/accountControls/postgres.js';
 import type { Database } from '../db/client.js';
+import { ensureBootstrapAdmin } from '../db/users.js';
 import type { AccountControls } from '../domain/controls.js';
 
 /** The URL `npm start` gives its embedded PostgreSQL, so `npm run api` / `worker` find it by default. */
@@ -53,4 +54,23 @@ export async function connectTemporal(
 export function uiUrl(env: Env): string | null {
   if (env.TEMPORAL_UI_URL) return env.TEMPORAL_UI_URL;
   return env.TEMPORAL_ADDRESS ? null : `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
+}
+
+/**
+ * The installer's key acts alone (it grants without a second admin), so a fresh install can make its
+ * first admins; in production it should be gone once two admins exist, and start-up says so.
+ */
+export async function bootstrapAdmin(
+  env: Pick<Env, 'DUALKEY_BOOTSTRAP_ADMIN_TOKEN' | 'NODE_ENV'>,
+  db: Database,
+  warn: (message: string) => void,
+): Promise<void> {
+  if (!env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN) return;
+  await ensureBootstrapAdmin(db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+  if (env.NODE_ENV === 'production') {
+    warn(
+      'DUALKEY_BOOTSTRAP_ADMIN_TOKEN is set in production: it grants privileges without a second admin. ' +
+        'Remove it once two admins exist (docs/operations.md).',
+    );
+  }
 }

@@ -11,6 +11,7 @@ import {
   temporalAddress,
   temporalConnectionOptions,
 } from '../runtime/wiring.js';
+import { untilReachable } from '../runtime/reachable.js';
 import { runWorker } from './run.js';
 
 /** `npm run worker`: one worker process against an existing Temporal and PostgreSQL. */
@@ -19,12 +20,21 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL, 'dualkey-worker');
   installSdkRuntime(env);
   const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
-  await runMigrations(databaseUrl);
+  const say = (line: string) => log.info(line);
+  await untilReachable(`PostgreSQL at ${new URL(databaseUrl).host}`, () => runMigrations(databaseUrl), say);
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
   const address = temporalAddress(env);
   const connectionOptions = temporalConnectionOptions(env, address);
-  const temporal = await connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE);
-  const nativeConnection = await NativeConnection.connect(connectionOptions);
+  const temporal = await untilReachable(
+    `Temporal at ${address}`,
+    () => connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE),
+    say,
+  );
+  const nativeConnection = await untilReachable(
+    `Temporal at ${address}`,
+    () => NativeConnection.connect(connectionOptions),
+    say,
+  );
   const worker = await runWorker({
     db: database.db,
     controls: createAccountControls(env, database.db),

@@ -1,30 +1,25 @@
-import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import type { Activities } from '../../activities/index.js';
-
-export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+import { cachedWorkflowBundle } from './bundle.js';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: Activities;
-  /** A prebuilt bundle (tests build it once per run); otherwise the worker bundles `workflows/`. */
+  /** A prebuilt bundle; otherwise the one cached for the current sources (built on first use). */
   workflowBundle?: { codePath: string } | undefined;
   identity?: string | undefined;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...workflowSource,
+    workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle()),
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

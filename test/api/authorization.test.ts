@@ -122,12 +122,16 @@ describe('the authorization matrix, generated from the role table and the served
 
     const throwaway = await api.user(['checker']);
     const { id: tokenId } = await issueToken(api.services.database.db, throwaway.id);
+    // A grant asked for by an admin outside the matrix, so the matrix's admin may decide it.
+    const requester = await api.user(['admin']);
+    const grant = await api.deps.access.requestGrant(requester, throwaway.id, { roles: ['compliance'] });
     defaults = {
       caseId,
       proposalId: 'prop-1',
       escalationId,
       userId: throwaway.id,
       tokenId,
+      grantId: grant.id,
       accountId,
       controlId: control.id,
     };

@@ -844,23 +844,20 @@ describe('controls', () => {
 });
 
 describe('users, tokens and identity', () => {
-  it('an admin creates a user whose first token works at once', async () => {
+  it('an admin creates a user whose first token works at once, with the privileged roles pending', async () => {
     const answer = await as(admin, 'POST', '/v1/admin/users', {
       name: 'Sam Checker',
-      roles: ['checker', 'senior'],
+      roles: ['agent', 'checker', 'senior'],
       businessLines: ['spot', 'p2p'],
     });
     const body = await created(answer);
-    expect(body.user).toMatchObject({
-      name: 'Sam Checker',
-      roles: ['checker', 'senior'],
-      businessLines: ['spot', 'p2p'],
-      departments: [],
-    });
+    const user = { name: 'Sam Checker', roles: ['agent'], businessLines: ['spot', 'p2p'], departments: [] };
+    expect(body.user).toMatchObject({ ...user, status: 'active', sso: false });
+    expect(body.pendingGrant).toMatchObject({ status: 'pending', roles: ['checker', 'senior'] });
     expect(body.token).toMatch(/^dk_/);
     const me = await api.call('GET', '/v1/me', { token: body.token as string });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual(body.user);
+    expect(me.body).toEqual({ id: (body.user as { id: string }).id, ...user });
   });
 
   it('an admin issues another, expiring token for a user', async () => {

@@ -369,6 +369,7 @@ describe('hostile bodies on every POST route', () => {
       escalationId: 'esc-1',
       userId: actor.id,
       tokenId: 'tok_unknown',
+      grantId: 'grt_unknown',
       accountId,
       controlId: control.id,
     };

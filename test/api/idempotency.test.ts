@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases } from '../../src/db/schema/index.js';
+import { cases, idempotencyKeys } from '../../src/db/schema/index.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { expectProblem } from '../support/openapi.js';
-import { caseInput, eventually, newAccountId } from '../support/world.js';
+import { applyControl, caseInput, eventually, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
 
@@ -154,5 +155,113 @@ describe('Idempotency-Key', () => {
       { what: `the note on ${caseId} to be audited` },
     );
     expect(actions.filter((a) => a === 'case.claimed')).toHaveLength(1);
+  });
+
+  describe('across a lost answer (a 503, a crash)', () => {
+    // What a 503 or a dead API replica leaves behind: the action applied, but no stored answer for the key.
+    const forgetAnswer = (key: string) =>
+      api.services.database.db
+        .delete(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.userId, agent.id), eq(idempotencyKeys.key, key)));
+
+    async function openCase(): Promise<string> {
+      const created = await api.call('POST', '/v1/cases', {
+        token: agent.token,
+        body: caseInput(newAccountId(), { type: 'complaint' }),
+      });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    }
+
+    it('a retried claim gets the first outcome, not a refusal of its own effect, and no denial row', async () => {
+      const caseId = await openCase();
+      const key = newKey();
+      const claim = () =>
+        api.call('POST', `/v1/cases/${caseId}/claim`, {
+          token: agent.token,
+          headers: { 'idempotency-key': key },
+        });
+      const first = await claim();
+      expect(first.status).toBe(200);
+      await forgetAnswer(key);
+      // The projection shows the case claimed; the precheck alone would refuse the claim as done.
+      await eventually(
+        () => auditActions(caseId),
+        (list) => list.includes('case.claimed'),
+        { what: 'the claim in the projection' },
+      );
+      const retry = await claim();
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({
+        status: 'in_review',
+        assignee: agent.id,
+        revision: first.body.revision,
+      });
+      expect(await auditActions(caseId)).not.toContain('denied');
+    });
+
+    it('a retried action that closed the case answers with the closed case', async () => {
+      const caseId = await openCase();
+      expect((await api.call('POST', `/v1/cases/${caseId}/claim`, { token: agent.token })).status).toBe(200);
+      const key = newKey();
+      const resolve = () =>
+        api.call('POST', `/v1/cases/${caseId}/resolve`, {
+          token: agent.token,
+          headers: { 'idempotency-key': key },
+          body: { outcome: 'resolved_no_action', summary: 'Explained the limits.' },
+        });
+      const first = await resolve();
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ status: 'closed' });
+      await forgetAnswer(key);
+      await eventually(
+        () => api.call('GET', `/v1/cases/${caseId}`, { token: agent.token }),
+        (read) => read.body.status === 'closed',
+        { what: 'the closed case in the projection' },
+      );
+      const retry = await resolve();
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ status: 'closed', outcome: 'resolved_no_action' });
+      expect(await auditActions(caseId)).not.toContain('denied');
+    });
+
+    it('a retried intake names the same case: no second case, no claim on its own controls', async () => {
+      const accountId = newAccountId();
+      const control = await applyControl(api.services, accountId, 'login_lock');
+      const key = newKey();
+      const open = () =>
+        api.call('POST', '/v1/cases', {
+          token: agent.token,
+          headers: { 'idempotency-key': key },
+          body: caseInput(accountId, { controlIds: [control.id] }),
+        });
+      const first = await open();
+      expect(first.status).toBe(201);
+      await forgetAnswer(key);
+      const retry = await open();
+      expect(retry.status).toBe(201);
+      expect(retry.body.id).toBe(first.body.id);
+      expect((await casesOnAccount(accountId)).map((r) => r.id)).toEqual([first.body.id]);
+    });
+
+    it('a key left in progress by a request that died is taken over once its lease has passed', async () => {
+      const caseId = await openCase();
+      const [stale, fresh] = [newKey(), newKey()];
+      const route = `POST /v1/cases/${caseId}/claim`;
+      const requestHash = createHash('sha256').update('').digest('hex');
+      await api.services.database.db.insert(idempotencyKeys).values([
+        { userId: agent.id, key: stale, route, requestHash, createdAt: new Date(Date.now() - 3_600_000) },
+        { userId: agent.id, key: fresh, route, requestHash },
+      ]);
+      const claim = (key: string) =>
+        api.call('POST', `/v1/cases/${caseId}/claim`, {
+          token: agent.token,
+          headers: { 'idempotency-key': key },
+        });
+      expectProblem(await claim(fresh), 409, 'idempotency_conflict');
+      const taken = await claim(stale);
+      expect(taken.status).toBe(200);
+      expect(taken.body).toMatchObject({ status: 'in_review', assignee: agent.id });
+    });
   });
 });

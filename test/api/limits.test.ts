@@ -228,13 +228,13 @@ describe('authentication', () => {
     const admin = await api.user(['admin']);
     const created = await api.call('POST', '/v1/admin/users', {
       token: admin.token,
-      body: { name: 'Dana', roles: ['checker'], businessLines: ['spot'], departments: [] },
+      body: { name: 'Dana', roles: ['agent'], businessLines: ['spot'], departments: [] },
     });
     expect(created.status).toBe(201);
     const { token, tokenId, user } = created.body as { token: string; tokenId: string; user: { id: string } };
     const before = await api.call('GET', '/v1/me', { token });
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ id: user.id, roles: ['checker'], businessLines: ['spot'] });
+    expect(before.body).toMatchObject({ id: user.id, roles: ['agent'], businessLines: ['spot'] });
 
     const revoked = await api.call('DELETE', `/v1/admin/tokens/${tokenId}`, { token: admin.token });
     expect(revoked.status).toBe(204);
@@ -263,10 +263,13 @@ describe('operations endpoints', () => {
     expect(answer.body).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz answers 200 when PostgreSQL and Temporal answer', async () => {
+  it('GET /readyz answers 503 naming the missing workers when no worker polls the task queue', async () => {
     const answer = await api.call('GET', '/readyz');
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: 'ready', checks: { postgres: 'ok', temporal: 'ok' } });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({
+      status: 'unavailable',
+      checks: { postgres: 'ok', temporal: 'ok', workers: 'none' },
+    });
   });
 
   it('GET /metrics counts requests by route pattern', async () => {
@@ -320,7 +323,9 @@ describe('operations endpoints', () => {
       proposalId: 'prop-1',
       escalationId: 'esc-1',
       accountId: newAccountId(),
-      userId: everyone.id,
+      // Someone else, so the revoke example (which may disable its user) leaves the caller signed in.
+      userId: (await api.user(['checker'])).id,
+      grantId: 'grt_unknown',
     };
     let checked = 0;
     for (const route of documentedRoutes(doc)) {

@@ -59,7 +59,11 @@ describe('when something is down', () => {
   it('PostgreSQL down: 503 on authenticated routes and on /readyz', async () => {
     const dead = connectDatabase(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`, 1);
     try {
-      const app = appWith({ db: dead.db, pool: dead.pool, controls: new PostgresAccountControls(dead.db) });
+      const app = appWith({
+        db: dead.db,
+        pingDatabase: dead.ping,
+        controls: new PostgresAccountControls(dead.db),
+      });
       const me = await app.request('/v1/me', { headers: { authorization: 'Bearer dk_whatever' } });
       expect(me.status).toBe(503);
       expect(((await me.json()) as { code: string }).code).toBe('unavailable');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
-import { newAccountId } from '../support/world.js';
+import { eventually, newAccountId } from '../support/world.js';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -10,6 +10,18 @@ beforeAll(async () => {
 afterAll(async () => api?.stop());
 
 describe('the thin slice through HTTP', () => {
+  it('GET /readyz answers 200 once the worker polls the task queue', async () => {
+    const ready = await eventually(
+      () => api.call('GET', '/readyz'),
+      (answer) => answer.status === 200,
+      { what: 'readiness with a polling worker' },
+    );
+    expect(ready.body).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok', temporal: 'ok', workers: 'polling' },
+    });
+  });
+
   it('creates, claims and resolves a complaint', async () => {
     const agent = await api.user(['agent']);
     const created = await api.call('POST', '/v1/cases', {

@@ -59,8 +59,8 @@ beforeAll(async () => {
     PORT: String(apiPort),
     DUALKEY_BOOTSTRAP_ADMIN_TOKEN: adminToken,
   });
-  await waitForHttp(`${apiUrl}/readyz`, 60_000, api);
-  await waitForHttp(workerMetricsUrl, 60_000, worker);
+  await waitForHttp(`${apiUrl}/readyz`, 150_000, api);
+  await waitForHttp(workerMetricsUrl, 150_000, worker);
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   temporal = { connection, client: new Client({ connection }) };
   // The metrics port opens before the workflow bundle is built; an action sent before the worker polls

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,34 @@ describe('start-up failures', () => {
       blocker.close();
     }
   });
+
+  // Only root runs PostgreSQL as another user; as anyone else the directory is theirs and reachable.
+  it.skipIf(process.getuid?.() !== 0)(
+    'as root in a directory other users cannot enter, the embedded PostgreSQL stops start-up with one line saying why',
+    async () => {
+      const home = await mkdtemp(join(tmpdir(), 'dualkey-private-'));
+      try {
+        await chmod(home, 0o700);
+        const proc = runEntry('src/start.ts', {
+          DUALKEY_DATA_DIR: join(home, 'data'),
+          EMBEDDED_POSTGRES_PORT: String(await freePort()),
+          PORT: String(await freePort()),
+          WORKER_METRICS_PORT: String(await freePort()),
+          TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+        });
+        expect(await proc.exited).toBe(1);
+        const output = proc.output();
+        expect(output).toContain(
+          `dualkey cannot start: running as root, the embedded PostgreSQL runs as the "postgres" user, which cannot reach the data directory because ${home} is closed to other users`,
+        );
+        expect(output).toContain('set DATABASE_URL');
+        expect(output).not.toMatch(/\n\s+at /);
+        expect(output).not.toContain('EACCES');
+      } finally {
+        await rm(home, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 /**

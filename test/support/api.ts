@@ -3,7 +3,10 @@ import { pino } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
+import { AccessService } from '../../src/api/services/access.js';
 import { CaseFeed } from '../../src/api/services/caseFeed.js';
+import type { SsoSettings } from '../../src/api/services/sso.js';
+import { SsoVerifier } from '../../src/api/services/sso.js';
 import { issueToken } from '../../src/db/users.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';
 import type { Department } from '../../src/domain/vocabulary.js';
@@ -29,14 +32,20 @@ export interface ApiHarness {
 }
 
 /** The API's dependencies over real services, as the composition root wires them. */
-export function apiDepsFor(services: Services, settings: Partial<ApiSettings> = {}): ApiDeps {
+export function apiDepsFor(
+  services: Services,
+  settings: Partial<ApiSettings> = {},
+  sso?: SsoSettings,
+): ApiDeps {
   return {
     db: services.database.db,
-    pool: services.database.pool,
+    pingDatabase: services.database.ping,
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
-    feed: new CaseFeed(services.database.pool),
+    access: new AccessService(services.database.db, services.policy),
+    sso: sso ? new SsoVerifier(services.database.db, sso) : null,
+    feed: new CaseFeed(services.database),
     policy: services.policy,
     log: pino({ level: 'silent' }),
     metrics: createApiMetrics(),
@@ -52,10 +61,10 @@ export function apiDepsFor(services: Services, settings: Partial<ApiSettings> = 
 
 /** The real app over real services, driven in-process through `app.request` (no mock anywhere). */
 export async function startApi(
-  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
+  options: ServicesOptions & { settings?: Partial<ApiSettings>; sso?: SsoSettings } = {},
 ): Promise<ApiHarness> {
   const services = await startServices(options);
-  const deps = apiDepsFor(services, options.settings);
+  const deps = apiDepsFor(services, options.settings, options.sso);
   const app = createApp(deps);
   return {
     services,

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 import type { ApiSettings } from '../../src/api/context.js';
+import type { SsoSettings } from '../../src/api/services/sso.js';
 import type { ApiHarness } from './api.js';
 import { startApi } from './api.js';
 import type { ServicesOptions } from './services.js';
@@ -37,11 +38,18 @@ export interface ConsoleStack {
 
 /** The real API (with its worker) listening on a free port, and a headless chromium to drive it. */
 export async function startConsoleStack(
-  options: ServicesOptions & { settings?: Partial<ApiSettings> } = {},
+  options: ServicesOptions & {
+    settings?: Partial<ApiSettings>;
+    sso?: SsoSettings;
+    /** A port chosen beforehand, for an identity provider that must know the console's redirect URI. */
+    port?: number;
+  } = {},
 ): Promise<ConsoleStack> {
   const api = await startApi(options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: options.port ?? 0 }, () =>
+      resolve(s),
+    );
   });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,5 +1,4 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {} from 'vitest';
@@ -8,8 +7,8 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
-import { workflowsPath } from '../../src/worker/worker.js';
 import { buildConsole } from '../../scripts/console.js';
+import { workflowBundleFile } from '../../src/worker/bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,18 +19,9 @@ declare module 'vitest' {
   }
 }
 
-const quietLogger = {
-  info() {},
-  warn: console.warn,
-  error: console.error,
-  debug() {},
-  trace() {},
-  log() {},
-};
-
 /**
- * One Temporal dev server, one PostgreSQL and one workflow bundle for the whole run; each test file brings
- * its own worker on its own task queue, and each test its own cases.
+ * One Temporal dev server, one PostgreSQL and one workflow bundle (cached by content) for the whole run;
+ * each test file brings its own worker on its own task queue, and each test its own cases.
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'dualkey-test-'));
@@ -40,7 +30,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const results = await Promise.allSettled([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
     freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
-    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    workflowBundleFile(),
     // The browser tests drive the console the API serves; rebuilt only when its sources changed.
     buildConsole(),
   ] as const);
@@ -57,10 +47,12 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     const failure = results.find((r) => r.status === 'rejected');
     throw failure?.status === 'rejected' ? failure.reason : new Error('setup failed');
   }
-  const [server, postgres, bundle] = [serverResult.value, postgresResult.value, bundleResult.value];
+  const [server, postgres, workflowBundlePath] = [
+    serverResult.value,
+    postgresResult.value,
+    bundleResult.value,
+  ];
   await runMigrations(postgres.url);
-  const workflowBundlePath = join(dir, 'workflow-bundle.js');
-  await writeFile(workflowBundlePath, bundle.code);
 
   project.provide('temporalAddress', server.address);
   project.provide('databaseUrl', postgres.url);

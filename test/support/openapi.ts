@@ -13,6 +13,7 @@ export const publicPaths: ReadonlySet<string> = new Set([
   '/',
   '/console',
   '/demo-users',
+  '/auth/config',
 ]);
 
 export interface JsonSchema {

@@ -1,10 +1,11 @@
-/** Values a request needs to reach a real case, proposal, escalation, user, token or account. */
+/** Values a request needs to reach a real case, proposal, escalation, user, token, grant or account. */
 export type RequestIds = {
   caseId: string;
   proposalId: string;
   escalationId: string;
   userId: string;
   tokenId: string;
+  grantId: string;
   accountId: string;
   controlId: string;
 };
@@ -22,6 +23,12 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
   const day = 86_400_000;
   return {
     'GET /v1/me': {},
+    'GET /v1/admin/users': {},
+    'POST /v1/admin/users/{userId}/revoke': { body: { roles: ['auditor'] } },
+    'POST /v1/admin/grants': { body: { userId: ids.userId, roles: ['senior'] } },
+    'GET /v1/admin/grants': { query: 'status=pending' },
+    'POST /v1/admin/grants/{grantId}/approve': { body: { comment: 'Second pair of eyes.' } },
+    'POST /v1/admin/grants/{grantId}/reject': { body: { comment: 'Not needed.' } },
     'POST /v1/admin/users': {
       body: { name: 'Matrix user', roles: ['checker'], businessLines: ['spot'], departments: [] },
     },

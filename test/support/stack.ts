@@ -1,5 +1,4 @@
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
@@ -7,7 +6,7 @@ import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import type { DevServer } from '../../src/temporal/devServer.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
-import { workflowsPath } from '../../src/worker/worker.js';
+import { workflowBundleFile } from '../../src/worker/bundle.js';
 
 export interface ThrowawayStack {
   server: DevServer;
@@ -46,9 +45,7 @@ export async function startThrowawayStack(options: { uiPort?: number } = {}): Pr
   };
   try {
     await runMigrations(postgres.url);
-    const bundlePath = join(dataDir, 'bundle.js');
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-    await writeFile(bundlePath, bundle.code);
+    const bundlePath = await workflowBundleFile();
     return { server, databaseUrl: postgres.url, bundlePath, cliOptions, stop };
   } catch (error) {
     await stop();

@@ -90,7 +90,7 @@ export function caseInput(accountId: string, overrides: Partial<CreateCaseInput>
 export async function eventually<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {},
+  { timeoutMs = 60_000, intervalMs = 200, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -102,7 +102,7 @@ export async function eventually<T>(
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2_000)}`);
 }
 
-export function untilStatus(services: Services, caseId: string, status: Case['status'], timeoutMs = 30_000) {
+export function untilStatus(services: Services, caseId: string, status: Case['status'], timeoutMs = 60_000) {
   return eventually(
     () => services.cases.read(caseId),
     (c) => c.status === status,

@@ -34,6 +34,10 @@ describe('parseEnv: defaults', () => {
       BODY_LIMIT_BYTES: 65_536,
       WORKER_METRICS_PORT: 9464,
       LOG_LEVEL: 'info',
+      OIDC_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      OIDC_CLOCK_TOLERANCE_SECONDS: 30,
+      OIDC_GROUPS_CLAIM: 'groups',
+      OIDC_SCOPES: 'openid profile',
     });
   });
 
@@ -214,6 +218,43 @@ describe('parseEnv: cross-field rules', () => {
 
   it('ACCOUNT_CONTROLS=postgres does not need ACCOUNT_SERVICE_URL', () => {
     expect(parseEnv({ ACCOUNT_CONTROLS: 'postgres' }).ACCOUNT_CONTROLS).toBe('postgres');
+  });
+});
+
+describe('parseEnv: single sign-on', () => {
+  const sso = {
+    OIDC_ISSUER: 'https://login.example.com/',
+    OIDC_AUDIENCE: 'https://dualkey.example.com/api',
+    DUALKEY_SSO_MAPPING: '/etc/dualkey/sso.yaml',
+  };
+
+  it('an issuer with its audience and mapping file is accepted', () => {
+    expect(
+      parseEnv({ ...sso, OIDC_ALGORITHMS: 'ES256, EdDSA', OIDC_CLOCK_TOLERANCE_SECONDS: '5' }),
+    ).toMatchObject({
+      ...sso,
+      OIDC_ALGORITHMS: ['ES256', 'EdDSA'],
+      OIDC_CLOCK_TOLERANCE_SECONDS: 5,
+    });
+  });
+
+  it.each(['OIDC_AUDIENCE', 'DUALKEY_SSO_MAPPING'] as const)('OIDC_ISSUER requires %s', (name) => {
+    expect(() => parseEnv({ ...sso, [name]: undefined })).toThrow(
+      `${name}: required when OIDC_ISSUER is set`,
+    );
+  });
+
+  it.each(['HS256', 'none', 'RS256,HS512'])(
+    'refuses the algorithm list %s: asymmetric signatures only',
+    (list) => {
+      expect(() => parseEnv({ ...sso, OIDC_ALGORITHMS: list })).toThrow(/OIDC_ALGORITHMS/);
+    },
+  );
+
+  it('refuses a clock tolerance beyond five minutes', () => {
+    expect(() => parseEnv({ ...sso, OIDC_CLOCK_TOLERANCE_SECONDS: '301' })).toThrow(
+      /OIDC_CLOCK_TOLERANCE_SECONDS/,
+    );
   });
 });
 

@@ -130,6 +130,7 @@ describe('the default policy', () => {
       reverification: { wait: 48 * HOUR },
       revert: { window: 90 * DAY },
       activities: { attemptTimeout: 30 * SECOND },
+      access: { grantExpiry: 24 * HOUR },
     });
   });
 

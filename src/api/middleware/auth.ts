@@ -5,13 +5,17 @@ import type { Permission } from '../../domain/permissions.js';
 import { hasPermission } from '../../domain/permissions.js';
 import type { AppEnv } from '../context.js';
 
-/** Bearer tokens: missing, unknown, revoked or expired all answer 401 with the same words. */
+/**
+ * Bearer tokens: the identity provider's access tokens (JWTs, when SSO is configured) for people, and
+ * dualkey's own API tokens for machines. Missing, unknown, revoked or expired all answer 401.
+ */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new DomainError('unauthenticated', 'send Authorization: Bearer <token>');
-    const actor = await actorForToken(c.get('deps').db, match[1]);
+    const { db, sso } = c.get('deps');
+    const actor = sso?.accepts(match[1]) ? await sso.actorFor(match[1]) : await actorForToken(db, match[1]);
     if (!actor) throw new DomainError('unauthenticated', 'the token is unknown, revoked or expired');
     c.set('actor', actor);
     await next();

@@ -10,9 +10,10 @@ const keyShape = /^[A-Za-z0-9._:-]{1,200}$/;
  * Idempotency-Key on acting POSTs: the first request with a key runs and its answer is stored; the same
  * key and body again gets that answer; the same key with another body is 409 idempotency_conflict.
  * Answers that depend on who asks or when (401, 403, 429, 5xx) are not stored, so a retry after an
- * outage or a role change runs again.
+ * outage or a role change runs again. A key still marked in progress after `leaseMs` belonged to a request
+ * that died with its process; a retry takes it over.
  */
-export function idempotency(): MiddlewareHandler<AppEnv> {
+export function idempotency(leaseMs = 60_000): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (c.req.method !== 'POST' || key === undefined) return next();
@@ -30,6 +31,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       key,
       route: `${c.req.method} ${c.req.path}`,
       requestHash,
+      leaseMs,
     });
     if (claim.state === 'conflict') throw new DomainError('idempotency_conflict', claim.reason);
     if (claim.state === 'replay') {

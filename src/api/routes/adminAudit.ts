@@ -1,7 +1,7 @@
 import { recordAudit } from '../../db/audit.js';
 import type { Database } from '../../db/client.js';
 
-/** Administrative actions are audited on their own `admin` stream. */
+/** Administrative actions change who may do what, so they share the `access` stream with grants. */
 export async function auditAdmin(
   db: Database,
   actor: string,
@@ -9,6 +9,6 @@ export async function auditAdmin(
   details: Record<string, unknown>,
 ): Promise<void> {
   await recordAudit(db, [
-    { stream: 'admin', at: new Date().toISOString(), actor, action, outcome: 'accepted', details },
+    { stream: 'access', at: new Date().toISOString(), actor, action, outcome: 'accepted', details },
   ]);
 }

@@ -17,13 +17,19 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-// Everything the console loads comes from this origin; it talks only to the /v1 API on it.
-const securityHeaders = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+/**
+ * Everything the console loads comes from this origin; it talks to the /v1 API on it and, with single
+ * sign-on, to the identity provider's discovery and token endpoints.
+ */
+function securityHeaders(c: Context<AppEnv>): Record<string, string> {
+  const issuer = c.get('deps').sso?.settings.issuer;
+  const connect = issuer ? `'self' ${new URL(issuer).origin}` : "'self'";
+  return {
+    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 async function indexPage(c: Context<AppEnv>): Promise<Response> {
   const html = await readFile(join(consoleDir, 'index.html'), 'utf8').catch(() => undefined);
@@ -32,7 +38,7 @@ async function indexPage(c: Context<AppEnv>): Promise<Response> {
       'retry-after': '10',
     });
   }
-  return c.html(html, 200, { ...securityHeaders, 'cache-control': 'no-cache' });
+  return c.html(html, 200, { ...securityHeaders(c), 'cache-control': 'no-cache' });
 }
 
 /** A built asset (content-hashed names, so cached for good), or undefined for the client routes. */
@@ -44,7 +50,7 @@ async function asset(c: Context<AppEnv>, relative: string): Promise<Response | u
   const body = await readFile(path).catch(() => undefined);
   if (!body) return c.notFound();
   return c.body(body, 200, {
-    ...securityHeaders,
+    ...securityHeaders(c),
     'content-type': type,
     'cache-control': 'public, max-age=31536000, immutable',
   });

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { Permission, Role, rolePermissions } from '../../domain/permissions.js';
+import { Permission, PrivilegedRole, Role, rolePermissions } from '../../domain/permissions.js';
 import type { AppEnv } from '../context.js';
 import { errorStatus } from '../errors.js';
 
@@ -36,10 +36,10 @@ function errorTableMarkdown(): string {
 
 const description = `dualkey is a durable case and approval engine for risk operations. Every complaint, unfreeze and unbind request is a Temporal workflow; no restriction is ever lifted on one person's say.
 
-Authenticate every \`/v1\` route with \`Authorization: Bearer <token>\`. Acting POSTs accept an \`Idempotency-Key\` header: the same key and body returns the first answer again; the same key with another body is 409 \`idempotency_conflict\`. Errors are RFC 9457 problem documents (\`application/problem+json\`).
+Authenticate every \`/v1\` route with \`Authorization: Bearer <token>\`: a dualkey API token, or, where single sign-on is configured, an access token from the company's identity provider (\`GET /auth/config\` says which). Acting POSTs accept an \`Idempotency-Key\` header: the same key and body returns the first answer again; the same key with another body is 409 \`idempotency_conflict\`. Errors are RFC 9457 problem documents (\`application/problem+json\`).
 
 ## Roles and permissions
-A user's permissions are the union of their roles'. \`approval.senior\` and \`approval.compliance\` mark whose approval counts as the senior (high tier) or compliance (critical tier) approval; \`case.release_any\` lets a senior release someone else's case.
+A user's permissions are the union of their roles'. \`approval.senior\` and \`approval.compliance\` mark whose approval counts as the senior (high tier) or compliance (critical tier) approval; \`case.release_any\` lets a senior release someone else's case. Granting a privileged role (${PrivilegedRole.options.map((r) => `\`${r}\``).join(', ')}), a wider business line or a department takes a second admin's approval.
 
 ${roleTableMarkdown()}
 

@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { pingDatabase } from '../../db/client.js';
 import type { ApiDeps, AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
 
@@ -8,7 +7,13 @@ const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
-    checks: z.object({ postgres: z.enum(['ok', 'down']), temporal: z.enum(['ok', 'down']) }),
+    checks: z.object({
+      postgres: z.enum(['ok', 'down']),
+      temporal: z.enum(['ok', 'down']),
+      workers: z
+        .enum(['polling', 'none', 'unknown'])
+        .describe('whether a worker polled the case task queue in the last 90 s'),
+    }),
   })
   .meta({ id: 'Readiness' });
 
@@ -25,10 +30,10 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export async function readiness(
-  deps: Pick<ApiDeps, 'pool' | 'temporal'>,
+  deps: Pick<ApiDeps, 'pingDatabase' | 'temporal' | 'cases'>,
 ): Promise<z.infer<typeof Readiness>> {
-  const [postgres, temporal] = await Promise.all([
-    within(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then(
+  const [postgres, temporal, workers] = await Promise.all([
+    within(deps.pingDatabase(), CHECK_TIMEOUT_MS).then(
       () => 'ok' as const,
       () => 'down' as const,
     ),
@@ -36,10 +41,14 @@ export async function readiness(
       () => 'ok' as const,
       () => 'down' as const,
     ),
+    within(deps.cases.workersPolling(), CHECK_TIMEOUT_MS).then(
+      (polling) => (polling ? ('polling' as const) : ('none' as const)),
+      () => 'unknown' as const,
+    ),
   ]);
   return {
-    status: postgres === 'ok' && temporal === 'ok' ? 'ready' : 'unavailable',
-    checks: { postgres, temporal },
+    status: postgres === 'ok' && temporal === 'ok' && workers === 'polling' ? 'ready' : 'unavailable',
+    checks: { postgres, temporal, workers },
   };
 }
 
@@ -64,7 +73,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       path: '/readyz',
       operationId: 'getReadiness',
       summary: 'Readiness',
-      description: '200 only when both Temporal and PostgreSQL answer; 503 otherwise, naming which is down.',
+      description:
+        '200 only when Temporal and PostgreSQL answer and a worker polls the case task queue; 503 otherwise, naming what is missing. Without a worker, reads still answer from the projection but actions wait and then answer 503.',
       tags: ['operations'],
       security: [],
       responses: {

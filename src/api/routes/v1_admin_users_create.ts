@@ -1,18 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createUser, issueToken } from '../../db/users.js';
+import { issueToken } from '../../db/users.js';
 import { text } from '../../domain/actions.js';
 import { BusinessLineScope, Role } from '../../domain/permissions.js';
 import { Department } from '../../domain/vocabulary.js';
+import { ApiGrant, ApiUser, toApiGrant, unique } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { requirePermission } from '../middleware/auth.js';
 import { bearer, jsonBody, jsonContent } from '../schemas.js';
-import { auditAdmin } from './adminAudit.js';
-import { Me } from './v1_me.js';
-
-const unique = <T extends z.ZodType>(item: T) =>
-  z.array(item).refine((items) => new Set(items).size === items.length, 'must not repeat an entry');
 
 export const CreateUserInput = z
   .strictObject({
@@ -28,15 +24,18 @@ export const CreateUserInput = z
   .meta({
     id: 'CreateUser',
     examples: [
-      { name: 'Lee Okafor', roles: ['checker'], businessLines: ['spot', 'margin'], departments: [] },
+      { name: 'Lee Okafor', roles: ['agent', 'checker'], businessLines: ['spot', 'margin'], departments: [] },
     ],
   });
 
 const CreatedUser = z
   .object({
-    user: Me,
+    user: ApiUser.describe('the user as created: unprivileged roles and the scopes, at once'),
     token: z.string().describe('shown once; only its hash is stored'),
     tokenId: z.string(),
+    pendingGrant: ApiGrant.nullable().describe(
+      'the privileged roles (checker, senior, compliance, admin), waiting for a second admin; null when none',
+    ),
   })
   .meta({ id: 'CreatedUser' });
 
@@ -48,27 +47,26 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'createUser',
       summary: 'Create a user',
       description:
-        'Creates a user with roles, business-line scopes and departments, and issues their first token.\n\nPermission: `admin.users`.',
+        'Creates a user with their business-line scopes, departments and unprivileged roles at once, and ' +
+        'issues their first token. Privileged roles (`checker`, `senior`, `compliance`, `admin`) become a ' +
+        'pending grant that another admin approves (`pendingGrant` in the answer).\n\nPermission: `admin.users`.',
       tags: ['admin'],
       security: bearer,
       middleware: [requirePermission('admin.users')] as const,
       request: { body: jsonBody(CreateUserInput) },
       responses: {
-        201: jsonContent(CreatedUser, 'the user and a token, shown once'),
+        201: jsonContent(CreatedUser, 'the user, a token shown once, and the grant still pending'),
         ...problems(400, 401, 403, 409, 413, 415, 429, 503),
       },
     }),
     async (c) => {
-      const { db } = c.get('deps');
-      const input = c.req.valid('json');
-      const user = await createUser(db, input);
+      const { db, access } = c.get('deps');
+      const { user, grant } = await access.createUser(c.get('actor'), c.req.valid('json'));
       const issued = await issueToken(db, user.id, { label: 'first' });
-      await auditAdmin(db, c.get('actor').id, 'user.created', {
-        userId: user.id,
-        roles: user.roles,
-        businessLines: user.businessLines,
-      });
-      return c.json({ user, token: issued.token, tokenId: issued.id }, 201);
+      return c.json(
+        { user, token: issued.token, tokenId: issued.id, pendingGrant: grant && toApiGrant(grant) },
+        201,
+      );
     },
   );
 }

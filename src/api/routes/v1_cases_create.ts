@@ -29,7 +29,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => {
       const { cases } = c.get('deps');
-      const created = await cases.create(c.get('actor'), c.req.valid('json'));
+      const created = await cases.create(
+        c.get('actor'),
+        c.req.valid('json'),
+        c.req.header('idempotency-key'),
+      );
       c.set('caseId', created.id);
       return c.json(toApiCase(created, viewOf(c)), 201);
     },

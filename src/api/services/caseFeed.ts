@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { DatabaseHandle } from '../../db/client.js';
 import type { CaseChange, CaseChangeListener } from '../../db/caseChanges.js';
 import { listenCaseChanges } from '../../db/caseChanges.js';
 import type { Actor } from '../../domain/permissions.js';
@@ -21,12 +21,12 @@ export class CaseFeed {
   private listener: CaseChangeListener | undefined;
   private readonly subscribers = new Set<Subscriber>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly database: Pick<DatabaseHandle, 'listen'>) {}
 
   subscribe(actor: Pick<Actor, 'businessLines'>, send: (event: FeedEvent) => void): () => void {
     const subscriber = { actor, send };
     this.subscribers.add(subscriber);
-    this.listener ??= listenCaseChanges(this.pool, {
+    this.listener ??= listenCaseChanges(this.database, {
       onChange: (change) => this.publish(change),
       onReconnect: () => {
         for (const s of this.subscribers) s.send({ type: 'resync' });

@@ -1,7 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import proto from '@temporalio/proto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
   AfterReviewRequest,
   CaseWorkflowInput,
@@ -69,13 +70,26 @@ export interface CaseServiceDeps {
   updateTimeoutMs: number;
 }
 
+// A CommonJS module: its namespaces are reachable from the default export only.
+const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+/** A poll lasts up to ~70 s before the worker renews it; older than this means no live worker. */
+const POLLER_FRESH_MS = 90_000;
+
+/** How long a read waits for the live workflow before it answers from the projection. */
+const QUICK_READ_MS = 3_000;
+
 const typePrefix: Record<CaseType, string> = { complaint: 'CMP', unfreeze: 'UNF', unbind: 'UNB' };
 const idAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-/** Readable in the Web UI and on the phone: `UNF-20261124-K7M2QX`. */
-export function newCaseId(type: CaseType, now = new Date()): string {
+/**
+ * Readable in the Web UI and on the phone: `UNF-20261124-K7M2QX`. With a `seed` (the caller's id and
+ * Idempotency-Key) the suffix is derived from it, so a retried intake names the same case and workflow.
+ */
+export function newCaseId(type: CaseType, now = new Date(), seed?: string): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
-  const suffix = [...randomBytes(6)].map((b) => idAlphabet[b % idAlphabet.length]).join('');
+  const bytes =
+    seed === undefined ? randomBytes(6) : createHash('sha256').update(seed).digest().subarray(0, 6);
+  const suffix = [...bytes].map((b) => idAlphabet[b % idAlphabet.length]).join('');
   return `${typePrefix[type]}-${day}-${suffix}`;
 }
 
@@ -101,9 +115,9 @@ export class CaseService {
     throw error;
   }
 
-  async create(actor: Actor, input: CreateCaseInput): Promise<Case> {
+  async create(actor: Actor, input: CreateCaseInput, idempotencyKey?: string): Promise<Case> {
     authorize(actor, 'case.create', input.businessLine);
-    return this.open(actor, input);
+    return this.open(actor, input, undefined, idempotencyKey && `${actor.id}:${idempotencyKey}`);
   }
 
   /**
@@ -118,6 +132,7 @@ export class CaseService {
     actor: Actor,
     input: CreateCaseInput,
     afterReview?: AfterReviewRequest,
+    idSeed?: string,
     linked?: { id: string; linkedTo: CaseLink },
   ): Promise<Case> {
     const named = input.controlIds ?? [];
@@ -130,7 +145,7 @@ export class CaseService {
       windowMs: this.deps.policy.revert.window,
       now,
     });
-    const c = openCase(linked?.id ?? newCaseId(input.type), input, risk, actor.id, now, {
+    const c = openCase(linked?.id ?? newCaseId(input.type, new Date(), idSeed), input, risk, actor.id, now, {
       controls,
       reasonCodeVersion: this.deps.policy.reasonCodes.version,
       accountHistory,
@@ -146,12 +161,13 @@ export class CaseService {
     try {
       await this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput));
     } catch (error) {
-      // The start may have reached Temporal before the answer was lost; then the case stands as it is.
+      // The start may have reached Temporal before the answer was lost, or an earlier attempt under the
+      // same Idempotency-Key started it; then the case stands as it is.
       const started = await this.deps.client
         .withDeadline(deadline(), () => this.handle(c).describe())
         .then(() => true)
         .catch(() => false);
-      if (started) return c;
+      if (started) return (await findCase(this.deps.db, c.id)) ?? c;
       // Nothing half-written: without its workflow the case must not hold its controls or show in lists.
       await this.deps.db.transaction((tx) => deleteCase(tx, c.id));
       throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
@@ -170,12 +186,12 @@ export class CaseService {
   }
 
   /** The case as the workflow sees it now; the projection when the case is closed or no worker answers. */
-  async read(caseId: string): Promise<Case> {
+  async read(caseId: string, timeoutMs = this.deps.updateTimeoutMs): Promise<Case> {
     const stored = await findCase(this.deps.db, caseId);
     if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
     if (stored.status === 'closed') return stored;
     try {
-      return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
+      return await this.deps.client.withDeadline(Date.now() + timeoutMs, () =>
         this.handle(stored).query(getCaseQuery),
       );
     } catch (error) {
@@ -190,7 +206,7 @@ export class CaseService {
     if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
     authorize(actor, 'case.read', stored.businessLine);
     try {
-      return await this.read(caseId);
+      return await this.read(caseId, Math.min(this.deps.updateTimeoutMs, QUICK_READ_MS));
     } catch (error) {
       // A read must not fail because workers are down: the projection is only moments behind.
       if (error instanceof DomainError && error.code === 'unavailable') return stored;
@@ -261,15 +277,20 @@ export class CaseService {
     idempotencyKey?: string,
   ): Promise<Case> {
     const { update, rule } = caseActions[name];
-    const current = await this.precheck(actor, caseId, rule.action, (c) =>
-      rule.check(c, payload, { actor, now: new Date().toISOString(), policy: this.deps.policy }),
+    // A fixed id per key: Temporal answers a repeat of an applied update with that update's outcome.
+    const updateId = idempotencyKey ? `${actor.id}:${idempotencyKey}` : randomUUID();
+    const prechecked = await this.precheck(
+      actor,
+      caseId,
+      rule.action,
+      (c) => rule.check(c, payload, { actor, now: new Date().toISOString(), policy: this.deps.policy }),
+      idempotencyKey ? updateId : undefined,
     );
+    if ('applied' in prechecked) return prechecked.applied;
+    const current = prechecked.target;
     try {
       return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
-        this.handle(current).executeUpdate(update, {
-          args: [{ actor, payload }],
-          updateId: idempotencyKey ? `${actor.id}:${idempotencyKey}` : randomUUID(),
-        }),
+        this.handle(current).executeUpdate(update, { args: [{ actor, payload }], updateId }),
       );
     } catch (error) {
       const refusal = refusalIn(error);
@@ -290,28 +311,53 @@ export class CaseService {
   /**
    * The API's own check of an action, before it asks the workflow. The projection answers first (no round
    * trip to a worker); it can lag the workflow by a moment, so a refusal is confirmed against the
-   * workflow's own state before it is reported. Returns the case the action goes to.
+   * workflow's own state before it is reported. A retry (same `updateId`) whose first attempt was applied
+   * is refused by its own effect; it gets the first attempt's outcome instead of a refusal.
    */
   private async precheck(
     actor: Actor,
     caseId: string,
     name: string,
     check: (c: Case) => void,
-  ): Promise<Case> {
+    updateId: string | undefined,
+  ): Promise<{ target: Case } | { applied: Case }> {
     const stored = await findCase(this.deps.db, caseId);
     if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
     try {
       check(stored);
-      return stored;
+      return { target: stored };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
     }
     const current = stored.status === 'closed' ? stored : await this.read(caseId);
     try {
       check(current);
-      return current;
+      return { target: current };
     } catch (error) {
-      if (error instanceof DomainError) return this.deny(actor, current, name, error);
+      if (!(error instanceof DomainError)) throw error;
+      const earlier = updateId === undefined ? undefined : await this.earlierOutcome(current, updateId);
+      if (earlier) return { applied: earlier };
+      return this.deny(actor, current, name, error);
+    }
+  }
+
+  /** The outcome of an update sent before under this id, or undefined if there was none. */
+  private async earlierOutcome(c: Case, updateId: string): Promise<Case | undefined> {
+    try {
+      return await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
+        this.handle(c).getUpdateHandle<Case>(updateId).result(),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      // The first attempt was refused inside the workflow: that refusal is its answer, already audited.
+      const refusal = refusalIn(error);
+      if (refusal) throw refusal;
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(error)) {
+        throw unavailable(
+          'could not tell whether this action was applied; retry with the same Idempotency-Key',
+          error,
+        );
+      }
       throw error;
     }
   }
@@ -403,6 +449,24 @@ export class CaseService {
   }
 
   /**
+   * Whether any worker has polled the case task queue recently. A long poll lasts about a minute, so a
+   * live worker shows within that; one that died drops out after it.
+   */
+  async workersPolling(): Promise<boolean> {
+    const { taskQueue, client } = this.deps;
+    const described = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    const since = Date.now() - POLLER_FRESH_MS;
+    return (described.pollers ?? []).some((p) => {
+      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+      return seconds * 1_000 >= since;
+    });
+  }
+
+  /**
    * Sends a risk signal to every open case on the account. Signals are accepted by Temporal even while
    * no worker runs; each workflow decides whether the signal reverts its lift. A high or critical signal
    * also reaches lifts whose case has closed but whose revert window has not: it opens a review case
@@ -433,6 +497,7 @@ export class CaseService {
             subject: `Review of ${lift.id} on case ${closed.id} after a ${input.severity} risk signal`,
             description: `${why} arrived ${input.occurredAt}, after case ${closed.id} closed with ${lift.id} lifted.`,
           },
+          undefined,
           undefined,
           { id, linkedTo: { caseId: closed.id, liftId: lift.id, why: 'risk_signal' } },
         );

@@ -1,8 +1,13 @@
 import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 import { DomainError } from '../../domain/errors.js';
 
+/*
+ * FAILED_PRECONDITION and ABORTED are engine states that pass: a query or update to a run whose workflow
+ * task is being retried after a worker crash, or that no worker has polled for lately.
+ */
 const grpcUnavailable = new Set([
-  1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */,
+  1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 9 /* FAILED_PRECONDITION */,
+  10 /* ABORTED */, 14 /* UNAVAILABLE */,
 ]);
 const socketCodes = new Set([
   'ECONNREFUSED',
@@ -11,6 +16,11 @@ const socketCodes = new Set([
   'EHOSTUNREACH',
   'ENOTFOUND',
   'EPIPE',
+  // postgres.js: the connection closed, was ended or destroyed under a query, or could not be opened.
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
 ]);
 
 /** PostgreSQL SQLSTATE classes that mean "the server is not there": connection exceptions, shutdown. */

@@ -5,7 +5,7 @@ import type { ReplayWorkerOptions } from '@temporalio/worker';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import { workflowIdFor } from '../../domain/case.js';
-import { workflowsPath } from '../../worker/worker.js';
+import { workflowsPath } from '../../worker/bundle.js';
 import { CliError, ExitCode } from '../errors.js';
 import { errorMessage } from '../format.js';
 import type { Writer } from '../output.js';

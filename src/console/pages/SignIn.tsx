@@ -1,7 +1,10 @@
 import type { FormEvent } from 'react';
 import { useEffect, useRef, useState } from 'react';
-import { useDemoUsers } from '../queries';
+import { useAuthConfig, useDemoUsers } from '../queries';
+import { navigate, useLocation } from '../router';
 import { signIn } from '../session';
+import type { SsoConfig } from '../sso';
+import { finishSignIn, isReturning, startSignIn } from '../sso';
 
 /** Checks a token against GET /v1/me before keeping it, so a typo is reported here and not later. */
 async function verify(token: string): Promise<string | null> {
@@ -10,6 +13,10 @@ async function verify(token: string): Promise<string | null> {
   );
   if (!response) return 'The API did not answer; check your connection and try again.';
   if (response.status === 401) return 'That token is unknown, revoked or expired.';
+  if (response.status === 403) {
+    const problem = (await response.json().catch(() => ({}))) as { detail?: string };
+    return problem.detail ?? 'dualkey gives this identity no role.';
+  }
   if (!response.ok) return `The API answered ${response.status}; try again shortly.`;
   return null;
 }
@@ -56,6 +63,55 @@ function TokenForm() {
   );
 }
 
+/** Single sign-on: off to the identity provider and back with a code, traded here for an access token. */
+function SsoPanel({ config }: { config: SsoConfig }) {
+  const { search } = useLocation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const returning = isReturning(search);
+  // The code can be traded once; a second run of this effect must not try again.
+  const finishing = useRef(false);
+  useEffect(() => {
+    if (!returning || finishing.current) return;
+    finishing.current = true;
+    setBusy(true);
+    const finish = async () => {
+      const { accessToken, next } = await finishSignIn(config, new URL(location.href));
+      const problem = await verify(accessToken);
+      if (problem) throw new Error(problem);
+      navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
+      signIn(accessToken);
+    };
+    finish().catch((failure: unknown) => {
+      navigate('/sign-in', { replace: true });
+      setError(`Single sign-on did not complete: ${(failure as Error).message}`);
+      setBusy(false);
+    });
+  }, [returning, config]);
+  const start = () => {
+    setBusy(true);
+    startSignIn(config, search.get('next') ?? '/queue').catch((failure: unknown) => {
+      setError(`The identity provider cannot be reached: ${(failure as Error).message}`);
+      setBusy(false);
+    });
+  };
+  return (
+    <section className="card" aria-labelledby="sso-heading">
+      <h2 id="sso-heading">With your company account</h2>
+      <p className="hint">Signs you in through {new URL(config.issuer).host}.</p>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {busy ? <p role="status">Signing you in…</p> : null}
+      <button type="button" disabled={busy} onClick={start}>
+        Sign in with SSO
+      </button>
+    </section>
+  );
+}
+
 function DemoUsers() {
   const demo = useDemoUsers();
   const users = demo.data?.items ?? [];
@@ -78,10 +134,9 @@ function DemoUsers() {
   );
 }
 
-/**
- * Each way of signing in is one panel; single sign-on will be another panel that ends in signIn(token).
- */
+/** Each way of signing in is one panel, and each ends in signIn(token). */
 export function SignInPage() {
+  const config = useAuthConfig();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
@@ -89,6 +144,7 @@ export function SignInPage() {
       <h1 ref={heading} tabIndex={-1}>
         Sign in to the dualkey console
       </h1>
+      {config.data?.sso?.clientId ? <SsoPanel config={config.data.sso} /> : null}
       <TokenForm />
       <DemoUsers />
     </main>

@@ -1,0 +1,147 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { components } from '../generated/api';
+import { ApiError, api, unwrap } from '../api';
+import { timeLeft, when } from '../format';
+import { useMe, usePendingGrants, useUsers } from '../queries';
+import { QueryState } from './QueryState';
+
+type Grant = components['schemas']['Grant'];
+type Decision = 'approve' | 'reject';
+
+const list = (items: readonly string[]) => (items.length ? items.join(', ') : '—');
+
+/** What a grant adds, in one line: roles, then business lines, then departments. */
+function adds(grant: Grant): string {
+  return [
+    grant.roles.length ? `roles ${grant.roles.join(', ')}` : '',
+    grant.businessLines.length ? `business lines ${grant.businessLines.join(', ')}` : '',
+    grant.departments.length ? `departments ${grant.departments.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+function GrantRow({ grant, names, now }: { grant: Grant; names: Map<string, string>; now: number }) {
+  const queryClient = useQueryClient();
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const decide = async (decision: Decision) => {
+    setBusy(true);
+    const path =
+      decision === 'approve' ? '/v1/admin/grants/{grantId}/approve' : '/v1/admin/grants/{grantId}/reject';
+    try {
+      const decided = unwrap(await api.POST(path, { params: { path: { grantId: grant.id } }, body: {} }));
+      setOutcome({ ok: true, text: `Grant ${decided.status}.` });
+      await queryClient.invalidateQueries({ queryKey: ['grants'] });
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+    } catch (error) {
+      const text = error instanceof ApiError ? error.message : 'The API did not answer; try again.';
+      setOutcome({ ok: false, text: `Refused: ${text}` });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const who = names.get(grant.userId) ?? grant.userId;
+  return (
+    <tr>
+      <td>{who}</td>
+      <td>{adds(grant)}</td>
+      <td>{names.get(grant.requestedBy) ?? grant.requestedBy}</td>
+      <td>
+        <time dateTime={grant.expiresAt} title={when(grant.expiresAt)}>
+          {timeLeft(grant.expiresAt, now)}
+        </time>
+      </td>
+      <td>
+        <div className="actions">
+          <button type="button" disabled={busy} onClick={() => void decide('approve')}>
+            Approve grant
+          </button>
+          <button type="button" disabled={busy} onClick={() => void decide('reject')}>
+            Reject grant
+          </button>
+        </div>
+        {outcome ? (
+          <p className={outcome.ok ? 'outcome' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'}>
+            {outcome.text}
+          </p>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+/** Users and the grants inbox: widening waits here for a second admin; the API decides who may approve. */
+export function UsersPage() {
+  const me = useMe();
+  const users = useUsers();
+  const grants = usePendingGrants();
+  const names = new Map((users.data?.items ?? []).map((u) => [u.id, u.name]));
+  const pending = grants.data?.items ?? [];
+  const now = Date.now();
+  return (
+    <>
+      <h1 tabIndex={-1}>Users</h1>
+      <p className="lede">
+        Granting a privileged role, a wider business line or a department waits for a second admin; revoking
+        takes effect at once.
+      </p>
+      <section aria-labelledby="grants-heading">
+        <h2 id="grants-heading">Grants waiting for a second admin</h2>
+        <QueryState query={grants} empty={pending.length === 0} emptyText="No grant is waiting.">
+          <table>
+            <caption>{pending.length} pending grants</caption>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Adds</th>
+                <th scope="col">Asked by</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Decision</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((grant) => (
+                <GrantRow key={grant.id} grant={grant} names={names} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </QueryState>
+        {me.data && pending.some((g) => g.requestedBy === me.data.id) ? (
+          <p className="hint">Grants you asked for need another admin’s approval.</p>
+        ) : null}
+      </section>
+      <section aria-labelledby="users-heading">
+        <h2 id="users-heading">Everyone</h2>
+        <QueryState query={users} empty={(users.data?.items.length ?? 0) === 0} emptyText="No users yet.">
+          <table>
+            <caption>{users.data?.items.length ?? 0} users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Business lines</th>
+                <th scope="col">Departments</th>
+                <th scope="col">Sign-in</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(users.data?.items ?? []).map((user) => (
+                <tr key={user.id}>
+                  <td>{user.name}</td>
+                  <td>{list(user.roles)}</td>
+                  <td>{list(user.businessLines)}</td>
+                  <td>{list(user.departments)}</td>
+                  <td>{user.sso ? 'single sign-on' : 'API token'}</td>
+                  <td>{user.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </QueryState>
+      </section>
+    </>
+  );
+}

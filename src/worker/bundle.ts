@@ -1,0 +1,64 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const workflowsPath = join(root, 'workflows', 'index.ts');
+/** What the workflow bundle is built from: its own code, the domain rules, and the installed packages. */
+const inputs = ['workflows', 'src/domain', 'package-lock.json'];
+
+async function filesUnder(path: string): Promise<string[]> {
+  const full = join(root, path);
+  if ((await stat(full)).isFile()) return [full];
+  const entries = await readdir(full, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+export async function workflowSourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const input of inputs) {
+    for (const file of await filesUnder(input)) {
+      hash
+        .update(relative(root, file))
+        .update('\0')
+        .update(await readFile(file))
+        .update('\0');
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const quietLogger = { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} };
+
+/**
+ * The workflow bundle's file, built once per content of its sources and kept under `node_modules/.cache`,
+ * so a worker (re)starting after a crash polls in about a second instead of bundling for 15–40 s.
+ */
+export async function workflowBundleFile(
+  cacheDir = join(root, 'node_modules', '.cache', 'dualkey'),
+): Promise<string> {
+  const codePath = join(cacheDir, `workflows-${await workflowSourceHash()}.js`);
+  if (existsSync(codePath)) return codePath;
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  await mkdir(cacheDir, { recursive: true });
+  // Written aside and renamed: processes starting together never read half a bundle.
+  const partial = `${codePath}.${process.pid}.partial`;
+  await writeFile(partial, code);
+  await rename(partial, codePath);
+  return codePath;
+}
+
+/** The cached bundle; where the cache cannot be written (a read-only image), one built in memory. */
+export async function cachedWorkflowBundle(): Promise<{ codePath: string } | { code: string }> {
+  try {
+    return { codePath: await workflowBundleFile() };
+  } catch {
+    return { code: (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code };
+  }
+}

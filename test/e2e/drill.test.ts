@@ -1,0 +1,32 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runDrill } from '../../scripts/drill/drill.js';
+
+/*
+ * The fault drill of `npm run drill`, small: its own dev server and PostgreSQL (it kills and stops them),
+ * two API and two worker processes, a few cases, every kind of fault once or twice, a short outage.
+ */
+describe('fault drill (short)', () => {
+  it('keeps every case, lift and audit chain through worker, dev server, PostgreSQL and API faults', async () => {
+    const report = await runDrill({
+      cases: 6,
+      staggerMs: 2_000,
+      workerKills: 2,
+      outageMs: 4_000,
+      faultGapMs: 3_000,
+      caseLimitMs: 100_000,
+      cacheDir: inject('cacheDir'),
+      log: () => undefined,
+    });
+    expect(report.failures).toEqual([]);
+    expect(report.figures).toMatchObject({
+      cases: 6,
+      lifted: 5,
+      reverted: 1,
+      'audit chains verified': 6,
+      'worker SIGKILLs': 2,
+      'dev server kills': 1,
+      'API replica kills': 1,
+      'unexpected process exits': 0,
+    });
+  }, 170_000);
+});
