@@ -19,3 +19,5 @@ export async function unfreezeCase(input: CaseWorkflowInput): Promise<Case> {
 export async function unbindCase(input: CaseWorkflowInput): Promise<Case> {
   return runCase(input, { beforeLift: [reverifyUser] });
 }
+
+export { compensateLift } from './compensation.js';

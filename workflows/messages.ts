@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { RiskSignalInput } from '../src/domain/actions.js';
-import type { Case } from '../src/domain/case.js';
+import type { Case, CaseLink } from '../src/domain/case.js';
+import type { LateRevert } from '../src/domain/lifecycle/execution.js';
 import type { ActionPayload } from '../src/domain/caseActions.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { CaseType } from '../src/domain/vocabulary.js';
@@ -31,3 +32,20 @@ export const workflowTypes = {
   unfreeze: 'unfreezeCase',
   unbind: 'unbindCase',
 } as const satisfies Record<CaseType, string>;
+
+/** The input of `compensateLift`, the revert of a lift whose case has closed; one run per lift. */
+export interface CompensationInput {
+  /** The closed case as the projection held it when the revert was asked for. */
+  case: Case;
+  liftId: string;
+  request: LateRevert['request'];
+  followUpCaseId: string;
+  why: CaseLink['why'];
+  /** The policy new cases start with now: the follow-up case's own snapshot. */
+  policy: Policy;
+}
+
+export interface CompensationResult {
+  case: Case;
+  followUpCaseId: string;
+}

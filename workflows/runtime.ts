@@ -25,7 +25,7 @@ import { AssigneeKey, CaseStatusKey, OutcomeKey, RiskTierKey, SlaBreachedKey } f
 /** Retried until they succeed: the case must not lose a record, a lift or a compensation to a passing fault. */
 const persistent = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 
-function activitiesFor(policy: Policy) {
+export function activitiesFor(policy: Policy) {
   return proxyActivities<Activities>({
     startToCloseTimeout: policy.activities.attemptTimeout,
     retry: { ...persistent, nonRetryableErrorTypes: ['controls_changed', 'validation_failed'] },

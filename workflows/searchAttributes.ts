@@ -1,4 +1,6 @@
+import type { SearchAttributePair } from '@temporalio/common';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import type { Case } from '../src/domain/case.js';
 
 /**
  * The custom search attributes ops filter cases by in the Web UI and `temporal workflow list --query`.
@@ -24,3 +26,22 @@ export const caseSearchAttributes = [
   SlaBreachedKey,
   OutcomeKey,
 ] as const;
+
+/** What a case workflow starts with: its search attributes and memo, whoever starts it. */
+export function caseStartOptions(c: Case): {
+  typedSearchAttributes: SearchAttributePair[];
+  memo: Record<string, string>;
+} {
+  return {
+    typedSearchAttributes: [
+      { key: CaseTypeKey, value: c.type },
+      { key: CaseStatusKey, value: c.status },
+      { key: BusinessLineKey, value: c.businessLine },
+      { key: RiskTierKey, value: c.riskTier },
+      { key: AccountIdKey, value: c.accountId },
+      { key: AssigneeKey, value: '' },
+      { key: SlaBreachedKey, value: false },
+    ],
+    memo: { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step },
+  };
+}

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { EntityId, isStorableInstant } from '../domain/actions.js';
 import type { Case } from '../domain/case.js';
 import { upgradeCase } from '../domain/case.js';
@@ -166,6 +166,30 @@ export async function openCasesOnAccount(db: Database, accountId: string): Promi
     .select({ data: cases.data })
     .from(cases)
     .where(and(eq(cases.accountId, accountId), sql`${cases.status} <> 'closed'`))
+    .orderBy(desc(cases.createdAt));
+  return rows.map((r) => upgradeCase(r.data));
+}
+
+/** Closed cases on an account that closed at or after `since`: lifts a risk signal may still reach. */
+export async function casesClosedOnAccountSince(
+  db: Database,
+  accountId: string,
+  since: Date,
+): Promise<Case[]> {
+  const rows = await db
+    .select({ data: cases.data })
+    .from(cases)
+    .where(and(eq(cases.accountId, accountId), eq(cases.status, 'closed'), gte(cases.closedAt, since)))
+    .orderBy(desc(cases.createdAt));
+  return rows.map((r) => upgradeCase(r.data));
+}
+
+/** Every case on an account, newest first: the history a new case on it shows. */
+export async function casesOnAccount(db: Database, accountId: string): Promise<Case[]> {
+  const rows = await db
+    .select({ data: cases.data })
+    .from(cases)
+    .where(eq(cases.accountId, accountId))
     .orderBy(desc(cases.createdAt));
   return rows.map((r) => upgradeCase(r.data));
 }

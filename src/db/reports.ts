@@ -44,13 +44,21 @@ export const OperationsReport = z
       )
       .describe('per department, how often escalations requested in the window missed their SLA'),
     lifts: count.describe('lifts of controls carried out in the window'),
-    reverts: count.describe('compensating re-freezes completed in the window'),
+    reverts: count.describe('compensating re-freezes completed in the window while the lift was monitored'),
+    lateReverts: count.describe('re-freezes completed in the window of lifts whose case had already closed'),
     revertRate: z
       .number()
       .min(0)
       .nullable()
       .describe(
-        'reverts / lifts in the window, the wrong-unfreeze rate; null without lifts. A revert may undo a lift from before the window, so this can exceed 1 on short windows',
+        '(reverts + lateReverts) / lifts in the window, the wrong-unfreeze rate; null without lifts. A revert may undo a lift from before the window, so this can exceed 1 on short windows',
+      ),
+    lateRevertRate: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe(
+        'lateReverts / lifts in the window: wrong unfreezes found only after monitoring; null without lifts',
       ),
   })
   .describe('figures for improving the risk-operations process over a time window');
@@ -153,18 +161,26 @@ export async function operationsReport(
 
       const lifted = 'controls.lifted';
       const reverted = 'revert.completed';
+      const revertedLate = 'revert.completed_late';
       const [removals] = await tx
         .select({
           lifts: sql<number>`count(*) filter (where ${auditEvents.action} = ${lifted})::int`,
           reverts: sql<number>`count(*) filter (where ${auditEvents.action} = ${reverted})::int`,
-          revertRate: sql<number | null>`(count(*) filter (where ${auditEvents.action} = ${reverted}))::float8
+          lateReverts: sql<number>`count(*) filter (where ${auditEvents.action} = ${revertedLate})::int`,
+          revertRate: sql<
+            number | null
+          >`(count(*) filter (where ${auditEvents.action} in (${reverted}, ${revertedLate})))::float8
+            / nullif(count(*) filter (where ${auditEvents.action} = ${lifted}), 0)`.mapWith(Number),
+          lateRevertRate: sql<
+            number | null
+          >`(count(*) filter (where ${auditEvents.action} = ${revertedLate}))::float8
             / nullif(count(*) filter (where ${auditEvents.action} = ${lifted}), 0)`.mapWith(Number),
         })
         .from(auditEvents)
         .innerJoin(cases, eq(cases.id, auditEvents.caseId))
         .where(
           and(
-            inArray(auditEvents.action, [lifted, reverted]),
+            inArray(auditEvents.action, [lifted, reverted, revertedLate]),
             eq(auditEvents.outcome, 'accepted'),
             gte(auditEvents.at, from),
             lt(auditEvents.at, to),
@@ -191,7 +207,9 @@ export async function operationsReport(
         slaBreachRate: [...escalations],
         lifts: removals?.lifts ?? 0,
         reverts: removals?.reverts ?? 0,
+        lateReverts: removals?.lateReverts ?? 0,
         revertRate: removals?.revertRate ?? null,
+        lateRevertRate: removals?.lateRevertRate ?? null,
       });
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RiskHints } from './riskTier.js';
-import { BusinessLine, CaseType, Channel, Department, Severity } from './vocabulary.js';
+import { upgradeEvidence } from './case.js';
+import { ReasonCodeName } from './policy.js';
+import { BusinessLine, CaseType, Channel, Department, EvidenceKind, Severity } from './vocabulary.js';
 
 /**
  * Inputs that cross from outside into a case. The HTTP edge validates request bodies with these, and the
@@ -102,6 +104,10 @@ export const AnswerEscalationInput = z.strictObject({ answer: text(5_000) }).met
   examples: [{ answer: 'No: that device passed 2FA and has been used by the owner since March.' }],
 });
 
+export const EvidenceInput = z
+  .strictObject({ kind: EvidenceKind, ref: text(500), note: text(2_000).optional() })
+  .meta({ id: 'EvidenceInput' });
+
 export const ProposeInput = z
   .strictObject({
     controlIds: z
@@ -109,20 +115,34 @@ export const ProposeInput = z
       .min(1, 'name at least one control')
       .max(20)
       .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a control'),
-    reasonCode: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{1,63}$/, 'a lower_snake_case code such as "verified_owner"'),
+    reasonCode: ReasonCodeName.describe(
+      'one of the codes `GET /v1/policy/reason-codes` lists for the case type',
+    ),
     justification: text(5_000),
-    evidence: z.array(text(500)).max(20).optional(),
+    evidence: z
+      .array(
+        z.union([
+          EvidenceInput,
+          text(500)
+            .transform((ref) => upgradeEvidence(ref))
+            .describe('deprecated: plain text, recorded as evidence of kind `other`'),
+        ]),
+      )
+      .max(20)
+      .optional()
+      .describe('what the reason code requires, by kind'),
   })
   .meta({
     examples: [
       {
         controlIds: ['ctl_5e0c1b9a7d3f2a61'],
-        reasonCode: 'verified_owner',
+        reasonCode: 'kyc_reverified',
         justification:
           'The user passed a video call with support and the new phone matches their KYC record.',
-        evidence: ['video call recording VC-33817', 'KYC match report 2026-11-24'],
+        evidence: [
+          { kind: 'kyc_reference', ref: 'KYC-2026-11-24-118', note: 'match report' },
+          { kind: 'video_call_id', ref: 'VC-33817' },
+        ],
       },
     ],
   });

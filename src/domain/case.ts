@@ -8,6 +8,7 @@ import {
   Channel,
   ControlKind,
   Department,
+  EvidenceKind,
   Outcome,
   RiskTier,
   Severity,
@@ -70,6 +71,22 @@ export const Approval = z
   .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
 
+export const Evidence = z
+  .object({
+    kind: EvidenceKind,
+    ref: z.string().describe('where the evidence is: a KYC reference, a call id, an order number'),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'Evidence' });
+export type Evidence = z.infer<typeof Evidence>;
+
+/** Evidence recorded as plain text, before it had a kind, reads as evidence of kind `other`. */
+export function upgradeEvidence(item: Evidence | string): Evidence {
+  return typeof item === 'string' ? { kind: 'other', ref: item } : item;
+}
+
+const RequiredRole = z.enum(['senior', 'compliance']);
+
 export const ProposalStatus = z
   .enum(['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'voided'])
   .meta({ id: 'ProposalStatus' });
@@ -84,10 +101,15 @@ export const Proposal = z
       .describe('versions the maker saw; approval is void if they change'),
     reasonCode: z.string(),
     justification: z.string(),
-    evidence: z.array(z.string()),
+    evidence: z.array(Evidence),
     maker: z.string(),
     requiredApprovals: z.number().int(),
-    requiredRole: z.enum(['senior', 'compliance']).nullable(),
+    requiredRole: RequiredRole.nullable().describe('the first of requiredRoles; null when none'),
+    requiredRoles: z
+      .array(RequiredRole)
+      .describe(
+        'roles each of which a distinct checker must hold: the tier’s, the reason code’s, the controls’ owners’',
+      ),
     approvals: z.array(Approval),
     rejection: z.object({ by: z.string(), at: Timestamp, comment: z.string() }).nullable(),
     status: ProposalStatus,
@@ -117,6 +139,12 @@ export const Lift = z
         requestedAt: Timestamp,
         completedAt: Timestamp,
         withdrawalLockId: z.string().nullable(),
+        late: z.boolean().optional().describe('true when the lift was reverted after its case had closed'),
+        alreadyReapplied: z
+          .array(z.string())
+          .optional()
+          .describe('controls someone else had put back before the late revert reached them'),
+        followUpCaseId: z.string().nullable().optional().describe('the review case a late revert opened'),
       })
       .nullable()
       .describe('set once the compensation has put the controls back'),
@@ -160,6 +188,24 @@ export const Reverification = z
   .meta({ id: 'Reverification' });
 export type Reverification = z.infer<typeof Reverification>;
 
+export const AccountHistoryEntry = z.object({
+  caseId: z.string(),
+  type: CaseType,
+  liftId: z.string(),
+  liftedAt: Timestamp,
+  status: z.enum(['monitoring', 'settled', 'reverted']),
+  revertedAt: Timestamp.nullable(),
+  lateRevert: z.boolean(),
+});
+export type AccountHistoryEntry = z.infer<typeof AccountHistoryEntry>;
+
+export const CaseLink = z.object({
+  caseId: z.string(),
+  liftId: z.string(),
+  why: z.enum(['late_revert', 'risk_signal']),
+});
+export type CaseLink = z.infer<typeof CaseLink>;
+
 export const Case = z.object({
   id: z.string(),
   type: CaseType,
@@ -174,6 +220,9 @@ export const Case = z.object({
   subject: z.string(),
   description: z.string(),
   controlIds: z.array(z.string()),
+  controlOwners: z
+    .record(z.string(), Control.pick({ source: true, externalRef: true }))
+    .describe('who owns each named control, as the registry said at intake'),
   externalRef: z.string().nullable(),
   hints: RiskHints,
   assignee: z.string().nullable(),
@@ -193,6 +242,16 @@ export const Case = z.object({
     .object({ requestedBy: z.string(), reason: z.string(), requestedAt: Timestamp })
     .nullable()
     .describe('a revert asked for and not yet completed'),
+  accountHistory: z
+    .array(AccountHistoryEntry)
+    .describe('earlier lifts on the same account, and their reverts, as they stood when this case opened'),
+  linkedTo: CaseLink.nullable().describe(
+    'the lift this case reviews, when a late revert or a risk signal opened it',
+  ),
+  reasonCodeVersion: z
+    .string()
+    .nullable()
+    .describe('the reason-code matrix this case follows; null for cases opened before there was one'),
   resolution: z.object({ by: z.string(), summary: z.string() }).nullable(),
   step: z.string().describe('the step the case is in, in words'),
   revision: z.number().int().describe('increases with every accepted change'),
@@ -228,6 +287,10 @@ export const caseStartsWith = () =>
     afterReviews: [],
     reverifications: [],
     revertRequest: null,
+    controlOwners: {},
+    accountHistory: [],
+    linkedTo: null,
+    reasonCodeVersion: null,
     resolution: null,
     revision: 0,
     firstClaimedAt: null,
@@ -239,6 +302,21 @@ type StartingField = keyof ReturnType<typeof caseStartsWith>;
 /** A stored case as older code wrote it: any starting field may be missing. */
 export type StoredCase = Omit<Case, StartingField> & Partial<Pick<Case, StartingField>>;
 
+/** A proposal as older code stored it: evidence as plain text, a single required role. */
+type StoredProposal = Omit<Proposal, 'evidence' | 'requiredRoles'> & {
+  evidence: (Evidence | string)[];
+  requiredRoles?: Proposal['requiredRoles'];
+};
+
+function upgradeProposal(stored: StoredProposal): Proposal {
+  return {
+    ...stored,
+    evidence: stored.evidence.map(upgradeEvidence),
+    requiredRoles: stored.requiredRoles ?? (stored.requiredRole === null ? [] : [stored.requiredRole]),
+  };
+}
+
 export function upgradeCase(stored: StoredCase): Case {
-  return { ...caseStartsWith(), ...stored };
+  const c = { ...caseStartsWith(), ...stored };
+  return { ...c, proposals: (c.proposals as StoredProposal[]).map(upgradeProposal) };
 }

@@ -66,7 +66,7 @@ interface ActionSpec<B extends z.ZodObject, T extends Target> {
   /** Absent for the engine's own actions, which no route offers. */
   route?: ActionRoute;
   /** A body the action could be taken with now; `allowedActions` checks the rule against it. */
-  sample?: (c: Case) => NoInfer<z.input<B>>;
+  sample?: (c: Case, ctx: Context) => NoInfer<z.input<B>>;
 }
 
 export interface CaseAction<N extends string, P> {
@@ -81,7 +81,7 @@ export interface CaseAction<N extends string, P> {
   target: Target;
   rule: Rule<P>;
   route: ActionRoute | null;
-  sample: (c: Case) => Record<string, unknown>;
+  sample: (c: Case, ctx: Context) => Record<string, unknown>;
 }
 
 function action<B extends z.ZodObject, T extends Target>(spec: ActionSpec<B, T>) {
@@ -213,12 +213,19 @@ const declarations = {
     body: ProposeInput,
     target: 'case',
     rule: propose,
-    // A case that names no controls has nothing to propose; the rule says so about a stand-in id.
-    sample: (c) => ({
-      controlIds: c.controlIds.length > 0 ? c.controlIds : ['none'],
-      reasonCode: 'sample_reason',
-      justification: 'justification',
-    }),
+    // A case that names no controls has nothing to propose; the rule says so about a stand-in id. The
+    // sample gives an ordinary reason with its evidence, so a law-enforcement hold shows as refused.
+    sample: (c, { policy }) => {
+      const [reasonCode, rule] = Object.entries(policy.reasonCodes[c.type]).find(
+        ([, r]) => !r.evidence.includes('legal_release'),
+      ) ?? ['sample_reason', { evidence: [] }];
+      return {
+        controlIds: c.controlIds.length > 0 ? c.controlIds : ['none'],
+        reasonCode,
+        justification: 'justification',
+        evidence: rule.evidence.map((kind) => ({ kind, ref: 'sample' })),
+      };
+    },
     route: {
       path: path('/proposals'),
       status: 201,
@@ -407,7 +414,7 @@ function entriesFor<A extends ActionName>(name: A, c: Case, ctx: Context): Allow
     const refusal = missing
       ? (refusalOf(() => permission && authorize(ctx.actor, permission, c.businessLine)) ??
         new DomainError('invalid_state', missing))
-      : refusalOf(() => declared.rule.check(c, payloadOf(name, declared.sample(c), entry), ctx));
+      : refusalOf(() => declared.rule.check(c, payloadOf(name, declared.sample(c, ctx), entry), ctx));
     return refusal
       ? { ...entry, allowed: false, code: refusal.code, reason: refusal.detail }
       : { ...entry, allowed: true, code: null, reason: null };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BusinessLine, ControlCategory, ControlKind, ControlStatus } from './vocabulary.js';
+import type { ControlSource as ControlSourceType, Department } from './vocabulary.js';
+import { BusinessLine, ControlCategory, ControlKind, ControlSource, ControlStatus } from './vocabulary.js';
 
 export const Control = z.object({
   id: z.string(),
@@ -10,6 +11,16 @@ export const Control = z.object({
   status: ControlStatus,
   reason: z.string(),
   version: z.number().int().positive(),
+  // Defaults, because snapshots recorded before ownership existed, and account services that do not
+  // send them yet, carry neither: such a control was put on by a review.
+  source: ControlSource.default('manual_review').describe(
+    'who put the control on, and so who owns lifting it',
+  ),
+  externalRef: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('the owner’s reference: a rule id, a legal order number'),
 });
 export type Control = z.infer<typeof Control>;
 
@@ -34,6 +45,8 @@ export interface ApplyControl {
   kind: ControlKind;
   businessLine: BusinessLine;
   reason: string;
+  source?: ControlSourceType | undefined;
+  externalRef?: string | undefined;
   actor: string;
   caseId?: string | undefined;
 }
@@ -63,4 +76,16 @@ export interface AccountControls {
     actor: string;
     caseId: string;
   }): Promise<Control[]>;
+}
+
+/** The department that owns a control put on by someone outside risk operations; told of its lift or revert. */
+const ownerDepartments: Partial<Record<ControlSourceType, Department>> = {
+  compliance: 'compliance',
+  law_enforcement: 'legal',
+  security_incident: 'security',
+};
+
+/** The departments owning any of these controls, each once. */
+export function ownerDepartmentsOf(controls: readonly Pick<Control, 'source'>[]): Department[] {
+  return [...new Set(controls.flatMap((c) => ownerDepartments[c.source] ?? []))];
 }

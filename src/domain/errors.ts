@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   'already_decided',
   'controls_changed',
   'control_conflict',
+  'protected_control',
   'idempotency_conflict',
   'payload_too_large',
   'unsupported_media_type',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RiskTier } from './vocabulary.js';
-import { Department } from './vocabulary.js';
+import type { CaseType, RiskTier } from './vocabulary.js';
+import { Department, EvidenceKind } from './vocabulary.js';
 
 const units = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -28,6 +28,38 @@ const Quorum = z
   })
   .describe('approvals needed from distinct checkers, and a role one of them must hold');
 
+export const ReasonCodeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,63}$/, 'a lower_snake_case code such as "verified_owner"');
+
+export const ReasonCodeRule = z
+  .strictObject({
+    description: z.string().min(1),
+    evidence: z.array(EvidenceKind).describe('evidence kinds a proposal with this reason must carry'),
+    approverRole: z
+      .enum(['senior', 'compliance'])
+      .optional()
+      .describe('a role one of the checkers must hold, besides what the tier asks'),
+    monitoringWindow: Duration.optional().describe('replaces the tier’s monitoring window'),
+    coolingOff: Duration.optional().describe('replaces the withdrawal lock after an unbind'),
+    revertOnSignal: z
+      .boolean()
+      .optional()
+      .describe('a high or critical risk signal after the case closed reverts the lift at once'),
+  })
+  .describe('what a reason code demands of a proposal');
+
+const ReasonCodes = z.record(ReasonCodeName, ReasonCodeRule);
+
+export const ReasonCodeMatrix = z
+  .strictObject({
+    version: z.string().min(1).describe('cases pin the version they started with'),
+    complaint: ReasonCodes,
+    unfreeze: ReasonCodes,
+    unbind: ReasonCodes,
+  })
+  .describe('for each case type, the reason codes a proposal may give');
+
 const perTier = <T extends z.ZodType>(value: T) =>
   z.strictObject({ low: value, medium: value, high: value, critical: value });
 
@@ -47,6 +79,10 @@ export const Policy = z.strictObject({
   reverification: z.strictObject({
     wait: Duration.describe('how long the user has to re-verify before an unbind'),
   }),
+  reasonCodes: ReasonCodeMatrix,
+  revert: z.strictObject({
+    window: Duration.describe('how long after its case closed a lift can still be reverted'),
+  }),
   activities: z.strictObject({
     attemptTimeout: Duration.describe('bound on one attempt of an activity before it is retried'),
   }),
@@ -57,6 +93,22 @@ export const Policy = z.strictObject({
 /** The parsed policy: every duration in milliseconds. */
 export type Policy = z.output<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
+
+/** Reasons to lift a restriction, the same for a complaint and an unfreeze. */
+const liftReasons = {
+  verified_owner: { description: 'the agent verified the account owner', evidence: [] },
+  kyc_reverified: { description: 'the owner passed KYC again', evidence: ['kyc_reference'] },
+  false_positive: {
+    description: 'a rule fired on legitimate activity',
+    evidence: ['device_check'],
+    revertOnSignal: true,
+  },
+  legal_release: {
+    description: 'the authority that ordered the hold released it',
+    evidence: ['legal_release'],
+    approverRole: 'compliance',
+  },
+} satisfies PolicyInput['reasonCodes']['unfreeze'];
 
 export const defaultPolicyInput = {
   approval: {
@@ -74,6 +126,24 @@ export const defaultPolicyInput = {
   coolingOff: { withdrawalLock: '24h' },
   breakGlass: { afterReviewWithin: '24h' },
   reverification: { wait: '48h' },
+  reasonCodes: {
+    version: '2026-12-01',
+    complaint: {
+      ...liftReasons,
+      support_resolved: { description: 'support confirmed the user’s account', evidence: ['support_ticket'] },
+    },
+    unfreeze: liftReasons,
+    unbind: {
+      verified_owner: { description: 'the agent verified the account owner', evidence: [] },
+      lost_device: {
+        description: 'the owner lost the bound device and proved who they are on a video call',
+        evidence: ['video_call_id', 'kyc_reference'],
+        approverRole: 'senior',
+        coolingOff: '72h',
+      },
+    },
+  },
+  revert: { window: '90d' },
   activities: { attemptTimeout: '30s' },
   access: { grantExpiry: '24h' },
 } satisfies PolicyInput;
@@ -123,6 +193,13 @@ export function escalationSlaMs(policy: Policy, department: Department, slaMinut
   return policy.escalation.departmentSla[department] ?? policy.escalation.defaultSla;
 }
 
-export function monitoringWindowMs(policy: Policy, tier: RiskTier): number {
-  return policy.monitoring.window[tier];
+export type ReasonCodeRule = z.output<typeof ReasonCodeRule>;
+
+/** The rule of a reason code for a case type; undefined when the matrix has no such code. */
+export function reasonCodeRule(policy: Policy, type: CaseType, code: string): ReasonCodeRule | undefined {
+  return Object.hasOwn(policy.reasonCodes[type], code) ? policy.reasonCodes[type][code] : undefined;
+}
+
+export function monitoringWindowMs(policy: Policy, tier: RiskTier, reason?: ReasonCodeRule): number {
+  return reason?.monitoringWindow ?? policy.monitoring.window[tier];
 }

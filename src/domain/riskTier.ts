@@ -19,6 +19,19 @@ export interface RiskInput {
   businessLine: BusinessLine;
   controls: readonly { kind: ControlKind; reason: string }[];
   hints?: RiskHints | undefined;
+  /** Earlier lifts on the same account: when each happened, and whether it was reverted. */
+  earlierLifts?: readonly { liftedAt: string; status: string }[] | undefined;
+  /** The revert window and now: an earlier lift inside the window makes this a repeat. */
+  repeatWithin?: { windowMs: number; now: string } | undefined;
+}
+
+/** Earlier lifts still inside the revert window: another unfreeze so soon is a pattern worth a higher tier. */
+export function repeatLifts(
+  earlier: readonly { liftedAt: string }[],
+  repeatWithin: { windowMs: number; now: string },
+): number {
+  const since = Date.parse(repeatWithin.now) - repeatWithin.windowMs;
+  return earlier.filter((lift) => Date.parse(lift.liftedAt) >= since).length;
 }
 
 export interface RiskAssessment {
@@ -87,6 +100,16 @@ export function assessRiskTier(input: RiskInput): RiskAssessment {
   if (input.hints?.highValueAccount && tier !== 'critical') {
     tier = raise(tier);
     reasons.push(`high-value account raises it to ${tier}`);
+  }
+  const repeats =
+    input.type === 'complaint' || !input.repeatWithin
+      ? 0
+      : repeatLifts(input.earlierLifts ?? [], input.repeatWithin);
+  if (repeats > 0 && tier !== 'critical') {
+    tier = raise(tier);
+    reasons.push(
+      `${repeats} earlier lift${repeats === 1 ? '' : 's'} on the account within the revert window raise it to ${tier}`,
+    );
   }
   return { tier, reasons };
 }

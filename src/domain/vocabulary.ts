@@ -56,6 +56,26 @@ export const ControlKind = z
   .meta({ id: 'ControlKind' });
 export type ControlKind = z.infer<typeof ControlKind>;
 
+/** Who put a control on, and so who owns the decision to lift it. */
+export const ControlSource = z
+  .enum(['risk_rule', 'manual_review', 'user_request', 'security_incident', 'compliance', 'law_enforcement'])
+  .meta({ id: 'ControlSource' });
+export type ControlSource = z.infer<typeof ControlSource>;
+
+/** Kinds of evidence a proposal can carry; `other` is what evidence recorded as plain text becomes. */
+export const EvidenceKind = z
+  .enum([
+    'kyc_reference',
+    'video_call_id',
+    'device_check',
+    'support_ticket',
+    'legal_release',
+    'chargeback_reference',
+    'other',
+  ])
+  .meta({ id: 'EvidenceKind' });
+export type EvidenceKind = z.infer<typeof EvidenceKind>;
+
 export const ControlStatus = z.enum(['active', 'lifted']).meta({ id: 'ControlStatus' });
 export type ControlStatus = z.infer<typeof ControlStatus>;
 

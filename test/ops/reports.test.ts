@@ -198,7 +198,9 @@ describe('the operations report', () => {
       slaBreachRate: [],
       lifts: 0,
       reverts: 0,
+      lateReverts: 0,
       revertRate: null,
+      lateRevertRate: null,
     });
   });
 

@@ -17,6 +17,7 @@ import { recordingPolicy, scenarios } from './scenarios.js';
  * test/replay/histories/<label>/<scenario>.json.
  *
  *   npm run replay:record -- <label>        e.g. v2-reverification
+ *   npm run replay:record -- <label> <scenario>…   only those scenarios
  */
 const label = process.argv[2];
 if (!label || !/^[a-z0-9][a-z0-9._-]*$/.test(label)) {
@@ -37,9 +38,11 @@ try {
   );
   const cast = await makeCast(services);
   await mkdir(outDir, { recursive: true });
-  for (const scenario of scenarios) {
+  // `-- <label> <scenario>…` records only the named scenarios: the new paths a change adds.
+  const only = process.argv.slice(3);
+  for (const scenario of scenarios.filter((sc) => only.length === 0 || only.includes(sc.name))) {
     const caseId = await scenario.run(services, cast);
-    const handle = services.client.workflow.getHandle(workflowIdFor(caseId));
+    const handle = services.client.workflow.getHandle(scenario.workflowOf?.(caseId) ?? workflowIdFor(caseId));
     await handle.result();
     // The CLI's JSON is the format ops export from production too, so one loader reads both.
     const { stdout } = await promisify(execFile)(

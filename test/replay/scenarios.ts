@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyControl as applyControlService } from '../../src/api/services/controls.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
+import { compensationWorkflowIdOf } from '../../src/domain/lifecycle/execution.js';
 import { defaultPolicyInput, everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
 import type { Services } from '../support/services.js';
 import type { Cast } from '../support/world.js';
@@ -21,6 +22,8 @@ import {
 export const recordingPolicy = mergeOverrides(everyDurationAs('2s'), {
   coolingOff: { withdrawalLock: '3s' },
   reverification: { wait: '30s' },
+  // Long enough that a revert after closure is always inside it.
+  revert: { window: '1h' },
   escalation: defaultPolicyInput.escalation,
   activities: defaultPolicyInput.activities,
 } satisfies PolicyOverride);
@@ -29,6 +32,8 @@ export interface Scenario {
   name: string;
   /** Drives one case through a lifecycle path to its end; returns the case id. */
   run(services: Services, cast: Cast): Promise<string>;
+  /** The run to record when it is not the case's own workflow (a compensation after closure). */
+  workflowOf?: (caseId: string) => string;
 }
 
 export const scenarios: Scenario[] = [
@@ -256,6 +261,42 @@ export const scenarios: Scenario[] = [
         outcome: 'resolved_no_action',
         summary: 'Lock was right.',
       });
+      return caseId;
+    },
+  },
+  {
+    name: 'law-enforcement-hold-released',
+    async run(s, cast) {
+      const hold = await applyControl(s, newAccountId(), 'login_lock', {
+        source: 'law_enforcement',
+        externalRef: 'ORDER-1',
+      });
+      const c = await s.cases.create(cast.agent, caseInput(hold.accountId, { controlIds: [hold.id] }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      const proposed = await s.cases.act(cast.agent, c.id, 'propose', {
+        controlIds: [hold.id],
+        reasonCode: 'legal_release',
+        justification: 'The court lifted the order.',
+        evidence: [{ kind: 'legal_release', ref: 'RELEASE-1' }],
+      });
+      const proposalId = proposed.proposals.at(-1)?.id ?? '';
+      await s.cases.act(cast.checker, c.id, 'approve', { proposalId });
+      await s.cases.act(cast.compliance, c.id, 'approve', { proposalId });
+      await untilStatus(s, c.id, 'closed');
+      return c.id;
+    },
+  },
+  {
+    name: 'lift-reverted-after-closure',
+    workflowOf: (caseId) => compensationWorkflowIdOf({ id: caseId }, 'lift-1'),
+    async run(s, cast) {
+      const totp = await applyControl(s, newAccountId(), 'totp', { source: 'security_incident' });
+      const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [totp], { type: 'unbind' });
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await s.cases.act(cast.senior, caseId, 'approve', { proposalId });
+      await passReverification(s, cast.agent2, caseId);
+      await untilStatus(s, caseId, 'closed');
+      await s.cases.revert(cast.reverter, caseId, { reason: 'Chargeback after the window.' });
       return caseId;
     },
   },

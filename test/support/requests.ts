@@ -38,6 +38,8 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
       body: { category: 'restriction', kind: 'login_lock', businessLine: 'spot', reason: 'matrix check' },
     },
     'GET /v1/accounts/{accountId}/controls': {},
+    'GET /v1/accounts/{accountId}/cases': { query: 'limit=5' },
+    'GET /v1/policy/reason-codes': {},
     'POST /v1/cases': {
       body: {
         type: 'complaint',

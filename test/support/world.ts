@@ -4,7 +4,7 @@ import { controlEvents } from '../../src/db/schema/index.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { CreateCaseInput } from '../../src/domain/actions.js';
 import type { Case } from '../../src/domain/case.js';
-import type { Control } from '../../src/domain/controls.js';
+import type { ApplyControl, Control } from '../../src/domain/controls.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';
 import type { BusinessLine, ControlKind, Department } from '../../src/domain/vocabulary.js';
 import { createUser } from '../../src/db/users.js';
@@ -58,7 +58,10 @@ export async function applyControl(
   services: Services,
   accountId: string,
   kind: ControlKind,
-  options: { reason?: string; businessLine?: BusinessLine } = {},
+  options: Pick<ApplyControl, 'source' | 'externalRef'> & {
+    reason?: string;
+    businessLine?: BusinessLine;
+  } = {},
 ): Promise<Control> {
   return services.registry.apply({
     idempotencyKey: randomUUID(),
@@ -66,6 +69,8 @@ export async function applyControl(
     kind,
     businessLine: options.businessLine ?? 'spot',
     reason: options.reason ?? 'routine review',
+    source: options.source,
+    externalRef: options.externalRef,
     actor: 'test',
   });
 }

@@ -49,7 +49,9 @@ function sampleReport(overrides: Partial<OperationsReport> = {}): OperationsRepo
     slaBreachRate: [{ department: 'security', escalations: 4, breached: 1, rate: 0.25 }],
     lifts: 10,
     reverts: 1,
-    revertRate: 0.1,
+    lateReverts: 1,
+    revertRate: 0.2,
+    lateRevertRate: 0.1,
     ...overrides,
   };
 }
@@ -214,6 +216,7 @@ describe('caseDetails names who made and who decided each proposal', () => {
             maker: 'lee.maker',
             requiredApprovals: 2,
             requiredRole: 'senior',
+            requiredRoles: ['senior'],
             approvals: [
               { by: 'chen.checker', at: '2026-11-24T09:30:00Z', comment: null, countsAs: null },
               { by: 'sam.senior', at: '2026-11-24T09:40:00Z', comment: 'KYC matches.', countsAs: 'senior' },
@@ -234,6 +237,7 @@ describe('caseDetails names who made and who decided each proposal', () => {
             maker: 'lee.maker',
             requiredApprovals: 1,
             requiredRole: null,
+            requiredRoles: [],
             approvals: [],
             rejection: { by: 'chen.checker', at: '2026-11-24T10:00:00Z', comment: 'No recording.' },
             status: 'rejected',
@@ -315,7 +319,8 @@ describe('reportLines', () => {
     expect(text).toMatch(/Time to first claim\s+11 cases\s+median 1m 05s\s+p90 3m 02s/);
     expect(text).toMatch(/Time to close\s+9 cases\s+median 2h 03m\s+p90 1d 04h/);
     expect(text).toMatch(/security\s+4\s+1\s+25\.0%/);
-    expect(text).toContain('Lifts 10, reverts 1, revert rate (wrong unfreezes) 10.0%');
+    expect(text).toContain('Lifts 10, reverts 1, revert rate (wrong unfreezes) 20.0%');
+    expect(text).toContain('Late reverts (after the case closed) 1, late revert rate 10.0%');
   });
 
   it('says "none" for empty sections and "-" for figures without samples', () => {
@@ -329,7 +334,9 @@ describe('reportLines', () => {
         slaBreachRate: [],
         lifts: 0,
         reverts: 0,
+        lateReverts: 0,
         revertRate: null,
+        lateRevertRate: null,
       }),
     ).join('\n');
     expect(text).toContain('business line earn');

@@ -27,6 +27,8 @@ export function control(
     status?: Control['status'];
     reason?: string;
     version?: number;
+    source?: Control['source'];
+    externalRef?: string;
   } = {},
 ): Control {
   return {
@@ -38,6 +40,8 @@ export function control(
     status: options.status ?? 'active',
     reason: options.reason ?? 'routine review',
     version: options.version ?? 1,
+    source: options.source ?? 'manual_review',
+    externalRef: options.externalRef ?? null,
   };
 }
 

@@ -702,7 +702,13 @@ describe('escalations', () => {
 
 describe('proposals', () => {
   it('the assignee proposes a lift; the quorum comes from the tier', () => {
-    const c = act(propose, inReview('low'), { ...proposeInput, evidence: ['call-recording-1'] }, agent, T2);
+    const c = act(
+      propose,
+      inReview('low'),
+      { ...proposeInput, evidence: [{ kind: 'video_call_id', ref: 'call-recording-1' }] },
+      agent,
+      T2,
+    );
     expect(c.status).toBe('awaiting_approval');
     expect(c.proposals).toEqual([
       {
@@ -711,10 +717,11 @@ describe('proposals', () => {
         controlVersions: { 'ctl-1': 3, 'ctl-2': 1 },
         reasonCode: 'verified_owner',
         justification: 'Identity verified on a video call.',
-        evidence: ['call-recording-1'],
+        evidence: [{ kind: 'video_call_id', ref: 'call-recording-1' }],
         maker: 'u-agent',
         requiredApprovals: 1,
         requiredRole: null,
+        requiredRoles: [],
         approvals: [],
         rejection: null,
         status: 'pending',

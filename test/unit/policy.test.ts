@@ -110,7 +110,9 @@ describe('the Duration schema', () => {
 
 describe('the default policy', () => {
   it('has the durations and quorums docs/api.md describes', () => {
-    expect(defaultPolicy).toEqual({
+    const { reasonCodes, ...rest } = defaultPolicy;
+    expect(reasonCodes.version).toBe('2026-12-01');
+    expect(rest).toEqual({
       approval: {
         expiry: 24 * HOUR,
         quorum: {
@@ -126,6 +128,7 @@ describe('the default policy', () => {
       coolingOff: { withdrawalLock: 24 * HOUR },
       breakGlass: { afterReviewWithin: 24 * HOUR },
       reverification: { wait: 48 * HOUR },
+      revert: { window: 90 * DAY },
       activities: { attemptTimeout: 30 * SECOND },
       access: { grantExpiry: 24 * HOUR },
     });

@@ -54,6 +54,7 @@ function executingUnbind(): Case {
         maker: 'maker',
         requiredApprovals: 1,
         requiredRole: null,
+        requiredRoles: [],
         approvals: [{ by: 'checker', at: now, comment: null, countsAs: null }],
         rejection: null,
         status: 'approved',

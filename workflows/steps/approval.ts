@@ -1,6 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import type { ControlRef } from '../../src/domain/controls.js';
+import { Control } from '../../src/domain/controls.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { toFailure } from '../../src/domain/failures.js';
 import {
@@ -23,7 +24,8 @@ export function controlRefs(proposal: Proposal): ControlRef[] {
 export function registerApproval(rt: CaseRuntime): void {
   handleCustom(rt, 'propose', async (actor, payload) => {
     // The versions the maker saw are what checkers approve; any later change voids the approval.
-    const controls = await rt.activities.readControls(payload.controlIds);
+    // Parsed, so controls read before they had an owner (in recorded histories) count as manual_review.
+    const controls = Control.array().parse(await rt.activities.readControls(payload.controlIds));
     const next = rt.act(propose, { ...payload, controls }, actor);
     const proposal = next.proposals.at(-1);
     if (proposal) {

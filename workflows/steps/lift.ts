@@ -3,6 +3,7 @@ import { refusalIn } from '../../src/domain/failures.js';
 import { voidProposal } from '../../src/domain/lifecycle/approval.js';
 import { completeLift } from '../../src/domain/lifecycle/execution.js';
 import type { CaseRuntime } from '../runtime.js';
+import { notifyOwners } from './owners.js';
 import { controlRefs, notifyMaker } from './approval.js';
 
 /**
@@ -53,4 +54,5 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
     caseId: rt.case.id,
     payload: { controlIds: proposal.controlIds },
   });
+  await notifyOwners(rt, rt.case.lifts.at(-1)?.snapshot ?? [], 'controls.lifted', proposal.id);
 }

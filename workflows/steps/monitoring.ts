@@ -17,6 +17,7 @@ import { handleCustom } from '../handlers.js';
 import { riskSignal } from '../messages.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
+import { notifyOwners } from './owners.js';
 
 const SignalPayload = RiskSignalInput.omit({ accountId: true }).extend({ actor: z.string().min(1) });
 
@@ -129,5 +130,6 @@ async function compensate(rt: CaseRuntime, lift: Lift): Promise<void> {
         payload: { liftId: lift.id, reason: request.reason },
       });
     }
+    await notifyOwners(rt, lift.snapshot, 'lift.reverted', lift.id);
   });
 }

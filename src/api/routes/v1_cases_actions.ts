@@ -17,6 +17,20 @@ import {
   viewOf,
 } from '../schemas.js';
 
+const CompensationUnderWay = z
+  .object({
+    caseId: z.string(),
+    liftId: z.string(),
+    followUpCaseId: z.string().describe('the review case the compensation opens, linked to the lift'),
+    workflowId: z.string().describe('the compensation run; a second request joins it'),
+  })
+  .meta({ id: 'CompensationUnderWay' });
+
+const underWay = jsonContent(
+  CompensationUnderWay,
+  'a closed case’s compensation is still putting the controls back after the update timeout',
+);
+
 const paramsOf = { case: CaseParams, proposal: ProposalParams, escalation: EscalationParams } as const;
 
 /**
@@ -44,6 +58,8 @@ function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A)
     responses: {
       // Typed as 200 so the handler's answer is checked against ApiCase; 201 documents the same body.
       [spec.status as 200]: jsonContent(ApiCase, 'the case after the action'),
+      // Only a revert can answer 202; typed on every action so the handler's branch for it type-checks.
+      ...(name === 'revert' ? { 202: underWay } : ({} as { 202?: typeof underWay })),
       ...problems(400, 401, 403, 404, 409, 413, 415, 429, 503),
     },
   });
@@ -52,6 +68,16 @@ function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A)
     const params: { caseId: string } & TargetIds = c.req.valid('param');
     // The route has validated both already; parsing them together gives the payload its declared type.
     const payload = payloadOf(name, c.req.valid('json'), params);
+    if (name === 'revert') {
+      const answer = await cases.revert(
+        c.get('actor'),
+        params.caseId,
+        payloadOf('revert', c.req.valid('json'), params),
+        c.req.header('idempotency-key'),
+      );
+      if ('accepted' in answer) return c.json(answer.accepted, 202);
+      return c.json(toApiCase(answer.case, viewOf(c)), 200);
+    }
     const result = await cases.act(
       c.get('actor'),
       params.caseId,

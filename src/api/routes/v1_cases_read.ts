@@ -48,7 +48,39 @@ const AuditTrail = z
   })
   .meta({ id: 'AuditTrail' });
 
+const AccountParams = z.object({ accountId: AccountId.meta({ param: { name: 'accountId', in: 'path' } }) });
+const HistoryQuery = ListQuery.pick({ limit: true, cursor: true });
+
 export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/accounts/{accountId}/cases',
+      operationId: 'listAccountCases',
+      summary: 'An account’s case history',
+      description:
+        'Every case on the account in the caller’s business lines, newest first, with its lifts and their reverts (a revert after closure has `late: true`). Pass `nextCursor` as `cursor` for the next page.\n\nPermission: `case.read`.',
+      tags: ['cases'],
+      security: bearer,
+      middleware: [requirePermission('case.read')] as const,
+      request: { params: AccountParams, query: HistoryQuery },
+      responses: {
+        200: jsonContent(CaseList, 'a page of the account’s cases'),
+        ...problems(400, 401, 403, 429, 503),
+      },
+    }),
+    async (c) => {
+      const { cases } = c.get('deps');
+      const { accountId } = c.req.valid('param');
+      const { limit, cursor } = c.req.valid('query');
+      const page = await cases.list(c.get('actor'), { accountId }, limit, cursor);
+      return c.json(
+        { items: page.items.map((item) => toApiCase(item, viewOf(c))), nextCursor: page.nextCursor },
+        200,
+      );
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get',

@@ -1,7 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AccountId, EntityId, text } from '../../domain/actions.js';
-import { BusinessLine, ControlCategory, ControlKind, categoryOf } from '../../domain/vocabulary.js';
+import {
+  BusinessLine,
+  ControlCategory,
+  ControlKind,
+  ControlSource,
+  categoryOf,
+} from '../../domain/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { requirePermission } from '../middleware/auth.js';
@@ -18,6 +24,10 @@ export const ApplyControlInput = z
     kind: ControlKind,
     businessLine: BusinessLine,
     reason: text(1_000),
+    source: ControlSource.default('manual_review').describe(
+      'who puts the control on, and so who owns lifting it: a law_enforcement hold is lifted only on a legal release, a compliance control only with a compliance approval',
+    ),
+    externalRef: text(200).optional().describe('the owner’s reference: a rule id, a legal order number'),
     caseId: EntityId.optional().describe(
       'case that should carry the after-review of a restriction applied by hand',
     ),

@@ -1,19 +1,16 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { CaseWorkflowInput, AfterReviewRequest } from '../../../workflows/messages.js';
+import type {
+  AfterReviewRequest,
+  CaseWorkflowInput,
+  CompensationInput,
+  CompensationResult,
+} from '../../../workflows/messages.js';
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
-import {
-  AccountIdKey,
-  AssigneeKey,
-  BusinessLineKey,
-  CaseStatusKey,
-  CaseTypeKey,
-  RiskTierKey,
-  SlaBreachedKey,
-} from '../../../workflows/searchAttributes.js';
+import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
 import { readStream, verifyStream } from '../../db/audit.js';
 import type { CaseFilters } from '../../db/projections.js';
@@ -23,24 +20,39 @@ import {
   deleteCase,
   findCase,
   listCases,
+  casesClosedOnAccountSince,
+  casesOnAccount,
   openCasesOnAccount,
   saveCase,
 } from '../../db/projections.js';
-import type { CreateCaseInput, RiskSignalInput } from '../../domain/actions.js';
+import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
-import type { Case } from '../../domain/case.js';
+import type { Case, CaseLink } from '../../domain/case.js';
 import type { AccountControls } from '../../domain/controls.js';
 import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
 import { caseActions } from '../../domain/caseActions.js';
 import { DomainError } from '../../domain/errors.js';
 import { refusalIn } from '../../domain/failures.js';
-import { assessIntake, checkNamedControls, openCase } from '../../domain/lifecycle/intake.js';
+import type { LateRevert } from '../../domain/lifecycle/execution.js';
+import { pinnedReason } from '../../domain/lifecycle/approval.js';
+import { compensationWorkflowIdOf, followUpCaseIdOf } from '../../domain/lifecycle/execution.js';
+import {
+  accountHistoryOf,
+  assessIntake,
+  checkNamedControls,
+  openCase,
+} from '../../domain/lifecycle/intake.js';
 import type { Actor } from '../../domain/permissions.js';
 import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
 import type { CaseType } from '../../domain/vocabulary.js';
 import { auditDenial } from '../denials.js';
 import { isUnavailable, unavailable } from './unavailable.js';
+
+/** A revert's answer: the case with the controls back, or the compensation still under way. */
+export type RevertAnswer =
+  | { case: Case }
+  | { accepted: { caseId: string; liftId: string; followUpCaseId: string; workflowId: string } };
 
 /** A case's timeline: who did what, and for auditors also what was refused and whether the chain holds. */
 export interface CaseTimeline {
@@ -79,10 +91,6 @@ export function newCaseId(type: CaseType, now = new Date(), seed?: string): stri
     seed === undefined ? randomBytes(6) : createHash('sha256').update(seed).digest().subarray(0, 6);
   const suffix = [...bytes].map((b) => idAlphabet[b % idAlphabet.length]).join('');
   return `${typePrefix[type]}-${day}-${suffix}`;
-}
-
-function memoOf(c: Case): Record<string, string> {
-  return { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step };
 }
 
 /**
@@ -125,17 +133,24 @@ export class CaseService {
     input: CreateCaseInput,
     afterReview?: AfterReviewRequest,
     idSeed?: string,
+    linked?: { id: string; linkedTo: CaseLink },
   ): Promise<Case> {
     const named = input.controlIds ?? [];
     const controls = named.length ? await this.deps.controls.get(named) : [];
     checkNamedControls(input, controls);
-    const c = openCase(
-      newCaseId(input.type, new Date(), idSeed),
-      input,
-      assessIntake(input, controls),
-      actor.id,
-      new Date().toISOString(),
-    );
+    const now = new Date().toISOString();
+    const accountHistory = accountHistoryOf(await casesOnAccount(this.deps.db, input.accountId));
+    const risk = assessIntake(input, controls, {
+      earlier: accountHistory,
+      windowMs: this.deps.policy.revert.window,
+      now,
+    });
+    const c = openCase(linked?.id ?? newCaseId(input.type, new Date(), idSeed), input, risk, actor.id, now, {
+      controls,
+      reasonCodeVersion: this.deps.policy.reasonCodes.version,
+      accountHistory,
+      ...(linked ? { linkedTo: linked.linkedTo } : {}),
+    });
 
     await this.deps.db.transaction(async (tx) => {
       await claimControls(tx, c.id, c.controlIds);
@@ -165,16 +180,7 @@ export class CaseService {
       workflowId: c.workflowId,
       taskQueue: this.deps.taskQueue,
       args: [workflowInput],
-      typedSearchAttributes: [
-        { key: CaseTypeKey, value: c.type },
-        { key: CaseStatusKey, value: c.status },
-        { key: BusinessLineKey, value: c.businessLine },
-        { key: RiskTierKey, value: c.riskTier },
-        { key: AccountIdKey, value: c.accountId },
-        { key: AssigneeKey, value: '' },
-        { key: SlaBreachedKey, value: false },
-      ],
-      memo: memoOf(c),
+      ...caseStartOptions(c),
       staticSummary: `${c.type} case ${c.id} on account ${c.accountId}`,
     });
   }
@@ -357,6 +363,92 @@ export class CaseService {
   }
 
   /**
+   * A revert: carried to the case workflow while the case runs; on a closed case, within the revert
+   * window, a compensation run of its own. That answers with the case once the controls are back, or, if
+   * it takes longer than the update timeout, with the follow-up case it is opening.
+   */
+  async revert(
+    actor: Actor,
+    caseId: string,
+    payload: RevertInput,
+    idempotencyKey?: string,
+  ): Promise<RevertAnswer> {
+    const found = await findCase(this.deps.db, caseId);
+    if (!found) throw new DomainError('not_found', `no case ${caseId}`);
+    // The projection can trail a case that has just closed; its workflow's last state says so at once.
+    const stored = found.status === 'closed' ? found : await this.read(caseId);
+    if (stored.status !== 'closed') {
+      return { case: await this.act(actor, caseId, 'revert', payload, idempotencyKey) };
+    }
+    const { rule } = caseActions.revert;
+    const now = new Date().toISOString();
+    const joined = stored.lifts.at(-1)?.revert?.late === true;
+    if (!joined) {
+      try {
+        rule.check(stored, payload, { actor, now, policy: this.deps.policy });
+      } catch (error) {
+        if (error instanceof DomainError) return this.deny(actor, stored, rule.action, error);
+        throw error;
+      }
+    }
+    authorize(actor, 'removal.revert', stored.businessLine);
+    const lift = stored.lifts.at(-1);
+    if (!lift) throw new DomainError('invalid_state', 'the case lifted nothing to revert');
+    const request = { requestedBy: actor.id, reason: payload.reason, requestedAt: now };
+    return this.compensate(stored, lift.id, request, 'late_revert');
+  }
+
+  /** Starts (or joins) the compensation run of a closed case's lift and waits for it up to the update timeout. */
+  private async compensate(
+    c: Case,
+    liftId: string,
+    request: LateRevert['request'],
+    why: CaseLink['why'],
+  ): Promise<RevertAnswer> {
+    const followUpCaseId = followUpCaseIdOf(c, liftId);
+    const workflowId = compensationWorkflowIdOf(c, liftId);
+    const input: CompensationInput = {
+      case: c,
+      liftId,
+      request,
+      followUpCaseId,
+      why,
+      policy: this.deps.policy,
+    };
+    const deadline = Date.now() + this.deps.updateTimeoutMs;
+    const accepted = { accepted: { caseId: c.id, liftId, followUpCaseId, workflowId } };
+    try {
+      const handle = await this.deps.client
+        .withDeadline(deadline, () =>
+          this.deps.client.workflow.start('compensateLift', {
+            workflowId,
+            taskQueue: this.deps.taskQueue,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            staticSummary: `late revert of ${liftId} on case ${c.id}`,
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) {
+            return this.deps.client.workflow.getHandle(workflowId);
+          }
+          throw error;
+        });
+      const result = await Promise.race([
+        handle.result() as Promise<CompensationResult>,
+        new Promise<undefined>((resolve) => {
+          setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now())).unref();
+        }),
+      ]);
+      return result ? { case: result.case } : accepted;
+    } catch (error) {
+      if (isUnavailable(error)) throw unavailable('Temporal did not accept the compensation', error);
+      throw error;
+    }
+  }
+
+  /**
    * Whether any worker has polled the case task queue recently. A long poll lasts about a minute, so a
    * live worker shows within that; one that died drops out after it.
    */
@@ -376,9 +468,46 @@ export class CaseService {
 
   /**
    * Sends a risk signal to every open case on the account. Signals are accepted by Temporal even while
-   * no worker runs; each workflow decides whether the signal reverts its lift.
+   * no worker runs; each workflow decides whether the signal reverts its lift. A high or critical signal
+   * also reaches lifts whose case has closed but whose revert window has not: it opens a review case
+   * linked to the lift, and reverts the lift at once where the lift's reason code says so.
    */
   async signalRisk(actor: Actor, input: RiskSignalInput): Promise<string[]> {
+    const signalled = await this.signalOpenCases(actor, input);
+    if (input.severity !== 'high' && input.severity !== 'critical') return signalled;
+    const since = new Date(Date.now() - this.deps.policy.revert.window);
+    for (const closed of await casesClosedOnAccountSince(this.deps.db, input.accountId, since)) {
+      const lift = closed.lifts.at(-1);
+      if (lift?.status !== 'settled') continue;
+      const id = followUpCaseIdOf(closed, lift.id);
+      if (signalled.includes(id)) continue;
+      const reasonCode = closed.proposals.find((p) => p.id === lift.proposalId)?.reasonCode ?? '';
+      const why = `risk signal ${input.signal} (${input.severity})`;
+      if (pinnedReason(closed, this.deps.policy, reasonCode)?.revertOnSignal) {
+        const request = { requestedBy: actor.id, reason: why, requestedAt: new Date().toISOString() };
+        await this.compensate(closed, lift.id, request, 'risk_signal');
+      } else if (!(await findCase(this.deps.db, id))) {
+        await this.open(
+          actor,
+          {
+            type: 'complaint',
+            accountId: closed.accountId,
+            businessLine: closed.businessLine,
+            channel: 'internal',
+            subject: `Review of ${lift.id} on case ${closed.id} after a ${input.severity} risk signal`,
+            description: `${why} arrived ${input.occurredAt}, after case ${closed.id} closed with ${lift.id} lifted.`,
+          },
+          undefined,
+          undefined,
+          { id, linkedTo: { caseId: closed.id, liftId: lift.id, why: 'risk_signal' } },
+        );
+      }
+      signalled.push(id);
+    }
+    return signalled;
+  }
+
+  private async signalOpenCases(actor: Actor, input: RiskSignalInput): Promise<string[]> {
     const open = await openCasesOnAccount(this.deps.db, input.accountId);
     const { accountId: _accountId, ...signal } = input;
     const signalled: string[] = [];

@@ -5,7 +5,7 @@ import type { AccountControls, Control } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/permissions.js';
 import { authorize, inScope } from '../../domain/permissions.js';
-import type { BusinessLine, ControlKind } from '../../domain/vocabulary.js';
+import type { BusinessLine, ControlKind, ControlSource } from '../../domain/vocabulary.js';
 import type { CaseService } from './cases.js';
 
 export interface ApplyControlRequest {
@@ -13,6 +13,8 @@ export interface ApplyControlRequest {
   kind: ControlKind;
   businessLine: BusinessLine;
   reason: string;
+  source?: ControlSource | undefined;
+  externalRef?: string | undefined;
   caseId?: string | undefined;
 }
 
@@ -44,6 +46,8 @@ export async function applyControl(
     kind: request.kind,
     businessLine: request.businessLine,
     reason: request.reason,
+    source: request.source,
+    externalRef: request.externalRef,
     actor: actor.id,
     caseId: request.caseId,
   });
@@ -58,6 +62,8 @@ export async function applyControl(
         controlId: control.id,
         kind: control.kind,
         reason: control.reason,
+        source: control.source,
+        externalRef: control.externalRef,
         caseId: request.caseId ?? null,
       },
       accountId: request.accountId,

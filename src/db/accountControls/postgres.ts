@@ -25,6 +25,8 @@ function toControl(row: Row): Control {
     status: row.status,
     reason: row.reason,
     version: row.version,
+    source: row.source,
+    externalRef: row.externalRef,
   };
 }
 
@@ -107,6 +109,8 @@ export class PostgresAccountControls implements AccountControls {
           businessLine: input.businessLine,
           status: 'active',
           reason: input.reason,
+          source: input.source ?? 'manual_review',
+          externalRef: input.externalRef ?? null,
           appliedBy: input.actor,
           idempotencyKey: input.idempotencyKey,
         })

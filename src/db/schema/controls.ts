@@ -24,6 +24,19 @@ export const controls = pgTable(
     status: text('status', { enum: ['active', 'lifted'] }).notNull(),
     reason: text('reason').notNull(),
     version: integer('version').notNull().default(1),
+    source: text('source', {
+      enum: [
+        'risk_rule',
+        'manual_review',
+        'user_request',
+        'security_incident',
+        'compliance',
+        'law_enforcement',
+      ],
+    })
+      .notNull()
+      .default('manual_review'),
+    externalRef: text('external_ref'),
     appliedBy: text('applied_by').notNull(),
     idempotencyKey: text('idempotency_key').unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -39,6 +52,10 @@ export const controls = pgTable(
         or (${t.category} = 'binding' and ${t.kind} in ('totp', 'phone', 'email', 'device', 'withdrawal_address'))`,
     ),
     check('controls_version_positive', sql`${t.version} > 0`),
+    check(
+      'controls_source',
+      sql`${t.source} in ('risk_rule', 'manual_review', 'user_request', 'security_incident', 'compliance', 'law_enforcement')`,
+    ),
   ],
 );
 

@@ -2,7 +2,9 @@ import type { ApproveInput, ProposeInput, RejectInput } from '../actions.js';
 import type { Case, Proposal } from '../case.js';
 import type { Control, ControlChange } from '../controls.js';
 import { DomainError } from '../errors.js';
-import { assessApproval } from '../quorum.js';
+import type { Policy, ReasonCodeRule } from '../policy.js';
+import { reasonCodeRule } from '../policy.js';
+import { assessApproval, checkProtectedControls, requiredSignoffs } from '../quorum.js';
 import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
 
 export function findProposal(c: Case, proposalId: string): Proposal {
@@ -19,13 +21,57 @@ function updateProposal(c: Case, id: string, change: Partial<Proposal>): Case['p
   return c.proposals.map((p) => (p.id === id ? { ...p, ...change } : p));
 }
 
+/**
+ * The reason code's rule when the case follows the matrix this policy carries. A case opened before the
+ * matrix existed follows none; one pinned to another version is the workflow's to judge, with the policy
+ * it started with, so the API's newer matrix never refuses what the case's own would allow.
+ */
+function followsMatrix(c: Case, policy: Policy): boolean {
+  return c.reasonCodeVersion !== null && c.reasonCodeVersion === policy.reasonCodes.version;
+}
+
+export function pinnedReason(c: Case, policy: Policy, code: string): ReasonCodeRule | undefined {
+  return followsMatrix(c, policy) ? reasonCodeRule(policy, c.type, code) : undefined;
+}
+
+function checkReasonCode(c: Case, input: ProposeStep, policy: Policy): void {
+  if (!followsMatrix(c, policy)) return;
+  const rule = reasonCodeRule(policy, c.type, input.reasonCode);
+  if (!rule) {
+    const known = Object.keys(policy.reasonCodes[c.type]).join(', ');
+    throw new DomainError(
+      'validation_failed',
+      `${input.reasonCode} is not a reason code for ${c.type} cases`,
+      [{ path: 'reasonCode', message: `unknown reason code; known: ${known}` }],
+    );
+  }
+  const given = new Set((input.evidence ?? []).map((e) => e.kind));
+  const missing = rule.evidence.filter((kind) => !given.has(kind));
+  if (missing.length > 0) {
+    throw new DomainError(
+      'validation_failed',
+      `reason ${input.reasonCode} needs evidence of kind ${missing.join(', ')}`,
+      missing.map((kind) => ({ path: 'evidence', message: `missing evidence of kind ${kind}` })),
+    );
+  }
+}
+
+/** Who owns each named control: the registry's view when the workflow read it, else the case's from intake. */
+function ownersOf(c: Case, input: ProposeStep): Pick<Control, 'id' | 'source' | 'externalRef'>[] {
+  if (input.controls) return [...input.controls];
+  return input.controlIds.flatMap((id) => {
+    const owner = c.controlOwners[id];
+    return owner ? [{ id, ...owner }] : [];
+  });
+}
+
 /** `controls` is the registry's current view of the named controls; the workflow reads it just before. */
 export type ProposeStep = ProposeInput & { controls?: readonly Control[] };
 
 export const propose = defineRule<ProposeStep>({
   action: 'proposal.created',
   permission: 'removal.propose',
-  check(c, input, { actor }) {
+  check(c, input, { actor, policy }) {
     requireStatus(c, ['in_review', 'reverted'], 'propose a lift');
     requireAssignee(c, actor, 'propose a lift');
     const foreign = input.controlIds.filter((id) => !c.controlIds.includes(id));
@@ -36,6 +82,8 @@ export const propose = defineRule<ProposeStep>({
         foreign.map((id) => ({ path: 'controlIds', message: `${id} is not one of this case's controls` })),
       );
     }
+    checkProtectedControls(ownersOf(c, input), input.evidence ?? []);
+    checkReasonCode(c, input, policy);
     const inactive = (input.controls ?? []).filter((ctl) => ctl.status !== 'active').map((ctl) => ctl.id);
     const missing = input.controls
       ? input.controlIds.filter((id) => !input.controls?.some((ctl) => ctl.id === id))
@@ -48,7 +96,12 @@ export const propose = defineRule<ProposeStep>({
     }
   },
   apply(c, input, { actor, now, policy }) {
-    const quorum = policy.approval.quorum[c.riskTier];
+    const signoffs = requiredSignoffs({
+      quorum: policy.approval.quorum[c.riskTier],
+      controls: ownersOf(c, input),
+      evidence: input.evidence ?? [],
+      reasonRole: pinnedReason(c, policy, input.reasonCode)?.approverRole,
+    });
     const proposal: Proposal = {
       id: nextId('prop', c.proposals),
       controlIds: input.controlIds,
@@ -57,8 +110,9 @@ export const propose = defineRule<ProposeStep>({
       justification: input.justification,
       evidence: input.evidence ?? [],
       maker: actor.id,
-      requiredApprovals: quorum.approvals,
-      requiredRole: quorum.requiredRole ?? null,
+      requiredApprovals: signoffs.approvals,
+      requiredRole: signoffs.roles[0] ?? null,
+      requiredRoles: signoffs.roles,
       approvals: [],
       rejection: null,
       status: 'pending',

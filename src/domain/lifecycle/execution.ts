@@ -2,9 +2,17 @@ import type { RevertInput, RiskSignalInput } from '../actions.js';
 import type { AfterReview, Case, Lift } from '../case.js';
 import type { Control, ControlSnapshot } from '../controls.js';
 import { DomainError } from '../errors.js';
+import type { Policy, ReasonCodeRule } from '../policy.js';
 import { monitoringWindowMs } from '../policy.js';
+import { pinnedReason } from './approval.js';
 import type { ControlKind } from '../vocabulary.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
+
+/** The reason-code rule the lift's proposal gave, when the case follows the matrix. */
+function reasonOfProposal(c: Case, proposalId: string, policy: Policy): ReasonCodeRule | undefined {
+  const proposal = c.proposals.find((p) => p.id === proposalId);
+  return proposal ? pinnedReason(c, policy, proposal.reasonCode) : undefined;
+}
 
 export function currentLift(c: Case): Lift | undefined {
   const lift = c.lifts.at(-1);
@@ -25,13 +33,14 @@ export const completeLift = defineRule<{ proposalId: string; snapshot: readonly 
   action: 'controls.lifted',
   check: (c) => requireStatus(c, ['executing'], 'record a lift'),
   apply(c, input, { now, policy }) {
+    const reason = reasonOfProposal(c, input.proposalId, policy);
     const lift: Lift = {
       id: nextId('lift', c.lifts),
       proposalId: input.proposalId,
       status: 'monitoring',
       liftedAt: now,
       snapshot: [...input.snapshot],
-      monitoringUntil: addMs(now, monitoringWindowMs(policy, c.riskTier)),
+      monitoringUntil: addMs(now, monitoringWindowMs(policy, c.riskTier, reason)),
       coolingOff: null,
       revert: null,
     };
@@ -57,7 +66,11 @@ export const startCoolingOff = defineRule<{ liftId: string; control: Control }>(
     lifts: updateLift(c, input.liftId, {
       coolingOff: {
         controlId: input.control.id,
-        until: addMs(now, policy.coolingOff.withdrawalLock),
+        until: addMs(
+          now,
+          reasonOfProposal(c, findLift(c, input.liftId).proposalId, policy)?.coolingOff ??
+            policy.coolingOff.withdrawalLock,
+        ),
         status: 'active',
       },
     }),
@@ -87,10 +100,31 @@ export const endCoolingOff = defineRule<{ liftId: string; lifted: boolean }>({
 
 const revertible = ['executing', 'monitoring'] as const;
 
+/**
+ * The lift of a closed case that can still be reverted: its last lift, settled, with the revert window
+ * (counted from the case's closure) still open at `now`. Throws why not.
+ */
+export function lateRevertableLift(c: Case, now: string, policy: Policy): Lift {
+  const lift = c.lifts.at(-1);
+  if (!lift || c.closedAt === null)
+    throw new DomainError('invalid_state', 'the case lifted nothing to revert');
+  if (lift.status === 'reverted') throw new DomainError('already_decided', `${lift.id} is already reverted`);
+  const until = addMs(c.closedAt, policy.revert.window);
+  if (Date.parse(now) > Date.parse(until)) {
+    throw new DomainError('invalid_state', `the revert window of ${lift.id} closed at ${until}`);
+  }
+  return lift;
+}
+
 export const requestRevert = defineRule<RevertInput>({
   action: 'revert.requested',
   permission: 'removal.revert',
-  check(c) {
+  check(c, _input, { now, policy }) {
+    // A closed case's lift is reverted by a compensation run of its own, not by the finished workflow.
+    if (c.status === 'closed') {
+      lateRevertableLift(c, now, policy);
+      return;
+    }
     requireStatus(c, revertible, 'revert a lift');
     if (c.revertRequest) throw new DomainError('already_decided', 'a revert is already under way');
   },
@@ -152,6 +186,56 @@ export const completeRevert = defineRule<{ reapplied: readonly Control[]; withdr
     withdrawalLockId: input.withdrawalLockId,
   }),
 });
+
+export interface LateRevert {
+  liftId: string;
+  request: { requestedBy: string; reason: string; requestedAt: string };
+  /** Controls found active again before the compensation reached them: put back by someone else. */
+  alreadyReapplied: string[];
+  withdrawalLockId: string | null;
+  followUpCaseId: string;
+}
+
+/** Recorded on the closed case by the compensation run once the lifted controls are back. */
+export const completeLateRevert = defineRule<LateRevert>({
+  action: 'revert.completed_late',
+  check(c, input) {
+    requireStatus(c, ['closed'], 'record a late revert');
+    if (findLift(c, input.liftId).status !== 'settled') {
+      throw new DomainError('already_decided', `${input.liftId} is not a settled lift`);
+    }
+  },
+  apply: (c, input, { now }) => ({
+    ...c,
+    lifts: updateLift(c, input.liftId, {
+      status: 'reverted',
+      revert: {
+        ...input.request,
+        completedAt: now,
+        withdrawalLockId: input.withdrawalLockId,
+        late: true,
+        alreadyReapplied: input.alreadyReapplied,
+        followUpCaseId: input.followUpCaseId,
+      },
+    }),
+  }),
+  details: (input) => ({
+    liftId: input.liftId,
+    reason: input.request.reason,
+    alreadyReapplied: input.alreadyReapplied,
+    withdrawalLockId: input.withdrawalLockId,
+    followUpCaseId: input.followUpCaseId,
+  }),
+});
+
+/** The review case a late revert or a risk signal opens about a lift: one per lift, so a second joins it. */
+export function followUpCaseIdOf(c: Pick<Case, 'id'>, liftId: string): string {
+  return `REV-${c.id}-${liftId}`;
+}
+
+export function compensationWorkflowIdOf(c: Pick<Case, 'id'>, liftId: string): string {
+  return `revert-${c.id}-${liftId}`;
+}
 
 export const closeLifted = defineRule<Record<string, never>>({
   action: 'case.closed',

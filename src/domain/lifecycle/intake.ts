@@ -1,5 +1,5 @@
 import type { CreateCaseInput } from '../actions.js';
-import type { Case } from '../case.js';
+import type { AccountHistoryEntry, Case, CaseLink } from '../case.js';
 import { caseStartsWith, workflowIdFor } from '../case.js';
 import type { Control } from '../controls.js';
 import { DomainError } from '../errors.js';
@@ -41,14 +41,46 @@ export function checkNamedControls(input: CreateCaseInput, found: readonly Contr
   }
 }
 
-export function assessIntake(input: CreateCaseInput, controls: readonly Control[]): RiskAssessment {
+export function assessIntake(
+  input: CreateCaseInput,
+  controls: readonly Control[],
+  history?: { earlier: readonly AccountHistoryEntry[]; windowMs: number; now: string },
+): RiskAssessment {
   const named = controls.filter((c) => input.controlIds?.includes(c.id));
   return assessRiskTier({
     type: input.type,
     businessLine: input.businessLine,
     controls: named.map((c) => ({ kind: c.kind, reason: c.reason })),
     hints: input.hints,
+    earlierLifts: history?.earlier,
+    repeatWithin: history && { windowMs: history.windowMs, now: history.now },
   });
+}
+
+/** Every lift the account's earlier cases made, newest first, as the new case will show them. */
+export function accountHistoryOf(earlier: readonly Case[]): AccountHistoryEntry[] {
+  return earlier
+    .flatMap((c) =>
+      c.lifts.map((lift) => ({
+        caseId: c.id,
+        type: c.type,
+        liftId: lift.id,
+        liftedAt: lift.liftedAt,
+        status: lift.status,
+        revertedAt: lift.revert?.completedAt ?? null,
+        lateRevert: lift.revert?.late ?? false,
+      })),
+    )
+    .sort((a, b) => b.liftedAt.localeCompare(a.liftedAt));
+}
+
+export interface Pinned {
+  /** The registry's view of the named controls, whose owners the case remembers. */
+  controls?: readonly Control[];
+  /** The version of the reason-code matrix the case will follow; without it, none is enforced. */
+  reasonCodeVersion?: string;
+  accountHistory?: AccountHistoryEntry[];
+  linkedTo?: CaseLink;
 }
 
 export function openCase(
@@ -57,7 +89,9 @@ export function openCase(
   risk: RiskAssessment,
   createdBy: string,
   createdAt: string,
+  pinned: Pinned = {},
 ): Case {
+  const named = (pinned.controls ?? []).filter((ctl) => input.controlIds?.includes(ctl.id));
   const c: Case = {
     ...caseStartsWith(),
     id,
@@ -70,6 +104,12 @@ export function openCase(
     subject: input.subject,
     description: input.description,
     controlIds: input.controlIds ?? [],
+    controlOwners: Object.fromEntries(
+      named.map((ctl) => [ctl.id, { source: ctl.source, externalRef: ctl.externalRef }]),
+    ),
+    reasonCodeVersion: pinned.reasonCodeVersion ?? null,
+    accountHistory: pinned.accountHistory ?? [],
+    linkedTo: pinned.linkedTo ?? null,
     externalRef: input.externalRef ?? null,
     hints: input.hints ?? {},
     createdBy,
