@@ -25,15 +25,22 @@ export interface DatabaseHandle {
 const CONNECT_TIMEOUT_S = 5;
 
 /**
- * A pool of `poolSize` connections. postgres.js reports a connection lost mid-query (PostgreSQL restarting,
+ * A pool of `poolSize` connections; `onStatement` sees the text of every statement sent. postgres.js reports a connection lost mid-query (PostgreSQL restarting,
  * `ECONNRESET`) as that query's rejection, never as an event that could crash the process, and opens a new
  * connection for the next query.
  */
-export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
+export function connectDatabase(
+  url: string,
+  poolSize = 10,
+  options: { onStatement?: (text: string) => void } = {},
+): DatabaseHandle {
+  const { onStatement } = options;
   const client = postgres(url, {
     max: poolSize,
     connect_timeout: CONNECT_TIMEOUT_S,
     onnotice: () => undefined,
+    // Off unless asked for (the benchmark counts statements): postgres.js then keeps each query's text.
+    ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}),
   });
   const db = drizzle(client, { schema, casing: 'snake_case' });
   return {

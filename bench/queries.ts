@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../src/api/app.js';
+import { issueToken } from '../src/db/users.js';
+import type { Role } from '../src/domain/permissions.js';
+import type { BusinessLine } from '../src/domain/vocabulary.js';
+import { apiDepsFor } from '../test/support/api.js';
+import { connectServices } from '../test/support/services.js';
+import type { ThrowawayStack } from '../test/support/stack.js';
+import { startThrowawayStack } from '../test/support/stack.js';
+import { applyControl, caseInput, makeUser, newAccountId } from '../test/support/world.js';
+
+/*
+ * The database side of a case: how many statements the API and the worker send for one low-tier unfreeze
+ * driven over HTTP (intake, claim, propose, approve, each with an Idempotency-Key, then the lift, the
+ * monitoring window and the closing), and how fast `GET /v1/cases` answers each filter with 100,000
+ * cases in the projection. `npx tsx bench/queries.ts` runs it alone on a throw-away stack.
+ */
+
+export interface QueryCheck {
+  name: string;
+  value: number;
+  goal: string;
+  ok: boolean;
+}
+
+export interface QueriesSection {
+  figures: Record<string, unknown>;
+  checks: QueryCheck[];
+}
+
+export interface QueriesOptions {
+  /** Unfreeze cases driven one at a time while counting statements. */
+  cases?: number;
+  /** Rows put into the projection for the list timings. */
+  rows?: number;
+  /** Timed requests per filter. */
+  samples?: number;
+}
+
+const goals = { statementsPerCase: 45, listP99Ms: 50 };
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** The statement's kind, for the breakdown: its first words, without parameters or quoted names. */
+function kindOf(text: string): string {
+  const words = text.replace(/"/g, '').replace(/\s+/g, ' ').trim().split(' ').slice(0, 4).join(' ');
+  return words.length > 60 ? words.slice(0, 60) : words;
+}
+
+const statuses = [
+  'in_review',
+  'awaiting_info',
+  'awaiting_approval',
+  'executing',
+  'monitoring',
+  'reverted',
+  'open',
+];
+const outcomes = ['lifted', 'rejected', 'resolved_no_action', 'reverted', 'withdrawn', 'expired'];
+const lines: BusinessLine[] = ['spot', 'derivatives', 'margin', 'p2p', 'earn', 'wallet', 'card', 'fiat'];
+
+export async function measureQueries(
+  stack: ThrowawayStack,
+  options: QueriesOptions = {},
+): Promise<QueriesSection> {
+  const caseCount = options.cases ?? 5;
+  const rowCount = options.rows ?? 100_000;
+  const samples = options.samples ?? 200;
+  let counting = false;
+  const statements = new Map<string, number>();
+  const services = await connectServices(
+    { databaseUrl: stack.databaseUrl, temporalAddress: stack.server.address, bundlePath: stack.bundlePath },
+    {
+      policy: { monitoring: { window: { low: '1s', medium: '1s', high: '1s', critical: '1s' } } },
+      onStatement: (text) => {
+        if (!counting) return;
+        const kind = kindOf(text);
+        statements.set(kind, (statements.get(kind) ?? 0) + 1);
+      },
+    },
+  );
+  const deps = apiDepsFor(services);
+  const app = createApp(deps);
+  try {
+    const person = async (roles: Role[], businessLines: BusinessLine[] | ['*'] = ['*']) => {
+      const actor = await makeUser(services, roles, { businessLines });
+      return { ...actor, token: (await issueToken(services.database.db, actor.id)).token };
+    };
+    const agent = await person(['agent']);
+    const checker = await person(['checker']);
+    const auditor = await person(['auditor']);
+    const p2pReader = await person(['auditor'], ['p2p']);
+
+    const call = async (token: string, method: string, path: string, body?: unknown) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      if (method !== 'GET') headers['idempotency-key'] = randomUUID();
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await app.request(path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const parsed = (await response.json()) as Record<string, unknown>;
+      if (response.status >= 300)
+        throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(parsed)}`);
+      return parsed;
+    };
+
+    const perCase: number[] = [];
+    let templateId = '';
+    for (let i = 0; i < caseCount; i += 1) {
+      const lock = await applyControl(services, newAccountId(), 'login_lock');
+      statements.clear();
+      counting = true;
+      const created = await call(
+        agent.token,
+        'POST',
+        '/v1/cases',
+        caseInput(lock.accountId, { controlIds: [lock.id] }),
+      );
+      const caseId = created.id as string;
+      await call(agent.token, 'POST', `/v1/cases/${caseId}/claim`);
+      const proposed = await call(agent.token, 'POST', `/v1/cases/${caseId}/proposals`, {
+        controlIds: [lock.id],
+        reasonCode: 'verified_owner',
+        justification: 'bench',
+      });
+      const proposalId = (proposed.proposals as { id: string }[])[0]!.id;
+      await call(checker.token, 'POST', `/v1/cases/${caseId}/proposals/${proposalId}/approve`, {});
+      await services.client.workflow.getHandle(created.workflowId as string).result();
+      counting = false;
+      perCase.push([...statements.values()].reduce((a, b) => a + b, 0));
+      templateId = caseId;
+    }
+    const breakdown = Object.fromEntries(
+      [...statements.entries()].sort((a, b) => b[1] - a[1]).map(([kind, n]) => [kind, n]),
+    );
+
+    const started = performance.now();
+    await services.database.db.execute(sql`
+      insert into cases (id, workflow_id, type, status, outcome, account_id, business_line, channel, risk_tier,
+        assignee, created_by, sla_breached, revision, data, created_at, updated_at, first_claimed_at, closed_at)
+      select g.id, 'case-' || g.id, g.type, g.status, g.outcome, g.account_id, g.business_line, 'email', g.risk_tier,
+        g.assignee, 'usr_bench_agent', g.sla_breached, 10,
+        t.data || jsonb_build_object('id', g.id, 'workflowId', 'case-' || g.id, 'type', g.type, 'status', g.status,
+          'outcome', g.outcome, 'accountId', g.account_id, 'businessLine', g.business_line, 'riskTier', g.risk_tier,
+          'assignee', g.assignee, 'slaBreached', g.sla_breached,
+          'createdAt', to_char(g.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'updatedAt', to_char(g.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'closedAt', case when g.status = 'closed'
+            then to_char((g.created_at + interval '1 day') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end),
+        g.created_at, g.created_at, g.created_at,
+        case when g.status = 'closed' then g.created_at + interval '1 day' end
+      from (
+        select 'BENCH-' || lpad(i::text, 7, '0') as id,
+          (array['complaint', 'unfreeze', 'unbind'])[1 + i % 3] as type,
+          s.status,
+          case when s.status = 'closed' then (${sql.raw(`array['${outcomes.join("','")}']`)})[1 + i % 6] end as outcome,
+          'acct-bench-' || (i % 20000) as account_id,
+          (${sql.raw(`array['${lines.join("','")}']`)})[1 + i % 8] as business_line,
+          case when i % 100 < 60 then 'low' when i % 100 < 85 then 'medium' when i % 100 < 97 then 'high'
+            else 'critical' end as risk_tier,
+          case when s.status <> 'open' then 'usr_bench_' || (i % 50) end as assignee,
+          i % 20 = 0 as sla_breached,
+          now() - interval '1 hour' - i * interval '5 minutes' as created_at
+        from generate_series(1, ${rowCount}) as i,
+          lateral (select case when i % 10 < 7 then 'closed'
+            else (${sql.raw(`array['${statuses.join("','")}']`)})[1 + (i / 10) % 7] end as status) s
+      ) g, (select data from cases where id = ${templateId}) t`);
+    await services.database.db.execute(sql`analyze cases`);
+    const insertSeconds = (performance.now() - started) / 1_000;
+
+    const filters: [string, string, string][] = [
+      ['newest first', auditor.token, ''],
+      ['status (common)', auditor.token, 'status=closed'],
+      ['status (rare)', auditor.token, 'status=awaiting_approval'],
+      ['type', auditor.token, 'type=unbind'],
+      ['assignee', auditor.token, 'assignee=usr_bench_7'],
+      ['accountId', auditor.token, 'accountId=acct-bench-123'],
+      ['businessLine', auditor.token, 'businessLine=card'],
+      ['riskTier (rare)', auditor.token, 'riskTier=critical'],
+      ['slaBreached', auditor.token, 'slaBreached=true'],
+      ['status + assignee', auditor.token, 'status=in_review&assignee=usr_bench_7'],
+      ['one line in scope', p2pReader.token, ''],
+      ['one line in scope + status', p2pReader.token, 'status=awaiting_approval'],
+    ];
+    const list: Record<string, { p50Ms: number; p99Ms: number; items: number }> = {};
+    const checks: QueryCheck[] = [];
+    for (const [name, token, query] of filters) {
+      const first = await call(token, 'GET', `/v1/cases?${query}`);
+      const cursor = first.nextCursor as string | null;
+      const pages = [query, cursor ? `${query}&cursor=${encodeURIComponent(cursor)}` : query];
+      const times: number[] = [];
+      for (let i = 0; i < samples + 10; i += 1) {
+        const t0 = performance.now();
+        await call(token, 'GET', `/v1/cases?${pages[i % 2]!}`);
+        if (i >= 10) times.push(performance.now() - t0);
+      }
+      const figures = {
+        p50Ms: percentile(times, 50),
+        p99Ms: percentile(times, 99),
+        items: (first.items as unknown[]).length,
+      };
+      list[name] = figures;
+      checks.push({
+        name: `GET /v1/cases ${name}: p99 (ms)`,
+        value: figures.p99Ms,
+        goal: `<= ${goals.listP99Ms}`,
+        ok: figures.p99Ms <= goals.listP99Ms,
+      });
+    }
+    const statementsPerCase = percentile(perCase, 50);
+    checks.unshift({
+      name: 'statements per low-tier unfreeze',
+      value: statementsPerCase,
+      goal: `<= ${goals.statementsPerCase}`,
+      ok: statementsPerCase <= goals.statementsPerCase,
+    });
+    return {
+      figures: {
+        statementsPerCase: perCase,
+        statementsOfLastCase: breakdown,
+        projectionRows: rowCount,
+        insertSeconds,
+        listCases: list,
+      },
+      checks,
+    };
+  } finally {
+    deps.feed.close();
+    await services.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const stack = await startThrowawayStack();
+  try {
+    const section = await measureQueries(stack, {
+      cases: Number(process.env.BENCH_QUERY_CASES ?? 5),
+      rows: Number(process.env.BENCH_PROJECTION_ROWS ?? 100_000),
+    });
+    console.log(JSON.stringify(section.figures, null, 2));
+    for (const { name, value, goal, ok } of section.checks) {
+      console.log(
+        `${ok ? 'ok  ' : 'MISS'} ${name.padEnd(38)} ${value.toFixed(1).padStart(8)}   goal ${goal}`,
+      );
+    }
+    process.exitCode = section.checks.every((c) => c.ok) ? 0 : 1;
+  } finally {
+    await stack.stop();
+  }
+}
