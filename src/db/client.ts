@@ -1,3 +1,5 @@
+import type { SQLWrapper } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -55,3 +57,23 @@ export function connectDatabase(
 
 /** A database or an open transaction: repository functions that compose into larger transactions take this. */
 export type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/**
+ * `main` and the writes `beside` it sent as one statement (those as data-modifying CTEs): one round trip,
+ * and all or nothing even outside a transaction. They see one snapshot, so none may read what another writes.
+ */
+export async function writeTogether(
+  tx: Executor,
+  main: SQLWrapper,
+  beside: readonly SQLWrapper[],
+): Promise<void> {
+  await tx.execute(
+    // getSQL(): a query builder put into `sql` directly would come out in parentheses, as a subquery.
+    beside.length === 0
+      ? main.getSQL()
+      : sql`with ${sql.join(
+          beside.map((write, i) => sql`${sql.identifier(`write_${i}`)} as (${write.getSQL()})`),
+          sql`, `,
+        )} ${main.getSQL()}`,
+  );
+}
