@@ -49,14 +49,12 @@ export async function chainAudit(tx: Executor, events: readonly AuditInput[]): P
     )}) as s(stream)
     left join lateral (select a.seq, a.hash from ${auditEvents} a where a.stream = s.stream
       order by a.seq desc limit 1) h on true`;
-  const [, heads] = await Promise.all([tx.execute(lock), tx.execute(read)]);
+  const [, heads] = await Promise.all([
+    tx.execute(lock),
+    tx.execute<{ stream: string; seq: number | null; hash: string | null; known: string[] | null }>(read),
+  ]);
   const state = new Map<string, { seq: number; hash: string; known: Set<string> }>();
-  for (const head of heads as unknown as {
-    stream: string;
-    seq: number | null;
-    hash: string | null;
-    known: string[] | null;
-  }[]) {
+  for (const head of heads) {
     state.set(head.stream, {
       seq: head.seq ?? 0,
       hash: head.hash ?? GENESIS_HASH,

@@ -27,9 +27,9 @@ export interface DatabaseHandle {
 const CONNECT_TIMEOUT_S = 5;
 
 /**
- * A pool of `poolSize` connections; `onStatement` sees the text of every statement sent. postgres.js reports a connection lost mid-query (PostgreSQL restarting,
- * `ECONNRESET`) as that query's rejection, never as an event that could crash the process, and opens a new
- * connection for the next query.
+ * A pool of `poolSize` connections; `onStatement` sees the text of every statement sent. postgres.js
+ * reports a connection lost mid-query (PostgreSQL restarting, `ECONNRESET`) as that query's rejection,
+ * never as an event that could crash the process, and opens a new connection for the next query.
  */
 export function connectDatabase(
   url: string,
