@@ -1,10 +1,11 @@
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
-type History = temporal.api.history.v1.IHistory;
+const { temporal } = proto;
+type History = proto.temporal.api.history.v1.IHistory;
 const { EventType } = temporal.api.enums.v1;
 
 /** Events that are one action each, whatever they carry. */
-const simpleKinds = new Map<temporal.api.enums.v1.EventType, string>([
+const simpleKinds = new Map<proto.temporal.api.enums.v1.EventType, string>([
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, 'start'],
   [EventType.EVENT_TYPE_TIMER_STARTED, 'timer'],
   [EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 'memo change'],
