@@ -34,12 +34,13 @@ export function activitiesFor(policy: Policy) {
 }
 
 /**
- * Added after cases were running: search attributes go out with the records (once per flush, only when a
- * value differs from what the run last published; none at opening, which the start carried), the memo
- * keeps what never changes (the step is in the current details), and records wait while a lift is in
- * flight, to go out with the lift's. Cases started before it replay their upsert per change.
+ * Added after cases were running, to cost fewer Temporal actions: search attributes go out with the
+ * records (once per flush, only when a value differs from what the run last published; none at opening,
+ * which the start carried), the memo keeps what never changes (the step is in the current details),
+ * records that can wait go out with the next ones, and the lift activity queues its own notice. Cases
+ * started before it replay an upsert per change and a notice activity of its own.
  */
-export const LEAN_METADATA_PATCH = 'metadata-with-records';
+export const LEAN_CASE_PATCH = 'fewer-actions-per-case';
 
 /** The search attributes a case keeps up to date, in the order they are upserted. */
 function searchAttributesOf(c: Case) {
@@ -77,7 +78,9 @@ export class CaseRuntime {
   /** The actions a step registered a handler for; the rest get their plain rule. */
   readonly handled = new Set<ActionName>();
   private pending: (AuditEntry & { revision: number })[] = [];
-  private readonly lean: boolean;
+  /** Whether this run takes the paths of LEAN_CASE_PATCH. */
+  readonly lean: boolean;
+  private readonly projected: boolean;
   /** The search attribute values as the run last sent them (or started with them), to upsert only a change. */
   private published: string;
 
@@ -87,7 +90,8 @@ export class CaseRuntime {
     this.policy = { ...defaultPolicy, ...input.policy };
     this.activities = activitiesFor(this.policy);
     this.workflowId = workflowInfo().workflowId;
-    this.lean = patched(LEAN_METADATA_PATCH);
+    this.lean = patched(LEAN_CASE_PATCH);
+    this.projected = input.projected === true;
     this.published = JSON.stringify(searchAttributesOf(this.case));
   }
 
@@ -139,7 +143,7 @@ export class CaseRuntime {
    */
   async recordUntil(done: () => boolean): Promise<void> {
     for (;;) {
-      await condition(() => (this.pending.length > 0 && !this.lifting()) || done());
+      await condition(() => (this.pending.length > 0 && !this.canWait()) || done());
       if (this.pending.length === 0) return;
       if (this.lean) this.publishSearchAttributes();
       const events = this.pending.splice(0);
@@ -148,15 +152,16 @@ export class CaseRuntime {
   }
 
   /**
-   * Approved and being lifted, with nobody to wait for: the lift's outcome follows within moments, so the
-   * approval's records can go out with it (the update's caller has its answer already).
+   * Records that can wait to go out with the next ones: the opening alone, when the starter wrote the
+   * projection already; and what an approval queued while its lift is in flight with nobody to wait for,
+   * the lift's outcome moments away (the update's caller has its answer already).
    */
-  private lifting(): boolean {
-    return (
-      this.lean &&
-      this.case.status === 'executing' &&
-      !this.case.reverifications.some((r) => r.status === 'pending')
-    );
+  private canWait(): boolean {
+    if (!this.lean) return false;
+    const onlyOpening = this.projected && this.pending.every((e) => e.revision === 0);
+    const lifting =
+      this.case.status === 'executing' && !this.case.reverifications.some((r) => r.status === 'pending');
+    return onlyOpening || lifting;
   }
 
   private publishSearchAttributes(): void {

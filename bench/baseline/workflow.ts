@@ -46,7 +46,8 @@ const activities = proxyActivities<BareActivities>({
 export async function bareUnfreeze(input: BareInput): Promise<BareState> {
   const state: BareState = { status: 'open', assignee: '' };
   let published = { ...state };
-  let pending = 1;
+  // The opening's record waits for the first change, as dualkey's does when the API wrote the projection.
+  let pending = 0;
   let finished = false;
 
   const attributes = (): SearchAttributePair[] => [
@@ -93,9 +94,9 @@ export async function bareUnfreeze(input: BareInput): Promise<BareState> {
   });
 
   await condition(() => state.status === 'executing');
+  // The lift activity queues the lift's notice itself, as dualkey's does.
   await activities.liftControls('lift');
   change({ status: 'monitoring' });
-  await activities.notify('controls.lifted');
   await condition(() => false, input.monitoringMs);
   change({ status: 'closed' });
   finished = true;
