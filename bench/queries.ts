@@ -11,6 +11,8 @@ import { connectServices } from '../test/support/services.js';
 import type { ThrowawayStack } from '../test/support/stack.js';
 import { startThrowawayStack } from '../test/support/stack.js';
 import { applyControl, caseInput, makeUser, newAccountId } from '../test/support/world.js';
+import type { Check, SectionResult } from './section.js';
+import { check, percentile, report } from './section.js';
 
 /*
  * The database side of a case: how many statements the API and the worker send for one low-tier unfreeze
@@ -18,18 +20,6 @@ import { applyControl, caseInput, makeUser, newAccountId } from '../test/support
  * monitoring window and the closing), and how fast `GET /v1/cases` answers each filter with 100,000
  * cases in the projection. `npx tsx bench/queries.ts` runs it alone on a throw-away stack.
  */
-
-export interface QueryCheck {
-  name: string;
-  value: number;
-  goal: string;
-  ok: boolean;
-}
-
-export interface QueriesSection {
-  figures: Record<string, unknown>;
-  checks: QueryCheck[];
-}
 
 export interface QueriesOptions {
   /** Unfreeze cases driven one at a time while counting statements. */
@@ -42,11 +32,6 @@ export interface QueriesOptions {
 
 // 75 statements per case before recordProgress wrote a batch in one statement and tokens were cached.
 const goals = { statementsPerCase: 60, listP99Ms: 50 };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** The statement's kind, for the breakdown: its first words, without parameters or quoted names. */
 function kindOf(text: string): string {
@@ -101,7 +86,7 @@ export async function fillProjection(db: Database, rows: number, templateId: str
 export async function measureQueries(
   stack: ThrowawayStack,
   options: QueriesOptions = {},
-): Promise<QueriesSection> {
+): Promise<SectionResult> {
   const caseCount = options.cases ?? 5;
   const rowCount = options.rows ?? 100_000;
   const samples = options.samples ?? 200;
@@ -197,7 +182,7 @@ export async function measureQueries(
       ['one line in scope + status', p2pReader.token, 'status=awaiting_approval'],
     );
     const list: Record<string, { p50Ms: number; p99Ms: number; items: number }> = {};
-    const checks: QueryCheck[] = [];
+    const checks: Check[] = [];
     for (const [name, token, query] of filters) {
       const first = await call(token, 'GET', `/v1/cases?${query}`);
       const cursor = first.nextCursor as string | null;
@@ -214,20 +199,12 @@ export async function measureQueries(
         items: (first.items as unknown[]).length,
       };
       list[name] = figures;
-      checks.push({
-        name: `GET /v1/cases ${name}: p99 (ms)`,
-        value: figures.p99Ms,
-        goal: `<= ${goals.listP99Ms}`,
-        ok: figures.p99Ms <= goals.listP99Ms,
-      });
+      checks.push(check(`GET /v1/cases ${name}: p99 (ms)`, figures.p99Ms, `<= ${goals.listP99Ms}`));
     }
     const statementsPerCase = percentile(perCase, 50);
-    checks.unshift({
-      name: 'statements per low-tier unfreeze',
-      value: statementsPerCase,
-      goal: `<= ${goals.statementsPerCase}`,
-      ok: statementsPerCase <= goals.statementsPerCase,
-    });
+    checks.unshift(
+      check('statements per low-tier unfreeze', statementsPerCase, `<= ${goals.statementsPerCase}`),
+    );
     return {
       figures: {
         statementsPerCase: perCase,
@@ -251,13 +228,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       cases: Number(process.env.BENCH_QUERY_CASES ?? 5),
       rows: Number(process.env.BENCH_PROJECTION_ROWS ?? 100_000),
     });
-    console.log(JSON.stringify(section.figures, null, 2));
-    for (const { name, value, goal, ok } of section.checks) {
-      console.log(
-        `${ok ? 'ok  ' : 'MISS'} ${name.padEnd(38)} ${value.toFixed(1).padStart(8)}   goal ${goal}`,
-      );
-    }
-    process.exitCode = section.checks.every((c) => c.ok) ? 0 : 1;
+    process.exitCode = report({ queries: section }) ? 0 : 1;
   } finally {
     await stack.stop();
   }
