@@ -56,6 +56,9 @@ const text = (values: Values, name: string) => {
   return typeof value === 'string' ? value : '';
 };
 const optional = (value: string) => (value.trim() ? value.trim() : undefined);
+/** A select's value as one of the options it offered. */
+const choice = <T extends string>(values: Values, name: string, options: readonly T[], fallback: T): T =>
+  options.find((option) => option === text(values, name)) ?? fallback;
 
 /** The request body each form sends, checked against the API's own schema for that route. */
 function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefined {
@@ -71,7 +74,7 @@ function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefin
       return { answer: text(v, 'Answer') } satisfies ActionBody<'respondInfo'>;
     case 'escalate':
       return {
-        department: departments.find((d) => d === text(v, 'Department')) ?? 'technical',
+        department: choice(v, 'Department', departments, 'technical'),
         question: text(v, 'Question'),
       } satisfies ActionBody<'escalate'>;
     case 'answerEscalation':
@@ -93,15 +96,15 @@ function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefin
       return { comment: text(v, 'Comment') } satisfies ActionBody<'reject'>;
     case 'resolve':
       return {
-        outcome: resolveOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'resolved_no_action',
+        outcome: choice(v, 'Outcome', resolveOutcomes, 'resolved_no_action'),
         summary: text(v, 'Summary'),
       } satisfies ActionBody<'resolve'>;
     case 'revert':
       return { reason: text(v, 'Reason') } satisfies ActionBody<'revert'>;
     case 'recordReverification':
       return {
-        outcome: checkOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'passed',
-        method: methods.find((m) => m === text(v, 'Method')) ?? 'video_call',
+        outcome: choice(v, 'Outcome', checkOutcomes, 'passed'),
+        method: choice(v, 'Method', methods, 'video_call'),
       } satisfies ActionBody<'recordReverification'>;
   }
 }
