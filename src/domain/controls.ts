@@ -78,6 +78,24 @@ export interface AccountControls {
   }): Promise<Control[]>;
 }
 
+/** Which of `refs` are no longer active at the version the caller saw, judged by the controls as they are now. */
+export function changesSince(
+  refs: readonly ControlRef[],
+  current: ReadonlyMap<string, Pick<Control, 'status' | 'version'>>,
+): ControlChange[] {
+  return refs.flatMap((ref) => {
+    const control = current.get(ref.id);
+    if (control && control.status === 'active' && control.version === ref.version) return [];
+    return [
+      {
+        id: ref.id,
+        expectedVersion: ref.version,
+        actual: control ? { status: control.status, version: control.version } : null,
+      },
+    ];
+  });
+}
+
 /** The department that owns a control put on by someone outside risk operations; told of its lift or revert. */
 const ownerDepartments: Partial<Record<ControlSourceType, Department>> = {
   compliance: 'compliance',

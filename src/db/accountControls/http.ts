@@ -7,7 +7,7 @@ import type {
   ControlRef,
   ControlSnapshot,
 } from '../../domain/controls.js';
-import { Control as ControlSchema } from '../../domain/controls.js';
+import { Control as ControlSchema, changesSince } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 
 const Items = z.object({ items: z.array(ControlSchema) });
@@ -78,18 +78,8 @@ export class HttpAccountControls implements AccountControls {
   }
 
   async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
-    const current = new Map((await this.get(refs.map((r) => r.id))).map((c) => [c.id, c]));
-    return refs.flatMap((ref) => {
-      const control = current.get(ref.id);
-      if (control && control.status === 'active' && control.version === ref.version) return [];
-      return [
-        {
-          id: ref.id,
-          expectedVersion: ref.version,
-          actual: control ? { status: control.status, version: control.version } : null,
-        },
-      ];
-    });
+    const current = await this.get(refs.map((r) => r.id));
+    return changesSince(refs, new Map(current.map((c) => [c.id, c])));
   }
 
   async apply(input: ApplyControl): Promise<Control> {
@@ -103,23 +93,20 @@ export class HttpAccountControls implements AccountControls {
     );
   }
 
-  async lift(input: {
-    idempotencyKey: string;
-    controls: readonly ControlRef[];
-    actor: string;
-    caseId: string;
-  }): Promise<ControlSnapshot[]> {
-    const { idempotencyKey, ...body } = input;
-    return (await this.call('POST', 'controls/lift', Items, body, idempotencyKey, true)).items;
+  async lift(input: Parameters<AccountControls['lift']>[0]): Promise<ControlSnapshot[]> {
+    return this.send('controls/lift', input, true);
   }
 
-  async reapply(input: {
-    idempotencyKey: string;
-    snapshots: readonly ControlSnapshot[];
-    actor: string;
-    caseId: string;
-  }): Promise<Control[]> {
-    const { idempotencyKey, ...body } = input;
-    return (await this.call('POST', 'controls/reapply', Items, body, idempotencyKey)).items;
+  async reapply(input: Parameters<AccountControls['reapply']>[0]): Promise<Control[]> {
+    return this.send('controls/reapply', input);
+  }
+
+  /** A change to several controls at once, all or none, under the caller's idempotency key. */
+  private async send(
+    path: string,
+    { idempotencyKey, ...body }: { idempotencyKey: string },
+    refusable = false,
+  ): Promise<Control[]> {
+    return (await this.call('POST', path, Items, body, idempotencyKey, refusable)).items;
   }
 }

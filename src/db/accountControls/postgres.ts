@@ -8,6 +8,7 @@ import type {
   ControlRef,
   ControlSnapshot,
 } from '../../domain/controls.js';
+import { changesSince } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 import { categoryOf } from '../../domain/vocabulary.js';
 import type { Database, Executor } from '../client.js';
@@ -44,23 +45,6 @@ async function lockRows(tx: Executor, ids: readonly string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-function diff(
-  refs: readonly ControlRef[],
-  rows: Map<string, Pick<Row, 'status' | 'version'>>,
-): ControlChange[] {
-  return refs.flatMap((ref) => {
-    const row = rows.get(ref.id);
-    if (row && row.status === 'active' && row.version === ref.version) return [];
-    return [
-      {
-        id: ref.id,
-        expectedVersion: ref.version,
-        actual: row ? { status: row.status, version: row.version } : null,
-      },
-    ];
-  });
-}
-
 /** The default registry: controls are rows with versions; every change is an event row with its key. */
 export class PostgresAccountControls implements AccountControls {
   constructor(private readonly db: Database) {}
@@ -84,17 +68,8 @@ export class PostgresAccountControls implements AccountControls {
   }
 
   async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
-    if (refs.length === 0) return [];
-    const rows = await this.db
-      .select()
-      .from(controls)
-      .where(
-        inArray(
-          controls.id,
-          refs.map((r) => r.id),
-        ),
-      );
-    return diff(refs, new Map(rows.map((r) => [r.id, r])));
+    const current = await this.get(refs.map((r) => r.id));
+    return changesSince(refs, new Map(current.map((c) => [c.id, c])));
   }
 
   async apply(input: ApplyControl): Promise<Control> {
@@ -157,7 +132,7 @@ export class PostgresAccountControls implements AccountControls {
         tx,
         input.controls.map((c) => c.id),
       );
-      const changes = diff(input.controls, rows);
+      const changes = changesSince(input.controls, rows);
       if (changes.length > 0) {
         throw new DomainError(
           'controls_changed',
