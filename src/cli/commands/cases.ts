@@ -4,6 +4,7 @@ import { findCase, listCases } from '../../db/projections.js';
 import { CliError } from '../errors.js';
 import { caseDetails, caseTable } from '../format.js';
 import type { Writer } from '../output.js';
+import { print } from '../output.js';
 
 export interface CasesDeps {
   db: Database;
@@ -21,12 +22,9 @@ const allLines = ['*'] as const;
 export async function listCasesCommand(deps: CasesDeps, options: ListCasesOptions): Promise<number> {
   const { limit, json, ...filters } = options;
   const { items, nextCursor } = await listCases(deps.db, filters, allLines, limit);
-  if (json) {
-    deps.writer.out(JSON.stringify(items, null, 2));
-    return 0;
-  }
-  for (const line of caseTable(items)) deps.writer.out(line);
-  if (nextCursor) deps.writer.out(`(first ${limit} shown; raise --limit or narrow the filters for more)`);
+  print(deps.writer, items, json, () => caseTable(items));
+  if (nextCursor && !json)
+    deps.writer.out(`(first ${limit} shown; raise --limit or narrow the filters for more)`);
   return 0;
 }
 
@@ -37,7 +35,6 @@ export async function showCaseCommand(
 ): Promise<number> {
   const found = await findCase(deps.db, caseId);
   if (!found) throw new CliError(`no case ${caseId}`);
-  if (options.json) deps.writer.out(JSON.stringify(found, null, 2));
-  else for (const line of caseDetails(found)) deps.writer.out(line);
+  print(deps.writer, found, options.json, () => caseDetails(found));
   return 0;
 }

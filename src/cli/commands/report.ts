@@ -4,6 +4,7 @@ import type { BusinessLine } from '../../domain/vocabulary.js';
 import { ExitCode } from '../errors.js';
 import { reportLines } from '../format.js';
 import type { Writer } from '../output.js';
+import { print } from '../output.js';
 
 export interface ReportDeps {
   db: Database;
@@ -26,7 +27,6 @@ export async function operationsReportCommand(
     to: options.to,
     businessLine: options.line,
   });
-  if (options.json) deps.writer.out(JSON.stringify(report, null, 2));
-  else for (const line of reportLines(report)) deps.writer.out(line);
+  print(deps.writer, report, options.json, () => reportLines(report));
   return ExitCode.ok;
 }
