@@ -22,9 +22,8 @@ const allLines = ['*'] as const;
 export async function listCasesCommand(deps: CasesDeps, options: ListCasesOptions): Promise<number> {
   const { limit, json, ...filters } = options;
   const { items, nextCursor } = await listCases(deps.db, filters, allLines, limit);
-  print(deps.writer, items, json, () => caseTable(items));
-  if (nextCursor && !json)
-    deps.writer.out(`(first ${limit} shown; raise --limit or narrow the filters for more)`);
+  const more = nextCursor ? [`(first ${limit} shown; raise --limit or narrow the filters for more)`] : [];
+  print(deps.writer, items, json, () => [...caseTable(items), ...more]);
   return 0;
 }
 

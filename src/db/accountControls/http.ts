@@ -3,11 +3,10 @@ import type {
   AccountControls,
   ApplyControl,
   Control,
-  ControlChange,
-  ControlRef,
-  ControlSnapshot,
+  LiftControls,
+  ReapplyControls,
 } from '../../domain/controls.js';
-import { Control as ControlSchema, changesSince } from '../../domain/controls.js';
+import { Control as ControlSchema, changedSince } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 
 const Items = z.object({ items: z.array(ControlSchema) });
@@ -77,10 +76,7 @@ export class HttpAccountControls implements AccountControls {
     return (await this.call('GET', `controls?${query.toString()}`, Items)).items;
   }
 
-  async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
-    const current = await this.get(refs.map((r) => r.id));
-    return changesSince(refs, new Map(current.map((c) => [c.id, c])));
-  }
+  changedSince: AccountControls['changedSince'] = (refs) => changedSince(this, refs);
 
   async apply(input: ApplyControl): Promise<Control> {
     const { idempotencyKey, accountId, ...body } = input;
@@ -93,11 +89,11 @@ export class HttpAccountControls implements AccountControls {
     );
   }
 
-  async lift(input: Parameters<AccountControls['lift']>[0]): Promise<ControlSnapshot[]> {
+  async lift(input: LiftControls): Promise<Control[]> {
     return this.send('controls/lift', input, true);
   }
 
-  async reapply(input: Parameters<AccountControls['reapply']>[0]): Promise<Control[]> {
+  async reapply(input: ReapplyControls): Promise<Control[]> {
     return this.send('controls/reapply', input);
   }
 

@@ -4,11 +4,11 @@ import type {
   AccountControls,
   ApplyControl,
   Control,
-  ControlChange,
-  ControlRef,
   ControlSnapshot,
+  LiftControls,
+  ReapplyControls,
 } from '../../domain/controls.js';
-import { changesSince } from '../../domain/controls.js';
+import { changedSince, changesSince } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 import { categoryOf } from '../../domain/vocabulary.js';
 import type { Database, Executor } from '../client.js';
@@ -67,10 +67,7 @@ export class PostgresAccountControls implements AccountControls {
     return rows.map(toControl);
   }
 
-  async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
-    const current = await this.get(refs.map((r) => r.id));
-    return changesSince(refs, new Map(current.map((c) => [c.id, c])));
-  }
+  changedSince: AccountControls['changedSince'] = (refs) => changedSince(this, refs);
 
   async apply(input: ApplyControl): Promise<Control> {
     return this.db.transaction(async (tx) => {
@@ -113,12 +110,7 @@ export class PostgresAccountControls implements AccountControls {
     });
   }
 
-  async lift(input: {
-    idempotencyKey: string;
-    controls: readonly ControlRef[];
-    actor: string;
-    caseId: string;
-  }): Promise<ControlSnapshot[]> {
+  async lift(input: LiftControls): Promise<ControlSnapshot[]> {
     return this.db.transaction(async (tx) => {
       const done = await tx
         .select({ snapshot: controlEvents.snapshot })
@@ -163,12 +155,7 @@ export class PostgresAccountControls implements AccountControls {
     });
   }
 
-  async reapply(input: {
-    idempotencyKey: string;
-    snapshots: readonly ControlSnapshot[];
-    actor: string;
-    caseId: string;
-  }): Promise<Control[]> {
+  async reapply(input: ReapplyControls): Promise<Control[]> {
     return this.db.transaction(async (tx) => {
       const rows = await lockRows(
         tx,
