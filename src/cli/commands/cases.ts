@@ -3,7 +3,7 @@ import type { CaseFilters } from '../../db/projections.js';
 import { findCase, listCases } from '../../db/projections.js';
 import { CliError } from '../errors.js';
 import { caseDetails, caseTable } from '../format.js';
-import type { Writer } from '../output.js';
+import type { JsonFlag, Writer } from '../output.js';
 import { print } from '../output.js';
 
 export interface CasesDeps {
@@ -11,9 +11,8 @@ export interface CasesDeps {
   writer: Writer;
 }
 
-export interface ListCasesOptions extends CaseFilters {
+export interface ListCasesOptions extends CaseFilters, JsonFlag {
   limit: number;
-  json?: boolean | undefined;
 }
 
 /** Ops see every business line: the CLI runs with database access, which already implies that reach. */
@@ -23,17 +22,13 @@ export async function listCasesCommand(deps: CasesDeps, options: ListCasesOption
   const { limit, json, ...filters } = options;
   const { items, nextCursor } = await listCases(deps.db, filters, allLines, limit);
   const more = nextCursor ? [`(first ${limit} shown; raise --limit or narrow the filters for more)`] : [];
-  print(deps.writer, items, json, () => [...caseTable(items), ...more]);
+  print(deps.writer, items, { json }, () => [...caseTable(items), ...more]);
   return 0;
 }
 
-export async function showCaseCommand(
-  deps: CasesDeps,
-  caseId: string,
-  options: { json?: boolean | undefined },
-): Promise<number> {
+export async function showCaseCommand(deps: CasesDeps, caseId: string, options: JsonFlag): Promise<number> {
   const found = await findCase(deps.db, caseId);
   if (!found) throw new CliError(`no case ${caseId}`);
-  print(deps.writer, found, options.json, () => caseDetails(found));
+  print(deps.writer, found, options, () => caseDetails(found));
   return 0;
 }

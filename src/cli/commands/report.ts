@@ -3,7 +3,7 @@ import { operationsReport } from '../../db/reports.js';
 import type { BusinessLine } from '../../domain/vocabulary.js';
 import { ExitCode } from '../errors.js';
 import { reportLines } from '../format.js';
-import type { Writer } from '../output.js';
+import type { JsonFlag, Writer } from '../output.js';
 import { print } from '../output.js';
 
 export interface ReportDeps {
@@ -11,11 +11,10 @@ export interface ReportDeps {
   writer: Writer;
 }
 
-export interface OperationsReportOptions {
+export interface OperationsReportOptions extends JsonFlag {
   from: Date;
   to: Date;
   line?: BusinessLine | undefined;
-  json?: boolean | undefined;
 }
 
 export async function operationsReportCommand(
@@ -27,6 +26,6 @@ export async function operationsReportCommand(
     to: options.to,
     businessLine: options.line,
   });
-  print(deps.writer, report, options.json, () => reportLines(report));
+  print(deps.writer, report, options, () => reportLines(report));
   return ExitCode.ok;
 }
