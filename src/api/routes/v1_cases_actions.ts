@@ -1,16 +1,15 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { ActionName, TargetIds } from '../../domain/caseActions.js';
 import { caseActions, payloadOf, publicActionNames } from '../../domain/caseActions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { forCase, requirePermission } from '../middleware/auth.js';
+import { guardedRoute } from './guarded.js';
 import {
   ApiCase,
   CaseParams,
   EscalationParams,
   ProposalParams,
-  bearer,
   jsonBody,
   jsonContent,
   toApiCase,
@@ -41,15 +40,15 @@ function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A)
   const action = caseActions[name];
   const { route: spec, rule } = action;
   if (!spec || !rule.permission) return;
-  const route = createRoute({
+  const route = guardedRoute({
     method: 'post',
     path: spec.path,
     operationId: spec.operationId,
     summary: spec.summary,
-    description: `${spec.description}\n\nPermission: \`${rule.permission}\`.`,
+    description: spec.description,
     tags: ['cases'],
-    security: bearer,
-    middleware: [forCase(rule.action), requirePermission(rule.permission)] as const,
+    permission: rule.permission,
+    caseAction: rule.action,
     request: {
       params: paramsOf[action.target],
       body: jsonBody(action.body, action.bodyRequired),
