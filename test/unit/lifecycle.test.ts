@@ -48,7 +48,7 @@ import type { Actor } from '../../src/domain/permissions.js';
 import { systemActor } from '../../src/domain/permissions.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import type { RiskTier } from '../../src/domain/vocabulary.js';
-import { RiskTier as RiskTierSchema } from '../../src/domain/vocabulary.js';
+import { RiskTier as RiskTierSchema } from '../../src/domain/schemas/vocabulary.js';
 import { DAY, HOUR, actor, control, domainError, plus } from './fixtures.js';
 
 const T0 = '2025-03-01T09:00:00.000Z';

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { AccountId, text } from '../../domain/actions.js';
-import { Timestamp } from '../../domain/case.js';
-import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
+import { AccountId, text } from '../../domain/schemas/actions.js';
+import { Timestamp } from '../../domain/schemas/case.js';
+import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { forCase, requirePermission } from '../middleware/auth.js';

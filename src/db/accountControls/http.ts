@@ -7,7 +7,7 @@ import type {
   ControlRef,
   ControlSnapshot,
 } from '../../domain/controls.js';
-import { Control as ControlSchema } from '../../domain/controls.js';
+import { Control as ControlSchema } from '../../domain/schemas/controls.js';
 import { DomainError } from '../../domain/errors.js';
 
 const Items = z.object({ items: z.array(ControlSchema) });
