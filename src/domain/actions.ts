@@ -6,22 +6,6 @@ import { isOneOf, severities } from './vocabulary.js';
  * with the schemas in `schemas/actions.ts`; the workflow must not load zod, so it keeps these few checks.
  */
 
-export type {
-  AnswerEscalationInput,
-  ApproveInput,
-  CreateCaseInput,
-  EscalateInput,
-  InfoRequestInput,
-  InfoResponseInput,
-  NoteInput,
-  ProposeInput,
-  RecordReverificationInput,
-  RejectInput,
-  ResolveInput,
-  RevertInput,
-  RiskSignalInput,
-} from './schemas/actions.js';
-
 const earliestStorable = Date.parse('0001-01-01T00:00:00.000Z');
 const latestStorable = Date.parse('9999-12-31T23:59:59.999Z');
 

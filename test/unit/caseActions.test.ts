@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateCaseInput } from '../../src/domain/actions.js';
+import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
 import type { AllowedAction } from '../../src/domain/schemas/caseActions.js';
 import { actionNames, caseActions } from '../../src/domain/caseActions.js';

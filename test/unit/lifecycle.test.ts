@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateCaseInput } from '../../src/domain/actions.js';
+import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
 import type { Control } from '../../src/domain/controls.js';
 import type { DomainError } from '../../src/domain/errors.js';
