@@ -83,8 +83,10 @@ async function openCases(
   cast: Cast,
   count: number,
   concurrency: number,
-  first = 0,
+  options: { first?: number; log?: (line: string) => void } = {},
 ): Promise<OpenedCase[]> {
+  const first = options.first ?? 0;
+  let done = 0;
   const opened: OpenedCase[] = new Array<OpenedCase>(count);
   let next = 0;
   const one = async (index: number) => {
@@ -106,6 +108,9 @@ async function openCases(
       });
     }
     opened[index] = { id: created.id, monitoring };
+    done += 1;
+    if (done % Math.max(1, Math.round(count / 10)) === 0)
+      options.log?.(`memory: ${done} of ${count} cases open`);
   };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -167,7 +172,7 @@ export async function measureMemory(
     log(`memory: baseline ${baseline.rssMiB.toFixed(0)} MiB with ${baseline.cached} cached runs`);
 
     const started = performance.now();
-    const opened = await openCases(services, cast, openCount, concurrency, warmUpCases);
+    const opened = await openCases(services, cast, openCount, concurrency, { first: warmUpCases, log });
     const openSeconds = (performance.now() - started) / 1000;
     const monitoringWanted = warmUpCases / 2 + opened.filter((c) => c.monitoring).length;
     await eventually(

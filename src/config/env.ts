@@ -183,7 +183,7 @@ export const EnvSchema = z
       .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
       .default(500)
       .describe(
-        'case workflow runs a worker keeps in memory (about 0.5 MiB each, see docs/operations.md); others replay from history when next touched',
+        'case workflow runs a worker keeps in memory (about 0.4 MiB each, see docs/operations.md); others replay from history when next touched',
       ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
