@@ -168,6 +168,13 @@ export const RevertInput = z.strictObject({ reason: text(2_000) }).meta({
   ],
 });
 
+export const RecordReverificationInput = z
+  .strictObject({
+    outcome: z.enum(['passed', 'failed']),
+    method: Reverification.shape.method.unwrap(),
+  })
+  .meta({ examples: [{ outcome: 'passed', method: 'video_call' }] });
+export type RecordReverificationInput = z.infer<typeof RecordReverificationInput>;
 export const RiskSignalInput = z
   .strictObject({
     accountId: AccountId,
@@ -185,14 +192,6 @@ export const RiskSignalInput = z
       },
     ],
   });
-
-export const RecordReverificationInput = z
-  .strictObject({
-    outcome: z.enum(['passed', 'failed']),
-    method: Reverification.shape.method.unwrap(),
-  })
-  .meta({ examples: [{ outcome: 'passed', method: 'video_call' }] });
-export type RecordReverificationInput = z.infer<typeof RecordReverificationInput>;
 
 export type NoteInput = z.infer<typeof NoteInput>;
 export type InfoRequestInput = z.infer<typeof InfoRequestInput>;
