@@ -1,7 +1,9 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { DomainError } from '../src/domain/errors.js';
 import { freePort } from '../src/runtime/ports.js';
 import type { Services } from '../test/support/services.js';
 import { connectServices } from '../test/support/services.js';
@@ -78,12 +80,27 @@ interface OpenedCase {
   monitoring: boolean;
 }
 
+/**
+ * Answered 503 when no worker confirmed in time (the machine is busy): sent again under the same key, so
+ * the action applies once.
+ */
+async function persist<T>(send: (key: string) => Promise<T>): Promise<T> {
+  const key = randomUUID();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send(key);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'unavailable') || attempt === 5) throw error;
+    }
+  }
+}
+
 async function openCases(
   services: Services,
   cast: Cast,
   count: number,
   concurrency: number,
-  options: { first?: number; log?: (line: string) => void } = {},
+  options: { first?: number; progress?: (done: number) => Promise<void> } = {},
 ): Promise<OpenedCase[]> {
   const first = options.first ?? 0;
   let done = 0;
@@ -91,26 +108,27 @@ async function openCases(
   let next = 0;
   const one = async (index: number) => {
     const lock = await applyControl(services, newAccountId(), 'login_lock');
-    const created = await services.cases.create(
-      cast.agent,
-      caseInput(lock.accountId, { controlIds: [lock.id] }),
+    const created = await persist((key) =>
+      services.cases.create(cast.agent, caseInput(lock.accountId, { controlIds: [lock.id] }), key),
     );
-    await services.cases.act(cast.agent, created.id, 'claim', {});
+    await persist((key) => services.cases.act(cast.agent, created.id, 'claim', {}, key));
     const monitoring = (first + index) % 2 === 1;
     if (monitoring) {
-      const proposed = await services.cases.act(cast.agent, created.id, 'propose', {
-        controlIds: [lock.id],
-        reasonCode: 'verified_owner',
-        justification: 'bench',
-      });
-      await services.cases.act(cast.checker, created.id, 'approve', {
-        proposalId: proposed.proposals[0]!.id,
-      });
+      const proposed = await persist((key) =>
+        services.cases.act(
+          cast.agent,
+          created.id,
+          'propose',
+          { controlIds: [lock.id], reasonCode: 'verified_owner', justification: 'bench' },
+          key,
+        ),
+      );
+      const proposalId = proposed.proposals[0]!.id;
+      await persist((key) => services.cases.act(cast.checker, created.id, 'approve', { proposalId }, key));
     }
     opened[index] = { id: created.id, monitoring };
     done += 1;
-    if (done % Math.max(1, Math.round(count / 10)) === 0)
-      options.log?.(`memory: ${done} of ${count} cases open`);
+    if (done % Math.max(1, Math.round(count / 10)) === 0) await options.progress?.(done);
   };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -172,7 +190,13 @@ export async function measureMemory(
     log(`memory: baseline ${baseline.rssMiB.toFixed(0)} MiB with ${baseline.cached} cached runs`);
 
     const started = performance.now();
-    const opened = await openCases(services, cast, openCount, concurrency, { first: warmUpCases, log });
+    const opened = await openCases(services, cast, openCount, concurrency, {
+      first: warmUpCases,
+      progress: async (done) =>
+        log(
+          `memory: ${done} of ${openCount} cases open after ${((performance.now() - started) / 1000).toFixed(0)} s; worker ${(await procStatus(pid, 'VmRSS')).toFixed(0)} MiB, ${await cachedRuns(metricsUrl)} cached runs`,
+        ),
+    });
     const openSeconds = (performance.now() - started) / 1000;
     const monitoringWanted = warmUpCases / 2 + opened.filter((c) => c.monitoring).length;
     await eventually(
@@ -202,7 +226,7 @@ export async function measureMemory(
     const timings = { cached: [] as number[], evicted: [] as number[] };
     const note = async (into: number[], caseId: string) => {
       const t0 = performance.now();
-      await services.cases.act(cast.agent, caseId, 'addNote', { text: 'bench' });
+      await persist((key) => services.cases.act(cast.agent, caseId, 'addNote', { text: 'bench' }, key));
       into.push(performance.now() - t0);
     };
     for (let i = 0; i < samples; i += 1) {
