@@ -36,7 +36,7 @@ export function parseActing<A extends ActionName>(
   return { actor: acting.actor, payload: payload as ActionPayload<A> };
 }
 
-/** The validator every action update shares: its input parses and its rule allows it now. */
+/** The validator every action update shares: its actor and payload pass the checks and its rule allows it now. */
 export function validatorFor<A extends ActionName>(rt: CaseRuntime, name: A) {
   return (acting: Acting<unknown>): void => {
     try {

@@ -2,8 +2,8 @@ import type { RiskSignalInput } from './schemas/actions.js';
 import { isOneOf, severities } from './vocabulary.js';
 
 /*
- * What of the inputs from outside the workflow checks again in plain code. The HTTP edge parses every input
- * with the schemas in `schemas/actions.ts`; the workflow must not load zod, so it keeps these few checks.
+ * Checks on inputs from outside that need no zod. The HTTP edge parses every input with the schemas in
+ * `schemas/actions.ts`; workflow code, which must not load zod, checks again only what these cover.
  */
 
 const earliestStorable = Date.parse('0001-01-01T00:00:00.000Z');
