@@ -1,3 +1,5 @@
+import type { NotificationInput } from '../src/db/outbox.js';
+import { enqueueNotification } from '../src/db/outbox.js';
 import type { Control, ControlChange, ControlRef, ControlSnapshot } from '../src/domain/controls.js';
 import type { BusinessLine, RestrictionKind } from '../src/domain/vocabulary.js';
 import type { ActivityDeps } from './index.js';
@@ -8,9 +10,11 @@ export interface LiftRequest {
   caseId: string;
   actor: string;
   controls: ControlRef[];
+  /** Queued once the controls are lifted (keyed, so a retried lift queues it once), not as an activity of its own. */
+  notify?: NotificationInput;
 }
 
-export function createControlActivities({ controls }: Pick<ActivityDeps, 'controls'>) {
+export function createControlActivities({ controls, db }: Pick<ActivityDeps, 'controls' | 'db'>) {
   return {
     async readControls(ids: string[]): Promise<Control[]> {
       return controls.get(ids);
@@ -20,8 +24,10 @@ export function createControlActivities({ controls }: Pick<ActivityDeps, 'contro
       return controls.changedSince(refs);
     },
 
-    async liftControls(request: LiftRequest): Promise<ControlSnapshot[]> {
-      return controls.lift(request);
+    async liftControls({ notify, ...request }: LiftRequest): Promise<ControlSnapshot[]> {
+      const snapshot = await controls.lift(request);
+      if (notify) await enqueueNotification(db, notify);
+      return snapshot;
     },
 
     async applyRestriction(input: {

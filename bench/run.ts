@@ -1,24 +1,33 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import type { Case } from '../src/domain/case.js';
 import { connectServices } from '../test/support/services.js';
 import { startThrowawayStack } from '../test/support/stack.js';
 import { applyControl, caseInput, makeCast, newAccountId } from '../test/support/world.js';
+import type { Timings } from './baseline/index.js';
+import { runBareCase, startBareWorker, timed } from './baseline/index.js';
+import { billableActions, historyBytes } from './billable.js';
 import { measureConsole } from './console.js';
+import { cpuSeconds } from './cpu.js';
+import type { SectionResult } from './section.js';
+import { check, percentile, report } from './section.js';
 
 /*
  * `npm run bench`: the case lifecycle on a throw-away local stack (dev server, embedded PostgreSQL, one
- * in-process worker, all on this machine). Low-tier unfreeze cases run from intake to a closed, lifted
- * case in two phases: one at a time, for the latency an agent sees, then BENCH_CONCURRENCY at a time,
- * for throughput under load. Then the console: the JavaScript it ships and the time chromium takes to
- * render a queue of 200 cases. The figures are checked against the goals below; exit code 1 if one is missed.
+ * in-process worker, all on this machine), against a bare workflow doing the same Temporal work (bench/
+ * baseline/: same updates, activities as no-ops, same timers and upserts) on its own task queue and worker
+ * in this process, on the same dev server. Low-tier unfreeze cases run from intake to a closed, lifted case
+ * one at a time (the latency an agent sees), then BENCH_CONCURRENCY at a time in BENCH_PAIRS alternating
+ * rounds of dualkey and bare (the order flips every pair, so a drift in the machine's load hits both).
+ * Then the console. Every section's checks are printed as one table; exit code 1 if one is missed.
+ *
+ * Measured on a shared machine, the ratios to the bare workflow are the figures; the absolute ones move
+ * with the load (printed first).
  */
-const phases = [
-  { name: 'latency', cases: Number(process.env.BENCH_LATENCY_CASES ?? 15), concurrency: 1 },
-  {
-    name: 'load',
-    cases: Number(process.env.BENCH_CASES ?? 60),
-    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 10),
-  },
-] as const;
+const latencyCases = Number(process.env.BENCH_LATENCY_CASES ?? 15);
+const roundCases = Number(process.env.BENCH_ROUND_CASES ?? 30);
+const pairs = Number(process.env.BENCH_PAIRS ?? 3);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const goals = {
   latency: { intakeP95Ms: 100, actionP95Ms: 250 },
   load: { actionP95Ms: 1_000, casesPerMinute: 120 },
@@ -27,12 +36,49 @@ const goals = {
 };
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+const loadBefore = execFileSync('uptime', { encoding: 'utf8' }).trim();
 const stack = await startThrowawayStack();
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+interface Round {
+  cases: number;
+  seconds: number;
+  /** CPU seconds: this process, and the dev server with PostgreSQL. */
+  cpu: { self: number; servers: number };
+  timings: Timings;
+  lastWorkflowId: string;
 }
+
+async function runRound(
+  cases: number,
+  parallel: number,
+  one: (t: Timings) => Promise<string>,
+): Promise<Round> {
+  const timings: Timings = { intake: [], actions: [] };
+  let lastWorkflowId = '';
+  const cpuBefore = cpuSeconds();
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < cases) {
+        next += 1;
+        lastWorkflowId = await one(timings);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1_000;
+  const cpuAfter = cpuSeconds();
+  const cpu = { self: cpuAfter.self - cpuBefore.self, servers: cpuAfter.servers - cpuBefore.servers };
+  return { cases, seconds, cpu, timings, lastWorkflowId };
+}
+
+const perMinute = (rounds: Round[]) =>
+  (60 * rounds.reduce((n, r) => n + r.cases, 0)) / rounds.reduce((s, r) => s + r.seconds, 0);
+const cpuMsPerCase = (rounds: Round[], which: 'self' | 'all') =>
+  (1_000 * rounds.reduce((s, r) => s + r.cpu.self + (which === 'all' ? r.cpu.servers : 0), 0)) /
+  rounds.reduce((n, r) => n + r.cases, 0);
+const all = (rounds: Round[], what: keyof Timings) => rounds.flatMap((r) => r.timings[what]);
+const median = (values: number[]) => percentile(values, 50);
 
 try {
   const services = await connectServices(
@@ -40,111 +86,149 @@ try {
     { policy: { monitoring: { window: { low: '1s', medium: '1s', high: '1s', critical: '1s' } } } },
   );
   const cast = await makeCast(services);
-  const runPhase = async (cases: number, concurrency: number) => {
-    const intake: number[] = [];
-    const actions: number[] = [];
-    const timed = async <T>(into: number[], run: () => Promise<T>): Promise<T> => {
-      const started = performance.now();
-      const result = await run();
-      into.push(performance.now() - started);
-      return result;
-    };
-    let lastWorkflowId = '';
-    const one = async () => {
-      const lock = await applyControl(services, newAccountId(), 'login_lock');
-      const created = await timed(intake, () =>
-        services.cases.create(cast.agent, caseInput(lock.accountId, { controlIds: [lock.id] })),
-      );
-      await timed(actions, () => services.cases.act(cast.agent, created.id, 'claim', {}));
-      const proposed = await timed(actions, () =>
-        services.cases.act(cast.agent, created.id, 'propose', {
-          controlIds: [lock.id],
-          reasonCode: 'verified_owner',
-          justification: 'bench',
-        }),
-      );
-      await timed(actions, () =>
-        services.cases.act(cast.checker, created.id, 'approve', { proposalId: proposed.proposals[0]!.id }),
-      );
-      // Waiting on the workflow's result, not polling, so the bench measures the engine and not its own load.
-      await services.client.workflow.getHandle(created.workflowId).result();
-      lastWorkflowId = created.workflowId;
-    };
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < cases) {
-          next += 1;
-          await one();
-        }
+  const bareWorker = await startBareWorker(services.nativeConnection);
+  const bareInput = {
+    proposalExpiryMs: services.policy.approval.expiry,
+    monitoringMs: services.policy.monitoring.window.low,
+  };
+  let shape: Case | undefined;
+
+  const dualkeyCase = async (t: Timings): Promise<string> => {
+    const lock = await applyControl(services, newAccountId(), 'login_lock');
+    const created = await timed(t.intake, () =>
+      services.cases.create(cast.agent, caseInput(lock.accountId, { controlIds: [lock.id] })),
+    );
+    shape ??= created;
+    await timed(t.actions, () => services.cases.act(cast.agent, created.id, 'claim', {}));
+    const proposed = await timed(t.actions, () =>
+      services.cases.act(cast.agent, created.id, 'propose', {
+        controlIds: [lock.id],
+        reasonCode: 'verified_owner',
+        justification: 'bench',
       }),
     );
-    const minutes = (performance.now() - started) / 60_000;
-    const history = await services.client.workflow.getHandle(lastWorkflowId).fetchHistory();
-    return {
-      cases,
-      concurrency,
-      intakeP50Ms: percentile(intake, 50),
-      intakeP95Ms: percentile(intake, 95),
-      actionP50Ms: percentile(actions, 50),
-      actionP95Ms: percentile(actions, 95),
-      casesPerMinute: cases / minutes,
-      historyEventsPerUnfreeze: history.events?.length ?? 0,
-    };
+    await timed(t.actions, () =>
+      services.cases.act(cast.checker, created.id, 'approve', { proposalId: proposed.proposals[0]!.id }),
+    );
+    // Waiting on the workflow's result, not polling, so the bench measures the engine and not its own load.
+    await services.client.workflow.getHandle(created.workflowId).result();
+    return created.workflowId;
+  };
+  const bareCase = (t: Timings): Promise<string> => {
+    if (!shape) throw new Error('a dualkey case runs first: the bare one starts with its attributes');
+    return runBareCase(services.client, bareWorker, shape, bareInput, t);
   };
 
-  const [latencyPhase, loadPhase] = phases;
-  const latency = await runPhase(latencyPhase.cases, latencyPhase.concurrency);
-  const load = await runPhase(loadPhase.cases, loadPhase.concurrency);
+  // Warm-up: both workers load their bundles and the first runs compile; nothing here is counted.
+  await runRound(2, 1, dualkeyCase);
+  await runRound(2, 1, bareCase);
+
+  const latency = await runRound(latencyCases, 1, dualkeyCase);
+  const bareLatency = await runRound(latencyCases, 1, bareCase);
+  const dualkeyRounds: Round[] = [];
+  const bareRounds: Round[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? (['dualkey', 'bare'] as const) : (['bare', 'dualkey'] as const);
+    for (const side of order) {
+      if (side === 'dualkey') dualkeyRounds.push(await runRound(roundCases, concurrency, dualkeyCase));
+      else bareRounds.push(await runRound(roundCases, concurrency, bareCase));
+    }
+  }
+
+  const history = async (workflowId: string) => {
+    const h = await services.client.workflow.getHandle(workflowId).fetchHistory();
+    return { events: h.events?.length ?? 0, bytes: historyBytes(h), billable: billableActions(h) };
+  };
+  const dualkeyHistory = await history(latency.lastWorkflowId);
+  const bareHistory = await history(bareLatency.lastWorkflowId);
+
+  const pairRatios = dualkeyRounds.map((d, i) => {
+    const b = bareRounds[i]!;
+    return {
+      throughput: perMinute([d]) / perMinute([b]),
+      cpuPerCase: cpuMsPerCase([d], 'all') / cpuMsPerCase([b], 'all'),
+    };
+  });
+  const ratios = {
+    throughput: perMinute(dualkeyRounds) / perMinute(bareRounds),
+    cpuPerCaseAll: cpuMsPerCase(dualkeyRounds, 'all') / cpuMsPerCase(bareRounds, 'all'),
+    cpuPerCaseThisProcess: cpuMsPerCase(dualkeyRounds, 'self') / cpuMsPerCase(bareRounds, 'self'),
+    actionP50: median(all(dualkeyRounds, 'actions')) / median(all(bareRounds, 'actions')),
+    actionP50OneAtATime: median(latency.timings.actions) / median(bareLatency.timings.actions),
+    intakeP50: median(all(dualkeyRounds, 'intake')) / median(all(bareRounds, 'intake')),
+    intakeP50OneAtATime: median(latency.timings.intake) / median(bareLatency.timings.intake),
+  };
+  const side = (rounds: Round[]) => ({
+    casesPerMinute: perMinute(rounds),
+    cpuMsPerCase: { thisProcess: cpuMsPerCase(rounds, 'self'), withServers: cpuMsPerCase(rounds, 'all') },
+    intakeP50Ms: median(all(rounds, 'intake')),
+    actionP50Ms: median(all(rounds, 'actions')),
+    actionP95Ms: percentile(all(rounds, 'actions'), 95),
+    roundsCasesPerMinute: rounds.map((r) => perMinute([r])),
+  });
+  const oneAtATime = (round: Round) => ({
+    intakeP50Ms: median(round.timings.intake),
+    intakeP95Ms: percentile(round.timings.intake, 95),
+    actionP50Ms: median(round.timings.actions),
+    actionP95Ms: percentile(round.timings.actions, 95),
+  });
+  const loadActionP95 = percentile(all(dualkeyRounds, 'actions'), 95);
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  const engine: SectionResult = {
+    figures: {
+      load: { before: loadBefore, after: execFileSync('uptime', { encoding: 'utf8' }).trim() },
+      cpuCounted:
+        'user+system seconds of this process (API, worker, bare worker) plus its descendants (dev server, PostgreSQL and its backends), from /proc',
+      rounds: { cases: roundCases, concurrency, pairs },
+      oneAtATime: { dualkey: oneAtATime(latency), bare: oneAtATime(bareLatency) },
+      atOnce: { dualkey: side(dualkeyRounds), bare: side(bareRounds) },
+      ratios,
+      pairRatios,
+      history: { dualkey: dualkeyHistory, bare: bareHistory },
+      rssMiB,
+    },
+    checks: [
+      check(
+        'one at a time: intake p95 (ms)',
+        oneAtATime(latency).intakeP95Ms,
+        `<= ${goals.latency.intakeP95Ms}`,
+      ),
+      check(
+        'one at a time: action p95 (ms)',
+        oneAtATime(latency).actionP95Ms,
+        `<= ${goals.latency.actionP95Ms}`,
+      ),
+      check(`${concurrency} at once: action p95 (ms)`, loadActionP95, `<= ${goals.load.actionP95Ms}`),
+      check(
+        `${concurrency} at once: cases per minute`,
+        perMinute(dualkeyRounds),
+        `>= ${goals.load.casesPerMinute}`,
+      ),
+      check(`${concurrency} at once: throughput vs bare (x)`, ratios.throughput, '>= 0.85'),
+      check(`${concurrency} at once: CPU per case vs bare (x)`, ratios.cpuPerCaseAll, '<= 1.3'),
+      check(`${concurrency} at once: action p50 vs bare update (x)`, ratios.actionP50, '<= 1.4'),
+      check(`${concurrency} at once: intake p50 vs bare start (x)`, ratios.intakeP50, '<= 2'),
+      check('billable actions per standard case', dualkeyHistory.billable.total, '<= 18'),
+      check('RSS of this process (MiB)', rssMiB, `<= ${goals.rssMiB}`),
+    ],
+  };
+
   const consoleFigures = await measureConsole(services, cast.agent);
   const jsGzipKB = consoleFigures.jsGzipBytes / 1_000;
-  const checks = [
-    [
-      'one at a time: intake p95 (ms)',
-      latency.intakeP95Ms,
-      `<= ${goals.latency.intakeP95Ms}`,
-      latency.intakeP95Ms <= goals.latency.intakeP95Ms,
+  const consoleSection: SectionResult = {
+    figures: { ...consoleFigures },
+    checks: [
+      check('console JavaScript, gzip (KB)', jsGzipKB, `<= ${goals.console.jsGzipKB}`),
+      check(
+        'console: render a 200-case queue (ms)',
+        consoleFigures.queueRenderMs,
+        `<= ${goals.console.queueRenderMs}`,
+      ),
     ],
-    [
-      'one at a time: action p95 (ms)',
-      latency.actionP95Ms,
-      `<= ${goals.latency.actionP95Ms}`,
-      latency.actionP95Ms <= goals.latency.actionP95Ms,
-    ],
-    [
-      `${loadPhase.concurrency} at once: action p95 (ms)`,
-      load.actionP95Ms,
-      `<= ${goals.load.actionP95Ms}`,
-      load.actionP95Ms <= goals.load.actionP95Ms,
-    ],
-    [
-      `${loadPhase.concurrency} at once: cases per minute`,
-      load.casesPerMinute,
-      `>= ${goals.load.casesPerMinute}`,
-      load.casesPerMinute >= goals.load.casesPerMinute,
-    ],
-    ['RSS of this process (MiB)', rssMiB, `<= ${goals.rssMiB}`, rssMiB <= goals.rssMiB],
-    [
-      'console JavaScript, gzip (KB)',
-      jsGzipKB,
-      `<= ${goals.console.jsGzipKB}`,
-      jsGzipKB <= goals.console.jsGzipKB,
-    ],
-    [
-      'console: render a 200-case queue (ms)',
-      consoleFigures.queueRenderMs,
-      `<= ${goals.console.queueRenderMs}`,
-      consoleFigures.queueRenderMs <= goals.console.queueRenderMs,
-    ],
-  ] as const;
-  console.log(JSON.stringify({ latency, load, rssMiB, console: consoleFigures }, null, 2));
-  for (const [name, value, goal, ok] of checks) {
-    console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(38)} ${value.toFixed(1).padStart(8)}   goal ${goal}`);
-  }
+  };
+  await bareWorker.stop();
   await services.stop();
-  process.exitCode = checks.every(([, , , ok]) => ok) ? 0 : 1;
+  process.exitCode = report({ engine, console: consoleSection }) ? 0 : 1;
 } finally {
   await stack.stop();
 }

@@ -20,6 +20,11 @@ export interface CaseWorkflowInput {
   /** Snapshotted at start, so a later policy change never alters a running case. */
   policy: Policy;
   afterReview?: AfterReviewRequest | undefined;
+  /**
+   * Set by a starter that wrote the case's projection before starting it (the API does): the opening's
+   * audit entry can then wait for the case's first change and go out with it.
+   */
+  projected?: true | undefined;
 }
 
 export type RiskSignal = Omit<RiskSignalInput, 'accountId'> & { actor: string };

@@ -2,6 +2,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   upsertMemo,
@@ -32,6 +33,26 @@ export function activitiesFor(policy: Policy) {
   });
 }
 
+/**
+ * Added after cases were running, to cost fewer Temporal actions: search attributes go out with the
+ * records (once per flush, only when a value differs from what the run last published; none at opening,
+ * which the start carried), the memo keeps what never changes (the step is in the current details),
+ * records that can wait go out with the next ones, and the lift activity queues its own notice. Cases
+ * started before it replay an upsert per change and a notice activity of its own.
+ */
+export const LEAN_CASE_PATCH = 'fewer-actions-per-case';
+
+/** The search attributes a case keeps up to date, in the order they are upserted. */
+function searchAttributesOf(c: Case) {
+  return [
+    { key: CaseStatusKey, value: c.status },
+    { key: AssigneeKey, value: c.assignee },
+    { key: SlaBreachedKey, value: c.slaBreached },
+    { key: RiskTierKey, value: c.riskTier },
+    { key: OutcomeKey, value: c.outcome },
+  ];
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }
@@ -42,7 +63,8 @@ export function msUntil(iso: string): number {
 
 /**
  * The state of one case inside its workflow, and the one way it changes: `apply` runs a domain rule,
- * queues the audit entry, and keeps search attributes, memo and the Web UI's current details in step.
+ * queues the audit entry, and keeps the Web UI's current details in step; search attributes follow with
+ * the records.
  */
 export class CaseRuntime {
   case: Case;
@@ -56,6 +78,11 @@ export class CaseRuntime {
   /** The actions a step registered a handler for; the rest get their plain rule. */
   readonly handled = new Set<ActionName>();
   private pending: (AuditEntry & { revision: number })[] = [];
+  /** Whether this run takes the paths of LEAN_CASE_PATCH. */
+  readonly lean: boolean;
+  private readonly projected: boolean;
+  /** The search attribute values as the run last sent them (or started with them), to upsert only a change. */
+  private published: string;
 
   constructor(input: CaseWorkflowInput) {
     // Cases started by older code carry an older case shape and policy snapshot; fill in what they lack.
@@ -63,6 +90,9 @@ export class CaseRuntime {
     this.policy = { ...defaultPolicy, ...input.policy };
     this.activities = activitiesFor(this.policy);
     this.workflowId = workflowInfo().workflowId;
+    this.lean = patched(LEAN_CASE_PATCH);
+    this.projected = input.projected === true;
+    this.published = JSON.stringify(searchAttributesOf(this.case));
   }
 
   apply<I>(rule: Rule<I>, input: I, actor: Actor = systemActor): Case {
@@ -113,30 +143,45 @@ export class CaseRuntime {
    */
   async recordUntil(done: () => boolean): Promise<void> {
     for (;;) {
-      await condition(() => this.pending.length > 0 || done());
+      await condition(() => (this.pending.length > 0 && !this.canWait()) || done());
       if (this.pending.length === 0) return;
+      if (this.lean) this.publishSearchAttributes();
       const events = this.pending.splice(0);
       await this.activities.recordProgress({ case: this.case, events });
     }
   }
 
+  /**
+   * Records that can wait to go out with the next ones: the opening alone, when the starter wrote the
+   * projection already; and what an approval queued while its lift is in flight with nobody to wait for,
+   * the lift's outcome moments away (the update's caller has its answer already).
+   */
+  private canWait(): boolean {
+    if (!this.lean) return false;
+    const onlyOpening = this.projected && this.pending.every((e) => e.revision === 0);
+    const lifting =
+      this.case.status === 'executing' && !this.case.reverifications.some((r) => r.status === 'pending');
+    return onlyOpening || lifting;
+  }
+
+  private publishSearchAttributes(): void {
+    const attributes = searchAttributesOf(this.case);
+    const values = JSON.stringify(attributes);
+    if (values === this.published) return;
+    this.published = values;
+    upsertSearchAttributes(attributes);
+  }
+
   private publish(before: Case | undefined): void {
     const c = this.case;
     if (
-      before?.status !== c.status ||
-      before.assignee !== c.assignee ||
-      before.slaBreached !== c.slaBreached
+      !this.lean &&
+      (before?.status !== c.status || before.assignee !== c.assignee || before.slaBreached !== c.slaBreached)
     ) {
-      upsertSearchAttributes([
-        { key: CaseStatusKey, value: c.status },
-        { key: AssigneeKey, value: c.assignee },
-        { key: SlaBreachedKey, value: c.slaBreached },
-        { key: RiskTierKey, value: c.riskTier },
-        { key: OutcomeKey, value: c.outcome },
-      ]);
+      upsertSearchAttributes(searchAttributesOf(c));
     }
     if (before?.step !== c.step) {
-      upsertMemo({ step: c.step });
+      if (!this.lean) upsertMemo({ step: c.step });
       setCurrentDetails(
         [
           `**${c.type}** case ${c.id} on account ${c.accountId} (${c.businessLine}, ${c.riskTier} risk)`,

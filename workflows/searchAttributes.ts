@@ -42,6 +42,7 @@ export function caseStartOptions(c: Case): {
       { key: AssigneeKey, value: '' },
       { key: SlaBreachedKey, value: false },
     ],
-    memo: { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId, step: c.step },
+    // What never changes: the step, which does, is in the run's current details.
+    memo: { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId },
   };
 }

@@ -19,6 +19,9 @@ interface HistoryEvent {
   workflowPropertiesModifiedEventAttributes?: {
     upsertedMemo?: { fields?: Record<string, { data?: string }> };
   };
+  upsertWorkflowSearchAttributesEventAttributes?: {
+    searchAttributes?: { indexedFields?: Record<string, { data?: string }> };
+  };
 }
 
 export function loadHistories(): RecordedHistory[] {
@@ -47,15 +50,22 @@ function caseWorkflowId(history: RecordedHistory['history']): string {
   return input?.case?.workflowId ?? 'unknown-workflow';
 }
 
-/** The case's step (from its memo) as of a history event: what a replay failure is reported against. */
+/**
+ * The case's step as of a history event, what a replay failure is reported against: from its memo, or
+ * from its status search attribute in runs that keep no step in the memo.
+ */
 export function stepAt(history: RecordedHistory['history'], eventId: number): string {
-  let step = 'starting';
+  let step: string | undefined;
+  let status = 'starting';
   for (const event of history.events) {
     if (Number(event.eventId) > eventId) break;
     const memo = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.step?.data;
     if (memo) step = String(decode(memo));
+    const upserted =
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus?.data;
+    if (upserted) status = String(decode(upserted));
   }
-  return step;
+  return step ?? status;
 }
 
 /**

@@ -32,6 +32,13 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
   for (const step of beforeLift) {
     if (step.applies(rt, proposal) && !(await step.run(rt, proposal))) return;
   }
+  const lifted = {
+    key: `${rt.workflowId}:${proposal.id}:lifted`,
+    recipient: `account:${rt.case.accountId}`,
+    kind: 'controls.lifted',
+    caseId: rt.case.id,
+    payload: { controlIds: proposal.controlIds },
+  };
   try {
     const approvers = proposal.approvals.map((a) => a.by).join(', ');
     const snapshot = await rt.activities.liftControls({
@@ -39,6 +46,7 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
       caseId: rt.case.id,
       actor: `${proposal.maker} (approved by ${approvers})`,
       controls: controlRefs(proposal),
+      ...(rt.lean ? { notify: lifted } : {}),
     });
     rt.apply(completeLift, { proposalId: proposal.id, snapshot });
   } catch (error) {
@@ -47,12 +55,6 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
     await notifyMaker(rt, proposal, 'proposal.voided');
     return;
   }
-  await rt.activities.notify({
-    key: `${rt.workflowId}:${proposal.id}:lifted`,
-    recipient: `account:${rt.case.accountId}`,
-    kind: 'controls.lifted',
-    caseId: rt.case.id,
-    payload: { controlIds: proposal.controlIds },
-  });
+  if (!rt.lean) await rt.activities.notify(lifted);
   await notifyOwners(rt, rt.case.lifts.at(-1)?.snapshot ?? [], 'controls.lifted', proposal.id);
 }

@@ -156,7 +156,12 @@ export class CaseService {
       await claimControls(tx, c.id, c.controlIds);
       await saveCase(tx, c);
     });
-    const workflowInput: CaseWorkflowInput = { case: c, policy: this.deps.policy, afterReview };
+    const workflowInput: CaseWorkflowInput = {
+      case: c,
+      policy: this.deps.policy,
+      afterReview,
+      projected: true,
+    };
     const deadline = () => Date.now() + this.deps.updateTimeoutMs;
     try {
       await this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput));
