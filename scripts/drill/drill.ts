@@ -243,6 +243,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         201,
       );
       const caseId = created.id as string;
+      const untilStatus = (status: string) =>
+        until(
+          () => read(caseId),
+          (k) => k.status === status,
+          options.caseLimitMs,
+          `${caseId} ${status}`,
+        );
       c.caseId = caseId;
       await act(c, 'claim', agent, `/v1/cases/${caseId}/claim`, undefined, 200);
       const proposed = await act(
@@ -260,12 +267,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       const proposalId = (proposed.proposals as { id: string }[]).at(-1)!.id;
       await act(c, 'approve', checker, `/v1/cases/${caseId}/proposals/${proposalId}/approve`, {}, 200);
       if (c.expected === 'reverted') {
-        await until(
-          () => read(caseId),
-          (k) => k.status === 'monitoring',
-          options.caseLimitMs,
-          `${caseId} monitoring`,
-        );
+        await untilStatus('monitoring');
         await act(
           c,
           'signal',
@@ -279,12 +281,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           },
           202,
         );
-        await until(
-          () => read(caseId),
-          (k) => k.status === 'reverted',
-          options.caseLimitMs,
-          `${caseId} reverted`,
-        );
+        await untilStatus('reverted');
         await act(
           c,
           'resolve',
@@ -297,12 +294,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           200,
         );
       }
-      const final = await until(
-        () => read(caseId),
-        (k) => k.status === 'closed',
-        options.caseLimitMs,
-        `${caseId} closed`,
-      );
+      const final = await untilStatus('closed');
       if (final.outcome !== c.expected)
         throw new Error(`closed with outcome ${final.outcome}, expected ${c.expected}`);
     };

@@ -12,6 +12,17 @@ export const processWriter: Writer = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** `--json`: the answer for scripts rather than people. */
+export interface JsonFlag {
+  json?: boolean | undefined;
+}
+
+/** A command's answer: JSON for scripts when asked, else the lines a person reads. */
+export function print(writer: Writer, value: unknown, { json }: JsonFlag, lines: () => string[]): void {
+  if (json) writer.out(JSON.stringify(value, null, 2));
+  else for (const line of lines()) writer.out(line);
+}
+
 export interface BufferWriter extends Writer {
   readonly stdout: string[];
   readonly stderr: string[];

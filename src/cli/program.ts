@@ -55,6 +55,11 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
       }
     };
 
+  /** A command on one case: each names the case the same way. */
+  const caseCommand = (parent: Command, name: string, description: string) =>
+    parent.command(name).description(description).argument('<caseId>', 'case id, e.g. UNF-20261124-K7M2QX');
+  const reader = (ctx: CliContext) => ({ db: ctx.database(), writer });
+
   const program = new Command('dualkey')
     .description(
       'Operations tooling for dualkey: inspect cases, verify audit chains, replay histories, report.',
@@ -92,54 +97,40 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
     .option('--json', 'print the cases as JSON')
     .action(
       run((ctx, flags: ListFlags) =>
-        listCasesCommand(
-          { db: ctx.database(), writer },
-          {
-            status: flags.status,
-            type: flags.type,
-            accountId: flags.account,
-            businessLine: flags.line,
-            riskTier: flags.tier,
-            slaBreached: flags.breached ? true : undefined,
-            limit: flags.limit,
-            json: flags.json,
-          },
-        ),
+        listCasesCommand(reader(ctx), {
+          status: flags.status,
+          type: flags.type,
+          accountId: flags.account,
+          businessLine: flags.line,
+          riskTier: flags.tier,
+          slaBreached: flags.breached ? true : undefined,
+          limit: flags.limit,
+          json: flags.json,
+        }),
       ),
     );
-  cases
-    .command('show')
-    .description('show one case')
-    .argument('<caseId>', 'case id, e.g. UNF-20261124-K7M2QX')
+  caseCommand(cases, 'show', 'show one case')
     .option('--json', 'print the case as JSON')
     .action(
-      run((ctx, caseId: string, flags: { json?: boolean }) =>
-        showCaseCommand({ db: ctx.database(), writer }, caseId, flags),
-      ),
+      run((ctx, caseId: string, flags: { json?: boolean }) => showCaseCommand(reader(ctx), caseId, flags)),
     );
 
   const audit = program.command('audit').description("check and export a case's audit log");
-  audit
-    .command('verify')
-    .description("recompute a case's hash chain; exit code 1 when it is broken")
-    .argument('<caseId>', 'case id')
-    .action(run((ctx, caseId: string) => verifyAuditCommand({ db: ctx.database(), writer }, caseId)));
-  audit
-    .command('export')
-    .description("write a case's audit rows as JSON lines")
-    .argument('<caseId>', 'case id')
+  caseCommand(audit, 'verify', "recompute a case's hash chain; exit code 1 when it is broken").action(
+    run((ctx, caseId: string) => verifyAuditCommand(reader(ctx), caseId)),
+  );
+  caseCommand(audit, 'export', "write a case's audit rows as JSON lines")
     .option('--out <file>', 'write to this file instead of stdout')
     .action(
-      run((ctx, caseId: string, flags: { out?: string }) =>
-        exportAuditCommand({ db: ctx.database(), writer }, caseId, flags),
-      ),
+      run((ctx, caseId: string, flags: { out?: string }) => exportAuditCommand(reader(ctx), caseId, flags)),
     );
 
   const history = program.command('history').description('workflow histories in Temporal');
-  history
-    .command('replay')
-    .description("replay a case's workflow history against this checkout's workflow code; exit 1 on failure")
-    .argument('<caseId>', 'case id')
+  caseCommand(
+    history,
+    'replay',
+    "replay a case's workflow history against this checkout's workflow code; exit 1 on failure",
+  )
     .option(
       '--file <path>',
       'a history exported with `temporal workflow show --output json` instead of the live one',
@@ -169,7 +160,7 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
     .action(
       run((ctx, flags: ReportFlags) => {
         requireWindow(flags.from, flags.to);
-        return operationsReportCommand({ db: ctx.database(), writer }, flags);
+        return operationsReportCommand(reader(ctx), flags);
       }),
     );
 

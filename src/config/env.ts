@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -218,10 +219,6 @@ export const EnvSchema = z
   });
 
 export type Env = z.output<typeof EnvSchema>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /** Parses the environment once; a bad value names the variable and what was wrong with it. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {

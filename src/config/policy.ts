@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Policy } from '../domain/policy.js';
 import { defaultPolicy } from '../domain/policy.js';
 import { resolvePolicy } from '../domain/schemas/policy.js';
-import { ConfigError } from './env.js';
+import { ConfigError } from './errors.js';
 
 /** Loads the DUALKEY_POLICY file (JSON or YAML) over the defaults; any problem stops start-up. */
 export function loadPolicy(path: string | undefined): Policy {

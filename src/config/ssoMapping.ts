@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { SsoMapping as Mapping } from '../domain/sso.js';
 import { SsoMapping } from '../domain/sso.js';
-import { ConfigError } from './env.js';
+import { ConfigError } from './errors.js';
 
 /** Loads the DUALKEY_SSO_MAPPING file (JSON or YAML); any problem stops start-up naming the entry. */
 export function loadSsoMapping(path: string): Mapping {

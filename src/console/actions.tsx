@@ -55,56 +55,45 @@ const text = (values: Values, name: string) => {
   const value = values[name];
   return typeof value === 'string' ? value : '';
 };
-const optional = (value: string) => (value.trim() ? value.trim() : undefined);
+/** An empty optional comment is left out, not sent as "". */
+const optionalComment = (v: Values) => {
+  const comment = text(v, 'Comment').trim();
+  return comment ? { comment } : {};
+};
+/** A select's value as one of the options it offered. */
+const choice = <T extends string>(values: Values, name: string, options: readonly T[], fallback: T): T =>
+  options.find((option) => option === text(values, name)) ?? fallback;
 
-/** The request body each form sends, checked against the API's own schema for that route. */
-function bodyOf(action: ActionName, v: Values): ActionBody<ActionName> | undefined {
-  switch (action) {
-    case 'claim':
-    case 'release':
-      return undefined;
-    case 'addNote':
-      return { text: text(v, 'Note') } satisfies ActionBody<'addNote'>;
-    case 'requestInfo':
-      return { question: text(v, 'Question') } satisfies ActionBody<'requestInfo'>;
-    case 'respondInfo':
-      return { answer: text(v, 'Answer') } satisfies ActionBody<'respondInfo'>;
-    case 'escalate':
-      return {
-        department: departments.find((d) => d === text(v, 'Department')) ?? 'technical',
-        question: text(v, 'Question'),
-      } satisfies ActionBody<'escalate'>;
-    case 'answerEscalation':
-      return { answer: text(v, 'Answer') } satisfies ActionBody<'answerEscalation'>;
-    case 'propose': {
-      const controlIds = v.controls;
-      return {
-        controlIds: Array.isArray(controlIds) ? controlIds : [],
-        reasonCode: text(v, 'Reason code'),
-        justification: text(v, 'Justification'),
-      } satisfies ActionBody<'propose'>;
-    }
-    case 'approve':
-    case 'withdraw': {
-      const comment = optional(text(v, 'Comment'));
-      return (comment ? { comment } : {}) satisfies ActionBody<'approve'>;
-    }
-    case 'reject':
-      return { comment: text(v, 'Comment') } satisfies ActionBody<'reject'>;
-    case 'resolve':
-      return {
-        outcome: resolveOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'resolved_no_action',
-        summary: text(v, 'Summary'),
-      } satisfies ActionBody<'resolve'>;
-    case 'revert':
-      return { reason: text(v, 'Reason') } satisfies ActionBody<'revert'>;
-    case 'recordReverification':
-      return {
-        outcome: checkOutcomes.find((o) => o === text(v, 'Outcome')) ?? 'passed',
-        method: methods.find((m) => m === text(v, 'Method')) ?? 'video_call',
-      } satisfies ActionBody<'recordReverification'>;
-  }
-}
+/** The request body each form sends, typed by the API's own schema for that action's route. */
+const bodies: { [A in ActionName]: (v: Values) => ActionBody<A> | undefined } = {
+  claim: () => undefined,
+  release: () => undefined,
+  addNote: (v) => ({ text: text(v, 'Note') }),
+  requestInfo: (v) => ({ question: text(v, 'Question') }),
+  respondInfo: (v) => ({ answer: text(v, 'Answer') }),
+  escalate: (v) => ({
+    department: choice(v, 'Department', departments, 'technical'),
+    question: text(v, 'Question'),
+  }),
+  answerEscalation: (v) => ({ answer: text(v, 'Answer') }),
+  propose: (v) => ({
+    controlIds: Array.isArray(v.controls) ? v.controls : [],
+    reasonCode: text(v, 'Reason code'),
+    justification: text(v, 'Justification'),
+  }),
+  approve: (v) => optionalComment(v),
+  withdraw: (v) => optionalComment(v),
+  reject: (v) => ({ comment: text(v, 'Comment') }),
+  resolve: (v) => ({
+    outcome: choice(v, 'Outcome', resolveOutcomes, 'resolved_no_action'),
+    summary: text(v, 'Summary'),
+  }),
+  revert: (v) => ({ reason: text(v, 'Reason') }),
+  recordReverification: (v) => ({
+    outcome: choice(v, 'Outcome', checkOutcomes, 'passed'),
+    method: choice(v, 'Method', methods, 'video_call'),
+  }),
+};
 
 function TextField(props: { name: string; long?: boolean; required?: boolean; id: string }) {
   const optional = props.required === false;
@@ -263,7 +252,7 @@ export function ActionControl(props: {
   const run = async (values: Values) => {
     setBusy(true);
     try {
-      const body = bodyOf(entry.action, values);
+      const body = bodies[entry.action](values);
       const next = await act(
         {
           action: entry.action,

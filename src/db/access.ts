@@ -77,17 +77,15 @@ export async function insertUser(
   tx: Executor,
   user: Access & { name: string; sso?: { subject: string; groups: string[]; groupsAt: Date } },
 ): Promise<UserRecord> {
+  const { sso, ...access } = user;
   const [row] = await tx
     .insert(users)
     .values({
       id: newId('usr'),
-      name: user.name,
-      roles: user.roles,
-      businessLines: user.businessLines,
-      departments: user.departments,
-      ssoSubject: user.sso?.subject ?? null,
-      ssoGroups: user.sso?.groups ?? null,
-      ssoGroupsAt: user.sso?.groupsAt ?? null,
+      ...access,
+      ssoSubject: sso?.subject ?? null,
+      ssoGroups: sso?.groups ?? null,
+      ssoGroupsAt: sso?.groupsAt ?? null,
     })
     .returning();
   if (!row) throw new Error('insert returned no row');

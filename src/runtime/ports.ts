@@ -1,8 +1,5 @@
 import { createServer } from 'node:net';
-
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
+import { StartupError } from '../config/errors.js';
 
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {

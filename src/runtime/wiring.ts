@@ -5,8 +5,11 @@ import type { Env } from '../config/env.js';
 import { HttpAccountControls } from '../db/accountControls/http.js';
 import { PostgresAccountControls } from '../db/accountControls/postgres.js';
 import type { Database } from '../db/client.js';
+import { connectDatabase } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
 import { ensureBootstrapAdmin } from '../db/users.js';
 import type { AccountControls } from '../domain/controls.js';
+import { untilReachable } from './reachable.js';
 
 /** The URL `npm start` gives its embedded PostgreSQL, so `npm run api` / `worker` find it by default. */
 export function embeddedDatabaseUrl(env: Pick<Env, 'EMBEDDED_POSTGRES_PORT'>): string {
@@ -49,6 +52,25 @@ export async function connectTemporal(
 ): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({ ...options, connectTimeout: '10s' });
   return { connection, client: new Client({ connection, namespace }) };
+}
+
+/**
+ * What `npm run api` and `npm run worker` need before they serve: a migrated PostgreSQL and a Temporal
+ * client, each waited for (saying so) until it answers, so either process may start before its
+ * dependencies.
+ */
+export async function connectDependencies(env: Env, say: (line: string) => void) {
+  const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
+  await untilReachable(`PostgreSQL at ${new URL(databaseUrl).host}`, () => runMigrations(databaseUrl), say);
+  const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
+  const address = temporalAddress(env);
+  const connectionOptions = temporalConnectionOptions(env, address);
+  const temporal = await untilReachable(
+    `Temporal at ${address}`,
+    () => connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE),
+    say,
+  );
+  return { database, temporal, address, connectionOptions };
 }
 
 export function uiUrl(env: Env): string | null {

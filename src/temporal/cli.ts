@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, readdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { StartupError } from '../runtime/ports.js';
+import { StartupError } from '../config/errors.js';
 
 /** v1.5.1 is the newest CLI tag whose go.mod has no `replace` directive, so `go install` can build it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';

@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { caseSearchAttributes } from '../../workflows/searchAttributes.js';
-import { StartupError } from '../runtime/ports.js';
+import { StartupError } from '../config/errors.js';
 import type { CliSource, ResolvedCli } from './cli.js';
 import { findTemporalCli, goInstallTemporalCli, installAdvice, sdkDownloadDir } from './cli.js';
 

@@ -1,16 +1,8 @@
 import { NativeConnection } from '@temporalio/worker';
 import { parseEnv } from '../config/env.js';
-import { connectDatabase } from '../db/client.js';
-import { runMigrations } from '../db/migrate.js';
 import { createLogger, installSdkRuntime } from '../runtime/logger.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
-import {
-  connectTemporal,
-  createAccountControls,
-  embeddedDatabaseUrl,
-  temporalAddress,
-  temporalConnectionOptions,
-} from '../runtime/wiring.js';
+import { connectDependencies, createAccountControls } from '../runtime/wiring.js';
 import { untilReachable } from '../runtime/reachable.js';
 import { runWorker } from './run.js';
 
@@ -19,17 +11,8 @@ async function main(): Promise<void> {
   const env = parseEnv();
   const log = createLogger(env.LOG_LEVEL, 'dualkey-worker');
   installSdkRuntime(env);
-  const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
   const say = (line: string) => log.info(line);
-  await untilReachable(`PostgreSQL at ${new URL(databaseUrl).host}`, () => runMigrations(databaseUrl), say);
-  const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
-  const address = temporalAddress(env);
-  const connectionOptions = temporalConnectionOptions(env, address);
-  const temporal = await untilReachable(
-    `Temporal at ${address}`,
-    () => connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE),
-    say,
-  );
+  const { database, temporal, address, connectionOptions } = await connectDependencies(env, say);
   const nativeConnection = await untilReachable(
     `Temporal at ${address}`,
     () => NativeConnection.connect(connectionOptions),

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EnvSchema, parseEnv } from '../../src/config/env.js';
+import { EnvSchema, parseEnv } from '../../src/config/env.js';
+import { ConfigError } from '../../src/config/errors.js';
 
 /** The message parseEnv throws for `source`; fails the test if it does not throw a ConfigError. */
 function configErrorFor(source: Record<string, string | undefined>): string {

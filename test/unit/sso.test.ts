@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/env.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { loadSsoMapping } from '../../src/config/ssoMapping.js';
 import type { Access } from '../../src/domain/grants.js';
 import type { SsoMapping } from '../../src/domain/sso.js';

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { parseEnv } from '../../src/config/env.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { temporalConnectionOptions } from '../../src/runtime/wiring.js';
 
 describe('connecting to a Temporal frontend', () => {

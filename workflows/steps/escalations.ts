@@ -23,31 +23,21 @@ async function escalationSla(rt: CaseRuntime, escalationId: string): Promise<voi
   if (!first) return;
   const half = (Date.parse(first.dueAt) - Date.parse(first.requestedAt)) / 2;
   const reminderAt = new Date(Date.parse(first.requestedAt) + half).toISOString();
-  await rt.activities.notify({
-    key: `${rt.workflowId}:${escalationId}:opened`,
-    recipient: `department:${first.department}`,
-    kind: 'escalation.opened',
-    caseId: rt.case.id,
-    payload: { escalationId, question: first.question, dueAt: first.dueAt },
-  });
+  const tell = (stage: string, to: 'department' | 'lead', kind: string) =>
+    rt.activities.notify({
+      key: `${rt.workflowId}:${escalationId}:${stage}`,
+      recipient: `${to}:${first.department}`,
+      kind,
+      caseId: rt.case.id,
+      payload: { escalationId, question: first.question, dueAt: first.dueAt },
+    });
+  await tell('opened', 'department', 'escalation.opened');
 
   if (await condition(answered, msUntil(reminderAt), { summary: 'escalationReminder' })) return;
   rt.apply(remindEscalation, { escalationId });
-  await rt.activities.notify({
-    key: `${rt.workflowId}:${escalationId}:reminder`,
-    recipient: `department:${first.department}`,
-    kind: 'escalation.reminder',
-    caseId: rt.case.id,
-    payload: { escalationId, question: first.question, dueAt: first.dueAt },
-  });
+  await tell('reminder', 'department', 'escalation.reminder');
 
   if (await condition(answered, msUntil(first.dueAt), { summary: 'escalationSla' })) return;
   rt.apply(breachEscalation, { escalationId });
-  await rt.activities.notify({
-    key: `${rt.workflowId}:${escalationId}:breach`,
-    recipient: `lead:${first.department}`,
-    kind: 'escalation.breached',
-    caseId: rt.case.id,
-    payload: { escalationId, question: first.question, dueAt: first.dueAt },
-  });
+  await tell('breach', 'lead', 'escalation.breached');
 }

@@ -54,15 +54,24 @@ export async function monitor(rt: CaseRuntime): Promise<void> {
   else rt.apply(closeLifted, {});
 }
 
-async function startCoolingOffLock(rt: CaseRuntime, lift: Lift): Promise<void> {
-  const lock = await rt.activities.applyRestriction({
-    idempotencyKey: `${rt.workflowId}:cooling-off:${lift.id}`,
+/** A withdrawal lock on the case's account, put on once per `key` however often the activity is retried. */
+function lockWithdrawals(rt: CaseRuntime, key: string, reason: string) {
+  return rt.activities.applyRestriction({
+    idempotencyKey: `${rt.workflowId}:${key}`,
     caseId: rt.case.id,
     accountId: rt.case.accountId,
     kind: 'withdrawal_lock',
     businessLine: rt.case.businessLine,
-    reason: `cooling-off after a binding was removed by case ${rt.case.id}`,
+    reason,
   });
+}
+
+async function startCoolingOffLock(rt: CaseRuntime, lift: Lift): Promise<void> {
+  const lock = await lockWithdrawals(
+    rt,
+    `cooling-off:${lift.id}`,
+    `cooling-off after a binding was removed by case ${rt.case.id}`,
+  );
   rt.apply(startCoolingOff, { liftId: lift.id, control: lock });
   rt.obligations.push(endCoolingOffLock(rt, lift.id, lock.version));
 }
@@ -106,14 +115,11 @@ async function compensate(rt: CaseRuntime, lift: Lift): Promise<void> {
     });
     let withdrawalLockId: string | null = null;
     if (removedBinding(lift)) {
-      const lock = await rt.activities.applyRestriction({
-        idempotencyKey: `${rt.workflowId}:revert-lock:${lift.id}`,
-        caseId: rt.case.id,
-        accountId: rt.case.accountId,
-        kind: 'withdrawal_lock',
-        businessLine: rt.case.businessLine,
-        reason: `revert of ${lift.id} on case ${rt.case.id}: ${request.reason}`,
-      });
+      const lock = await lockWithdrawals(
+        rt,
+        `revert-lock:${lift.id}`,
+        `revert of ${lift.id} on case ${rt.case.id}: ${request.reason}`,
+      );
       withdrawalLockId = lock.id;
     }
     rt.apply(completeRevert, { reapplied, withdrawalLockId });

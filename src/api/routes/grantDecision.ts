@@ -1,11 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute } from '@hono/zod-openapi';
 import type { GrantDecision } from '../../domain/grants.js';
 import { ApiGrant, DecisionInput, GrantParams, toApiGrant } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonBody, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonBody, jsonContent } from '../schemas.js';
 
 /** Approve and reject differ only in words and in the decision they pass to the access service. */
 export function registerGrantDecision(
@@ -14,17 +13,16 @@ export function registerGrantDecision(
   words: { summary: string; description: string; answer: string },
 ): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: `/v1/admin/grants/{grantId}/${decision}`,
       operationId: `${decision}Grant`,
       summary: words.summary,
       description:
         `${words.description} A grant already decided is \`already_decided\`, an expired one ` +
-        '`invalid_state`.\n\nPermission: `admin.users`.',
+        '`invalid_state`.',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: { params: GrantParams, body: jsonBody(DecisionInput, false) },
       responses: {
         200: jsonContent(ApiGrant, words.answer),

@@ -1,11 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute } from '@hono/zod-openapi';
 import { EntityId } from '../../domain/schemas/actions.js';
 import { AccessChange, ApiGrant, hasSomething, toApiGrant } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonBody, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonBody, jsonContent } from '../schemas.js';
 
 const CreateGrantInput = AccessChange.extend({ userId: EntityId })
   .refine(hasSomething, { message: 'name at least one role, business line or department to grant' })
@@ -16,7 +15,7 @@ const CreateGrantInput = AccessChange.extend({ userId: EntityId })
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/admin/grants',
       operationId: 'createGrant',
@@ -24,11 +23,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       description:
         'Asks for roles, business lines or departments the user lacks. Nothing changes until another ' +
         'admin approves; the grant expires after the policy’s `access.grantExpiry` (24 h by default). ' +
-        'The installer’s bootstrap token is the one exception: its grants apply at once.\n\n' +
-        'Permission: `admin.users`.',
+        'The installer’s bootstrap token is the one exception: its grants apply at once.',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: { body: jsonBody(CreateGrantInput) },
       responses: {
         202: jsonContent(ApiGrant, 'the grant, pending a second admin'),

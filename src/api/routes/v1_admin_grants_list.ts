@@ -1,27 +1,26 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { GrantStatus } from '../../domain/grants.js';
 import { ApiGrant, toApiGrant } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonContent } from '../schemas.js';
 
 const GrantList = z.object({ items: z.array(ApiGrant) }).meta({ id: 'GrantList' });
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/admin/grants',
       operationId: 'listGrants',
       summary: 'List grants',
       description:
         'The newest 500 grants, optionally of one status; `status=pending` is the inbox of grants ' +
-        'waiting for a second admin. Grants past their deadline are expired first.\n\nPermission: `admin.users`.',
+        'waiting for a second admin. Grants past their deadline are expired first.',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: {
         query: z.strictObject({
           status: GrantStatus.optional(),

@@ -1,13 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { findUser, issueToken, revokeToken } from '../../db/users.js';
 import { text } from '../../domain/schemas/actions.js';
 import { Timestamp } from '../../domain/schemas/case.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonBody, jsonContent, pathId } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonBody, jsonContent, pathId } from '../schemas.js';
 import { auditAdmin } from './adminAudit.js';
 
 const IssueTokenInput = z
@@ -23,16 +23,14 @@ const IssuedToken = z
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/admin/users/{userId}/tokens',
       operationId: 'issueToken',
       summary: 'Issue a token',
-      description:
-        'Issues another bearer token for a user, optionally expiring.\n\nPermission: `admin.users`.',
+      description: 'Issues another bearer token for a user, optionally expiring.',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: {
         params: z.object({ userId: pathId('userId', 'usr_demo_checker') }),
         body: jsonBody(IssueTokenInput, false),
@@ -61,16 +59,14 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   );
 
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'delete',
       path: '/v1/admin/tokens/{tokenId}',
       operationId: 'revokeToken',
       summary: 'Revoke a token',
-      description:
-        'Revokes a token at once; requests with it answer 401 from then on.\n\nPermission: `admin.users`.',
+      description: 'Revokes a token at once; requests with it answer 401 from then on.',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: { params: z.object({ tokenId: pathId('tokenId', 'tok_Q2x8dE1pZk3a') }) },
       responses: { 204: { description: 'revoked' }, ...problems(401, 403, 404, 429, 503) },
     }),

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { issueToken } from '../../db/users.js';
 import { text } from '../../domain/schemas/actions.js';
 import { BusinessLineScope, Role } from '../../domain/schemas/permissions.js';
@@ -7,8 +7,8 @@ import { Department } from '../../domain/schemas/vocabulary.js';
 import { ApiGrant, ApiUser, toApiGrant, unique } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonBody, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonBody, jsonContent } from '../schemas.js';
 
 export const CreateUserInput = z
   .strictObject({
@@ -41,7 +41,7 @@ const CreatedUser = z
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/admin/users',
       operationId: 'createUser',
@@ -49,10 +49,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       description:
         'Creates a user with their business-line scopes, departments and unprivileged roles at once, and ' +
         'issues their first token. Privileged roles (`checker`, `senior`, `compliance`, `admin`) become a ' +
-        'pending grant that another admin approves (`pendingGrant` in the answer).\n\nPermission: `admin.users`.',
+        'pending grant that another admin approves (`pendingGrant` in the answer).',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: { body: jsonBody(CreateUserInput) },
       responses: {
         201: jsonContent(CreatedUser, 'the user, a token shown once, and the grant still pending'),

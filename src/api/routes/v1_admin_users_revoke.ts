@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { AccessChange, ApiUser, UserParams, hasSomething } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonBody, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonBody, jsonContent } from '../schemas.js';
 
 const RevokeInput = AccessChange.extend({
   disable: z.boolean().optional().describe('disable the user and revoke every token of theirs'),
@@ -19,17 +19,16 @@ const RevokeInput = AccessChange.extend({
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/admin/users/{userId}/revoke',
       operationId: 'revokeAccess',
       summary: 'Revoke access',
       description:
         'Removes roles, business lines or departments, or disables the user, at once: narrowing needs no ' +
-        'second admin. Audited on the `access` stream.\n\nPermission: `admin.users`.',
+        'second admin. Audited on the `access` stream.',
       tags: ['admin'],
-      security: bearer,
-      middleware: [requirePermission('admin.users')] as const,
+      permission: 'admin.users',
       request: { params: UserParams, body: jsonBody(RevokeInput) },
       responses: {
         200: jsonContent(ApiUser, 'the user as they are now'),

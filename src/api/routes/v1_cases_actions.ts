@@ -1,17 +1,16 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { ActionName } from '../../domain/caseActions.js';
 import type { TargetIds } from '../../domain/schemas/caseActions.js';
 import { httpActions, payloadOf, publicActionNames } from '../../domain/schemas/caseActions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { forCase, requirePermission } from '../middleware/auth.js';
+import { guardedRoute } from './guarded.js';
 import {
   ApiCase,
   CaseParams,
   EscalationParams,
   ProposalParams,
-  bearer,
   jsonBody,
   jsonContent,
   toApiCase,
@@ -42,15 +41,15 @@ function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A)
   const action = httpActions[name];
   const { route: spec, rule } = action;
   if (!spec || !rule.permission) return;
-  const route = createRoute({
+  const route = guardedRoute({
     method: 'post',
     path: spec.path,
     operationId: spec.operationId,
     summary: spec.summary,
-    description: `${spec.description}\n\nPermission: \`${rule.permission}\`.`,
+    description: spec.description,
     tags: ['cases'],
-    security: bearer,
-    middleware: [forCase(rule.action), requirePermission(rule.permission)] as const,
+    permission: rule.permission,
+    caseAction: rule.action,
     request: {
       params: paramsOf[action.target],
       body: jsonBody(action.body, action.bodyRequired),

@@ -1,23 +1,22 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CreateCaseInput } from '../../domain/schemas/actions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { ApiCase, bearer, jsonBody, jsonContent, toApiCase, viewOf } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { ApiCase, jsonBody, jsonContent, toApiCase, viewOf } from '../schemas.js';
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/cases',
       operationId: 'createCase',
       summary: 'Open a case',
       description:
-        'Opens a complaint, unfreeze or unbind case and starts its workflow `case-<id>`. Unfreeze and unbind cases must name the active controls of that account they ask to lift; a control named by another open case is refused (409 control_conflict). The risk tier is set here by rule. Keep personal data out of `subject`: it is shown in the Temporal Web UI.\n\nPermission: `case.create`.',
+        'Opens a complaint, unfreeze or unbind case and starts its workflow `case-<id>`. Unfreeze and unbind cases must name the active controls of that account they ask to lift; a control named by another open case is refused (409 control_conflict). The risk tier is set here by rule. Keep personal data out of `subject`: it is shown in the Temporal Web UI.',
       tags: ['cases'],
-      security: bearer,
-      middleware: [requirePermission('case.create')] as const,
+      permission: 'case.create',
       request: {
         body: jsonBody(CreateCaseInput.meta({ id: 'CreateCase' })),
         headers: z.object({ 'idempotency-key': z.string().optional() }),

@@ -1,10 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { Timestamp } from '../../domain/schemas/case.js';
 import type { AppEnv } from '../context.js';
-import { problems } from '../errors.js';
-import { forCase, requirePermission } from '../middleware/auth.js';
-import { CaseParams, bearer, jsonContent } from '../schemas.js';
+import { jsonContent } from '../schemas.js';
+import { caseRead } from './guarded.js';
 
 const TimelineEvent = z
   .object({
@@ -32,21 +31,15 @@ const CaseTimeline = z
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/cases/{caseId}/events',
+    caseRead({
+      path: '/events',
       operationId: 'getCaseEvents',
       summary: 'A case’s timeline',
       description:
-        'Who did what on the case and when, oldest first: its accepted audit rows. A caller who also has `audit.read` in the case’s business line sees the denied attempts too, and whether the hash chain verifies.\n\nPermission: `case.read`.',
+        'Who did what on the case and when, oldest first: its accepted audit rows. A caller who also has `audit.read` in the case’s business line sees the denied attempts too, and whether the hash chain verifies.',
       tags: ['cases'],
-      security: bearer,
-      middleware: [forCase('getCaseEvents'), requirePermission('case.read')] as const,
-      request: { params: CaseParams },
-      responses: {
-        200: jsonContent(CaseTimeline, 'the timeline'),
-        ...problems(400, 401, 403, 404, 429, 503),
-      },
+      permission: 'case.read',
+      answer: jsonContent(CaseTimeline, 'the timeline'),
     }),
     async (c) => {
       const { caseId } = c.req.valid('param');

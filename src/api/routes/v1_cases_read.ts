@@ -1,12 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { AccountId, text } from '../../domain/schemas/actions.js';
+import type { Case } from '../../domain/case.js';
 import { Timestamp } from '../../domain/schemas/case.js';
 import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { forCase, requirePermission } from '../middleware/auth.js';
-import { ApiCase, CaseParams, bearer, jsonContent, toApiCase, viewOf } from '../schemas.js';
+import type { CaseView } from '../schemas.js';
+import { ApiCase, jsonContent, toApiCase, viewOf } from '../schemas.js';
+import { caseRead, guardedRoute } from './guarded.js';
 
 const ListQuery = z.strictObject({
   status: CaseStatus.optional(),
@@ -51,18 +53,21 @@ const AuditTrail = z
 const AccountParams = z.object({ accountId: AccountId.meta({ param: { name: 'accountId', in: 'path' } }) });
 const HistoryQuery = ListQuery.pick({ limit: true, cursor: true });
 
+function casePage(page: { items: Case[]; nextCursor: string | null }, view: CaseView) {
+  return { items: page.items.map((item) => toApiCase(item, view)), nextCursor: page.nextCursor };
+}
+
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/accounts/{accountId}/cases',
       operationId: 'listAccountCases',
       summary: 'An account’s case history',
       description:
-        'Every case on the account in the caller’s business lines, newest first, with its lifts and their reverts (a revert after closure has `late: true`). Pass `nextCursor` as `cursor` for the next page.\n\nPermission: `case.read`.',
+        'Every case on the account in the caller’s business lines, newest first, with its lifts and their reverts (a revert after closure has `late: true`). Pass `nextCursor` as `cursor` for the next page.',
       tags: ['cases'],
-      security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      permission: 'case.read',
       request: { params: AccountParams, query: HistoryQuery },
       responses: {
         200: jsonContent(CaseList, 'a page of the account’s cases'),
@@ -74,24 +79,20 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       const { accountId } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
       const page = await cases.list(c.get('actor'), { accountId }, limit, cursor);
-      return c.json(
-        { items: page.items.map((item) => toApiCase(item, viewOf(c))), nextCursor: page.nextCursor },
-        200,
-      );
+      return c.json(casePage(page, viewOf(c)), 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/cases',
       operationId: 'listCases',
       summary: 'List and search cases',
       description:
-        'Newest first, from the case projection, limited to the caller’s business lines. Pass `nextCursor` as `cursor` for the next page.\n\nPermission: `case.read`.',
+        'Newest first, from the case projection, limited to the caller’s business lines. Pass `nextCursor` as `cursor` for the next page.',
       tags: ['cases'],
-      security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      permission: 'case.read',
       request: { query: ListQuery },
       responses: { 200: jsonContent(CaseList, 'a page of cases'), ...problems(400, 401, 403, 429, 503) },
     }),
@@ -99,26 +100,19 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       const { cases } = c.get('deps');
       const { limit, cursor, ...filters } = c.req.valid('query');
       const page = await cases.list(c.get('actor'), filters, limit, cursor);
-      return c.json(
-        { items: page.items.map((item) => toApiCase(item, viewOf(c))), nextCursor: page.nextCursor },
-        200,
-      );
+      return c.json(casePage(page, viewOf(c)), 200);
     },
   );
 
   app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/cases/{caseId}',
+    caseRead({
+      path: '',
       operationId: 'getCase',
       summary: 'Get a case',
-      description:
-        'The case as its workflow holds it now (from the projection when no worker answers).\n\nPermission: `case.read`.',
+      description: 'The case as its workflow holds it now (from the projection when no worker answers).',
       tags: ['cases'],
-      security: bearer,
-      middleware: [forCase('getCase'), requirePermission('case.read')] as const,
-      request: { params: CaseParams },
-      responses: { 200: jsonContent(ApiCase, 'the case'), ...problems(400, 401, 403, 404, 429, 503) },
+      permission: 'case.read',
+      answer: jsonContent(ApiCase, 'the case'),
     }),
     async (c) => {
       const { cases } = c.get('deps');
@@ -128,21 +122,15 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   );
 
   app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/cases/{caseId}/audit',
+    caseRead({
+      path: '/audit',
       operationId: 'getCaseAudit',
       summary: 'A case’s audit trail',
       description:
-        'Every accepted action and every denied attempt on the case, hash-chained; `verified` says whether the chain recomputes.\n\nPermission: `audit.read`.',
+        'Every accepted action and every denied attempt on the case, hash-chained; `verified` says whether the chain recomputes.',
       tags: ['audit'],
-      security: bearer,
-      middleware: [forCase('getCaseAudit'), requirePermission('audit.read')] as const,
-      request: { params: CaseParams },
-      responses: {
-        200: jsonContent(AuditTrail, 'the audit trail'),
-        ...problems(400, 401, 403, 404, 429, 503),
-      },
+      permission: 'audit.read',
+      answer: jsonContent(AuditTrail, 'the audit trail'),
     }),
     async (c) => {
       const { cases } = c.get('deps');

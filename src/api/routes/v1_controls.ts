@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { AccountId, EntityId, text } from '../../domain/schemas/actions.js';
 import { categoryOf } from '../../domain/vocabulary.js';
 import {
@@ -10,8 +10,8 @@ import {
 } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { ApiControl, bearer, jsonBody, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { ApiControl, jsonBody, jsonContent } from '../schemas.js';
 import { applyControl, listControls } from '../services/controls.js';
 
 const AccountParams = z.object({
@@ -57,16 +57,15 @@ const AppliedControl = ApiControl.extend({
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/accounts/{accountId}/controls',
       operationId: 'applyControl',
       summary: 'Apply a control',
       description:
-        'Applies a restriction or binding at once. Applying a restriction is always allowed to whoever holds the permission: it makes things safer. When a person (not the risk engine) applies a restriction, a mandatory after-review is opened on the named case, or on a new internal case.\n\nPermission: `controls.apply`.',
+        'Applies a restriction or binding at once. Applying a restriction is always allowed to whoever holds the permission: it makes things safer. When a person (not the risk engine) applies a restriction, a mandatory after-review is opened on the named case, or on a new internal case.',
       tags: ['controls'],
-      security: bearer,
-      middleware: [requirePermission('controls.apply')] as const,
+      permission: 'controls.apply',
       request: {
         params: AccountParams,
         body: jsonBody(ApplyControlInput),
@@ -93,16 +92,15 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   );
 
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/accounts/{accountId}/controls',
       operationId: 'listControls',
       summary: 'List an account’s controls',
       description:
-        'Restrictions and bindings of the account in the caller’s business lines, active and lifted.\n\nPermission: `case.read`.',
+        'Restrictions and bindings of the account in the caller’s business lines, active and lifted.',
       tags: ['controls'],
-      security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      permission: 'case.read',
       request: { params: AccountParams },
       responses: {
         200: jsonContent(

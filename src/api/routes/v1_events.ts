@@ -1,10 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
 
 const EventsQuery = z.strictObject({
   lifetime: z.coerce
@@ -22,16 +21,15 @@ const keepAliveMs = 15_000;
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/events',
       operationId: 'streamEvents',
       summary: 'Live case changes (server-sent events)',
       description:
-        'A `text/event-stream` of the cases in the caller’s business lines as they change: `event: case` with `{ "type": "case", "caseId", "revision", "status" }`, and `event: resync` (`{ "type": "resync" }`) when changes may have been missed, so read again. The first event is `ready`. Events carry ids only; read the case for the rest. Send the bearer token in the `Authorization` header (read the stream with `fetch`, not `EventSource`).\n\nPermission: `case.read`.',
+        'A `text/event-stream` of the cases in the caller’s business lines as they change: `event: case` with `{ "type": "case", "caseId", "revision", "status" }`, and `event: resync` (`{ "type": "resync" }`) when changes may have been missed, so read again. The first event is `ready`. Events carry ids only; read the case for the rest. Send the bearer token in the `Authorization` header (read the stream with `fetch`, not `EventSource`).',
       tags: ['cases'],
-      security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      permission: 'case.read',
       request: { query: EventsQuery },
       responses: {
         200: {

@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ReasonCodeMatrix } from '../../domain/schemas/policy.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonContent } from '../schemas.js';
 
 const Milliseconds = z.number().int().positive();
 
@@ -31,32 +31,30 @@ const ReasonCodes = z
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/policy/reason-codes',
       operationId: 'listReasonCodes',
       summary: 'The reason-code matrix',
       description:
-        'For each case type and reason code: the evidence kinds a proposal must carry, any approver role it adds, overrides of the monitoring window and cooling-off (in milliseconds), and whether a high risk signal after the case closed reverts the lift at once. New cases pin this `version`; a case keeps the matrix it started with.\n\nPermission: `case.read`.',
+        'For each case type and reason code: the evidence kinds a proposal must carry, any approver role it adds, overrides of the monitoring window and cooling-off (in milliseconds), and whether a high risk signal after the case closed reverts the lift at once. New cases pin this `version`; a case keeps the matrix it started with.',
       tags: ['policy'],
-      security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      permission: 'case.read',
       responses: { 200: jsonContent(ReasonCodes, 'the matrix new cases follow'), ...problems(401, 403, 429) },
     }),
     (c) => c.json(c.get('deps').policy.reasonCodes, 200),
   );
 
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/policy/lift-terms',
       operationId: 'getLiftTerms',
       summary: 'What a lift entails under the current policy',
       description:
-        'The monitoring window by risk tier, the cooling-off after an unbind and how long a proposal waits, under the policy this API process runs with. A case keeps the policy it started with; this is what a case started now gets.\n\nPermission: `case.read`.',
+        'The monitoring window by risk tier, the cooling-off after an unbind and how long a proposal waits, under the policy this API process runs with. A case keeps the policy it started with; this is what a case started now gets.',
       tags: ['cases'],
-      security: bearer,
-      middleware: [requirePermission('case.read')] as const,
+      permission: 'case.read',
       responses: { 200: jsonContent(LiftTerms, 'the terms'), ...problems(401, 403, 429) },
     }),
     (c) => {

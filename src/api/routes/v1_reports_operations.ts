@@ -1,13 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { OperationsReport } from '../../db/reports.js';
 import { reportOperations } from '../services/reports.js';
 import { isStorableInstant } from '../../domain/actions.js';
 import { BusinessLine } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
-import { bearer, jsonContent } from '../schemas.js';
+import { guardedRoute } from './guarded.js';
+import { jsonContent } from '../schemas.js';
 
 const ReportQuery = z
   .strictObject({
@@ -21,16 +21,15 @@ const ReportQuery = z
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'get',
       path: '/v1/reports/operations',
       operationId: 'getOperationsReport',
       summary: 'Operations report',
       description:
-        'Cases opened and closed by type and business line, median and p90 time to first claim and to close, SLA breach rate per department, lifts, reverts and the revert (wrong-unfreeze) rate over [from, to). A report across all business lines needs the `*` scope.\n\nPermission: `reports.read`.',
+        'Cases opened and closed by type and business line, median and p90 time to first claim and to close, SLA breach rate per department, lifts, reverts and the revert (wrong-unfreeze) rate over [from, to). A report across all business lines needs the `*` scope.',
       tags: ['reports'],
-      security: bearer,
-      middleware: [requirePermission('reports.read')] as const,
+      permission: 'reports.read',
       request: { query: ReportQuery },
       responses: {
         200: jsonContent(OperationsReport.meta({ id: 'OperationsReport' }), 'the report'),

@@ -1,12 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { RiskSignalInput } from '../../domain/schemas/actions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
-import { requirePermission } from '../middleware/auth.js';
+import { guardedRoute } from './guarded.js';
 import { verifySignature } from '../signature.js';
-import { bearer, jsonBody, jsonContent } from '../schemas.js';
+import { jsonBody, jsonContent } from '../schemas.js';
 
 const Signalled = z
   .object({
@@ -25,16 +25,16 @@ function signed(): MiddlewareHandler<AppEnv> {
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({
+    guardedRoute({
       method: 'post',
       path: '/v1/risk-signals',
       operationId: 'ingestRiskSignal',
       summary: 'Report a risk signal',
       description:
-        'Delivered as a Temporal signal to every open case on the account, accepted even while no worker runs. A high or critical signal on an account whose lift is being monitored reverts the lift. If the server is configured with a webhook secret, `X-Dualkey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` is required and signatures older than five minutes are refused.\n\nPermission: `signals.ingest`.',
+        'Delivered as a Temporal signal to every open case on the account, accepted even while no worker runs. A high or critical signal on an account whose lift is being monitored reverts the lift. If the server is configured with a webhook secret, `X-Dualkey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` is required and signatures older than five minutes are refused.',
       tags: ['risk engine'],
-      security: bearer,
-      middleware: [requirePermission('signals.ingest'), signed()] as const,
+      permission: 'signals.ingest',
+      middleware: [signed()],
       request: {
         body: jsonBody(RiskSignalInput.meta({ id: 'RiskSignal' })),
         headers: z.object({

@@ -3,16 +3,16 @@ import type { CaseFilters } from '../../db/projections.js';
 import { findCase, listCases } from '../../db/projections.js';
 import { CliError } from '../errors.js';
 import { caseDetails, caseTable } from '../format.js';
-import type { Writer } from '../output.js';
+import type { JsonFlag, Writer } from '../output.js';
+import { print } from '../output.js';
 
 export interface CasesDeps {
   db: Database;
   writer: Writer;
 }
 
-export interface ListCasesOptions extends CaseFilters {
+export interface ListCasesOptions extends CaseFilters, JsonFlag {
   limit: number;
-  json?: boolean | undefined;
 }
 
 /** Ops see every business line: the CLI runs with database access, which already implies that reach. */
@@ -21,23 +21,14 @@ const allLines = ['*'] as const;
 export async function listCasesCommand(deps: CasesDeps, options: ListCasesOptions): Promise<number> {
   const { limit, json, ...filters } = options;
   const { items, nextCursor } = await listCases(deps.db, filters, allLines, limit);
-  if (json) {
-    deps.writer.out(JSON.stringify(items, null, 2));
-    return 0;
-  }
-  for (const line of caseTable(items)) deps.writer.out(line);
-  if (nextCursor) deps.writer.out(`(first ${limit} shown; raise --limit or narrow the filters for more)`);
+  const more = nextCursor ? [`(first ${limit} shown; raise --limit or narrow the filters for more)`] : [];
+  print(deps.writer, items, { json }, () => [...caseTable(items), ...more]);
   return 0;
 }
 
-export async function showCaseCommand(
-  deps: CasesDeps,
-  caseId: string,
-  options: { json?: boolean | undefined },
-): Promise<number> {
+export async function showCaseCommand(deps: CasesDeps, caseId: string, options: JsonFlag): Promise<number> {
   const found = await findCase(deps.db, caseId);
   if (!found) throw new CliError(`no case ${caseId}`);
-  if (options.json) deps.writer.out(JSON.stringify(found, null, 2));
-  else for (const line of caseDetails(found)) deps.writer.out(line);
+  print(deps.writer, found, options, () => caseDetails(found));
   return 0;
 }

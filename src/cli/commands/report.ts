@@ -3,18 +3,18 @@ import { operationsReport } from '../../db/reports.js';
 import type { BusinessLine } from '../../domain/vocabulary.js';
 import { ExitCode } from '../errors.js';
 import { reportLines } from '../format.js';
-import type { Writer } from '../output.js';
+import type { JsonFlag, Writer } from '../output.js';
+import { print } from '../output.js';
 
 export interface ReportDeps {
   db: Database;
   writer: Writer;
 }
 
-export interface OperationsReportOptions {
+export interface OperationsReportOptions extends JsonFlag {
   from: Date;
   to: Date;
   line?: BusinessLine | undefined;
-  json?: boolean | undefined;
 }
 
 export async function operationsReportCommand(
@@ -26,7 +26,6 @@ export async function operationsReportCommand(
     to: options.to,
     businessLine: options.line,
   });
-  if (options.json) deps.writer.out(JSON.stringify(report, null, 2));
-  else for (const line of reportLines(report)) deps.writer.out(line);
+  print(deps.writer, report, options, () => reportLines(report));
   return ExitCode.ok;
 }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { timeLeft, when } from '../format';
 import { CaseLink } from '../Link';
+import { Badge, Table, TimeLeft } from '../Table';
 import { useCases } from '../queries';
 import { QueryState } from './QueryState';
 
@@ -25,44 +25,25 @@ export function ApprovalsPage() {
       <h1 tabIndex={-1}>Approvals</h1>
       <p className="lede">Proposals waiting for your decision, the ones expiring first at the top.</p>
       <QueryState query={cases} empty={rows.length === 0} emptyText="Nothing is waiting for your approval.">
-        <table>
-          <caption>{rows.length} proposals you may decide</caption>
-          <thead>
-            <tr>
-              <th scope="col">Case</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Risk tier</th>
-              <th scope="col">Proposed by</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Approvals</th>
-              <th scope="col">Expires</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ c, proposal }) => (
-              <tr key={proposal.id}>
-                <td>
-                  <CaseLink id={c.id} />
-                </td>
-                <td>{c.subject}</td>
-                <td>
-                  <span className={`badge tier-${c.riskTier}`}>{c.riskTier}</span>
-                </td>
-                <td>{proposal.maker}</td>
-                <td>{proposal.reasonCode}</td>
-                <td>
-                  {proposal.approvals.length} of {proposal.requiredApprovals}
-                  {proposal.requiredRole ? `; one must be ${proposal.requiredRole}` : ''}
-                </td>
-                <td>
-                  <time dateTime={proposal.expiresAt} title={when(proposal.expiresAt)}>
-                    {timeLeft(proposal.expiresAt, now)}
-                  </time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={`${rows.length} proposals you may decide`}
+          rows={rows}
+          rowKey={({ proposal }) => proposal.id}
+          columns={[
+            { header: 'Case', cell: ({ c }) => <CaseLink id={c.id} /> },
+            { header: 'Subject', cell: ({ c }) => c.subject },
+            { header: 'Risk tier', cell: ({ c }) => <Badge kind="tier" value={c.riskTier} /> },
+            { header: 'Proposed by', cell: ({ proposal }) => proposal.maker },
+            { header: 'Reason', cell: ({ proposal }) => proposal.reasonCode },
+            {
+              header: 'Approvals',
+              cell: ({ proposal }) =>
+                `${proposal.approvals.length} of ${proposal.requiredApprovals}` +
+                (proposal.requiredRole ? `; one must be ${proposal.requiredRole}` : ''),
+            },
+            { header: 'Expires', cell: ({ proposal }) => <TimeLeft at={proposal.expiresAt} now={now} /> },
+          ]}
+        />
       </QueryState>
     </>
   );

@@ -5,21 +5,17 @@ import type { Outcome } from '../actions';
 import { ActionControl, actionLabels } from '../actions';
 import { duration, timeLeft, when, words } from '../format';
 import { useAccountControls, useCase, useLiftTerms, useTimeline } from '../queries';
+import { Badge, Table } from '../Table';
 import { QueryState } from './QueryState';
 
 const entryKey = (a: AllowedAction) => `${a.action}:${a.proposalId ?? ''}:${a.escalationId ?? ''}`;
 
 function Facts({ c }: { c: Case }) {
   const facts: [string, ReactNode][] = [
-    [
-      'Status',
-      <span data-testid="case-status" className={`badge status-${c.status}`}>
-        {c.status}
-      </span>,
-    ],
+    ['Status', <Badge kind="status" value={c.status} testId="case-status" />],
     ['Step', c.step],
     ['Type', c.type],
-    ['Risk tier', <span className={`badge tier-${c.riskTier}`}>{c.riskTier}</span>],
+    ['Risk tier', <Badge kind="tier" value={c.riskTier} />],
     ['Account', c.accountId],
     ['Business line', c.businessLine],
     ['Channel', c.channel],
@@ -46,34 +42,19 @@ function ControlsTable({ c, controls }: { c: Case; controls: Control[] }) {
       {controls.length === 0 ? (
         <p>No controls on this account.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Control</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Category</th>
-              <th scope="col">State</th>
-              <th scope="col">Version</th>
-              <th scope="col">Reason</th>
-              <th scope="col">In this case</th>
-            </tr>
-          </thead>
-          <tbody>
-            {controls.map((k) => (
-              <tr key={k.id}>
-                <td>{k.id}</td>
-                <td>{words(k.kind)}</td>
-                <td>{k.category}</td>
-                <td>
-                  <span className={`badge control-${k.status}`}>{k.status}</span>
-                </td>
-                <td>{k.version}</td>
-                <td>{k.reason}</td>
-                <td>{c.controlIds.includes(k.id) ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          rows={controls}
+          rowKey={(k) => k.id}
+          columns={[
+            { header: 'Control', cell: (k) => k.id },
+            { header: 'Kind', cell: (k) => words(k.kind) },
+            { header: 'Category', cell: (k) => k.category },
+            { header: 'State', cell: (k) => <Badge kind="control" value={k.status} /> },
+            { header: 'Version', cell: (k) => k.version },
+            { header: 'Reason', cell: (k) => k.reason },
+            { header: 'In this case', cell: (k) => (c.controlIds.includes(k.id) ? 'yes' : 'no') },
+          ]}
+        />
       )}
     </section>
   );
@@ -84,55 +65,45 @@ function ProposalView(props: { c: Case; proposal: Case['proposals'][number]; con
   const terms = useLiftTerms().data;
   const lift = c.lifts.find((l) => l.proposalId === proposal.id);
   const approvals = proposal.approvals.length;
+  const changes = proposal.controlIds.map((id) => {
+    const now = controls.find((k) => k.id === id);
+    const seen = proposal.controlVersions[id];
+    return { id, now, seen, changed: now !== undefined && seen !== undefined && now.version !== seen };
+  });
   const quorum =
     `${approvals} of ${proposal.requiredApprovals} approval${proposal.requiredApprovals === 1 ? '' : 's'}` +
     (proposal.requiredRole ? `; one must be ${proposal.requiredRole}` : '');
   return (
     <article className="proposal" aria-labelledby={`p-${proposal.id}`}>
       <h3 id={`p-${proposal.id}`}>
-        Proposal {proposal.id} <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
+        Proposal {proposal.id} <Badge kind="proposal" value={proposal.status} />
       </h3>
       <p>
         {proposal.maker} proposes to lift {proposal.controlIds.length} control
         {proposal.controlIds.length === 1 ? '' : 's'} ({proposal.reasonCode}): {proposal.justification}
       </p>
-      <table className="ledger">
-        <caption>What the lift changes</caption>
-        <thead>
-          <tr>
-            <th scope="col">Control</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Version proposed</th>
-            <th scope="col">Version now</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-          </tr>
-        </thead>
-        <tbody>
-          {proposal.controlIds.map((id) => {
-            const now = controls.find((k) => k.id === id);
-            const seen = proposal.controlVersions[id];
-            const changed = now !== undefined && seen !== undefined && now.version !== seen;
-            return (
-              <tr key={id}>
-                <td>{id}</td>
-                <td>{now ? words(now.kind) : '—'}</td>
-                <td>{seen ?? '—'}</td>
-                <td className={changed ? 'breached' : undefined}>
-                  {now?.version ?? '—'}
-                  {changed ? ' (changed: approval is void)' : ''}
-                </td>
-                <td>
-                  <del>{now ? `${words(now.kind)} active` : 'active'}</del>
-                </td>
-                <td>
-                  <ins>removed</ins>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table
+        className="ledger"
+        caption="What the lift changes"
+        rows={changes}
+        rowKey={({ id }) => id}
+        columns={[
+          { header: 'Control', cell: ({ id }) => id },
+          { header: 'Kind', cell: ({ now }) => (now ? words(now.kind) : '—') },
+          { header: 'Version proposed', cell: ({ seen }) => seen ?? '—' },
+          {
+            header: 'Version now',
+            cell: ({ now, changed }) =>
+              `${now?.version ?? '—'}${changed ? ' (changed: approval is void)' : ''}`,
+            className: ({ changed }) => (changed ? 'breached' : undefined),
+          },
+          {
+            header: 'Before',
+            cell: ({ now }) => <del>{now ? `${words(now.kind)} active` : 'active'}</del>,
+          },
+          { header: 'After', cell: () => <ins>removed</ins> },
+        ]}
+      />
       <p>
         <strong>Quorum:</strong> {quorum}.{' '}
         {proposal.status === 'pending' ? `Expires ${timeLeft(proposal.expiresAt)}.` : ''}

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { timeLeft, when, words } from '../format';
 import { CaseLink } from '../Link';
+import { Table } from '../Table';
 import { useCases, useMe } from '../queries';
 import { QueryState } from './QueryState';
 
@@ -34,36 +35,23 @@ export function EscalationsPage() {
         empty={rows.length === 0}
         emptyText="No open escalations for your departments."
       >
-        <table>
-          <caption>{rows.length} open escalations</caption>
-          <thead>
-            <tr>
-              <th scope="col">Case</th>
-              <th scope="col">Department</th>
-              <th scope="col">Question</th>
-              <th scope="col">Asked by</th>
-              <th scope="col">Due</th>
-              <th scope="col">Time left</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ c, e }) => (
-              <tr key={e.id}>
-                <td>
-                  <CaseLink id={c.id} />
-                </td>
-                <td>{words(e.department)}</td>
-                <td>{e.question}</td>
-                <td>{e.requestedBy}</td>
-                <td>{when(e.dueAt)}</td>
-                <td className={e.breached ? 'breached' : undefined}>
-                  {timeLeft(e.dueAt, now)}
-                  {e.breached ? ' · SLA breached' : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption={`${rows.length} open escalations`}
+          rows={rows}
+          rowKey={({ e }) => e.id}
+          columns={[
+            { header: 'Case', cell: ({ c }) => <CaseLink id={c.id} /> },
+            { header: 'Department', cell: ({ e }) => words(e.department) },
+            { header: 'Question', cell: ({ e }) => e.question },
+            { header: 'Asked by', cell: ({ e }) => e.requestedBy },
+            { header: 'Due', cell: ({ e }) => when(e.dueAt) },
+            {
+              header: 'Time left',
+              cell: ({ e }) => `${timeLeft(e.dueAt, now)}${e.breached ? ' · SLA breached' : ''}`,
+              className: ({ e }) => (e.breached ? 'breached' : undefined),
+            },
+          ]}
+        />
       </QueryState>
     </>
   );

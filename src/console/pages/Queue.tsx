@@ -3,6 +3,7 @@ import type { Case } from '../api';
 import { duration, nextDue, timeLeft, words } from '../format';
 import { caseStatusValues, caseTypeValues, riskTierValues } from '../generated/api';
 import { CaseLink } from '../Link';
+import { Badge, Table } from '../Table';
 import type { CaseQuery } from '../queries';
 import { useCases, useMe } from '../queries';
 import { QueryState } from './QueryState';
@@ -83,47 +84,28 @@ const filterFields: readonly FilterField[] = [
 export function CaseTable(props: { cases: Case[]; caption: string; now?: number }) {
   const now = props.now ?? Date.now();
   return (
-    <table>
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Case</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Type</th>
-          <th scope="col">Status</th>
-          <th scope="col">Risk tier</th>
-          <th scope="col">Assignee</th>
-          <th scope="col">Age</th>
-          <th scope="col">Next due</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.cases.map((c) => {
-          const due = nextDue(c);
-          return (
-            <tr key={c.id}>
-              <td>
-                <CaseLink id={c.id} />
-              </td>
-              <td>{c.subject}</td>
-              <td>{c.type}</td>
-              <td>
-                <span className={`badge status-${c.status}`}>{c.status}</span>
-              </td>
-              <td>
-                <span className={`badge tier-${c.riskTier}`}>{c.riskTier}</span>
-              </td>
-              <td>{c.assignee ?? 'unassigned'}</td>
-              <td>{duration(now - Date.parse(c.createdAt))}</td>
-              <td className={c.slaBreached ? 'breached' : undefined}>
-                {due ? timeLeft(due, now) : '—'}
-                {c.slaBreached ? ' · SLA breached' : ''}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table
+      caption={props.caption}
+      rows={props.cases}
+      rowKey={(c) => c.id}
+      columns={[
+        { header: 'Case', cell: (c) => <CaseLink id={c.id} /> },
+        { header: 'Subject', cell: (c) => c.subject },
+        { header: 'Type', cell: (c) => c.type },
+        { header: 'Status', cell: (c) => <Badge kind="status" value={c.status} /> },
+        { header: 'Risk tier', cell: (c) => <Badge kind="tier" value={c.riskTier} /> },
+        { header: 'Assignee', cell: (c) => c.assignee ?? 'unassigned' },
+        { header: 'Age', cell: (c) => duration(now - Date.parse(c.createdAt)) },
+        {
+          header: 'Next due',
+          cell: (c) => {
+            const due = nextDue(c);
+            return `${due ? timeLeft(due, now) : '—'}${c.slaBreached ? ' · SLA breached' : ''}`;
+          },
+          className: (c) => (c.slaBreached ? 'breached' : undefined),
+        },
+      ]}
+    />
   );
 }
 

@@ -2,8 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { components } from '../generated/api';
 import { ApiError, api, unwrap } from '../api';
-import { timeLeft, when } from '../format';
 import { useMe, usePendingGrants, useUsers } from '../queries';
+import { Table, TimeLeft } from '../Table';
 import { QueryState } from './QueryState';
 
 type Grant = components['schemas']['Grant'];
@@ -22,7 +22,8 @@ function adds(grant: Grant): string {
     .join('; ');
 }
 
-function GrantRow({ grant, names, now }: { grant: Grant; names: Map<string, string>; now: number }) {
+/** Approve and reject for one grant, with the API's answer beside them. */
+function GrantDecision({ grant }: { grant: Grant }) {
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,33 +43,22 @@ function GrantRow({ grant, names, now }: { grant: Grant; names: Map<string, stri
       setBusy(false);
     }
   };
-  const who = names.get(grant.userId) ?? grant.userId;
   return (
-    <tr>
-      <td>{who}</td>
-      <td>{adds(grant)}</td>
-      <td>{names.get(grant.requestedBy) ?? grant.requestedBy}</td>
-      <td>
-        <time dateTime={grant.expiresAt} title={when(grant.expiresAt)}>
-          {timeLeft(grant.expiresAt, now)}
-        </time>
-      </td>
-      <td>
-        <div className="actions">
-          <button type="button" disabled={busy} onClick={() => void decide('approve')}>
-            Approve grant
-          </button>
-          <button type="button" disabled={busy} onClick={() => void decide('reject')}>
-            Reject grant
-          </button>
-        </div>
-        {outcome ? (
-          <p className={outcome.ok ? 'outcome' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'}>
-            {outcome.text}
-          </p>
-        ) : null}
-      </td>
-    </tr>
+    <>
+      <div className="actions">
+        <button type="button" disabled={busy} onClick={() => void decide('approve')}>
+          Approve grant
+        </button>
+        <button type="button" disabled={busy} onClick={() => void decide('reject')}>
+          Reject grant
+        </button>
+      </div>
+      {outcome ? (
+        <p className={outcome.ok ? 'outcome' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'}>
+          {outcome.text}
+        </p>
+      ) : null}
+    </>
   );
 }
 
@@ -90,23 +80,18 @@ export function UsersPage() {
       <section aria-labelledby="grants-heading">
         <h2 id="grants-heading">Grants waiting for a second admin</h2>
         <QueryState query={grants} empty={pending.length === 0} emptyText="No grant is waiting.">
-          <table>
-            <caption>{pending.length} pending grants</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Adds</th>
-                <th scope="col">Asked by</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Decision</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((grant) => (
-                <GrantRow key={grant.id} grant={grant} names={names} now={now} />
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption={`${pending.length} pending grants`}
+            rows={pending}
+            rowKey={(grant) => grant.id}
+            columns={[
+              { header: 'User', cell: (grant) => names.get(grant.userId) ?? grant.userId },
+              { header: 'Adds', cell: adds },
+              { header: 'Asked by', cell: (grant) => names.get(grant.requestedBy) ?? grant.requestedBy },
+              { header: 'Expires', cell: (grant) => <TimeLeft at={grant.expiresAt} now={now} /> },
+              { header: 'Decision', cell: (grant) => <GrantDecision grant={grant} /> },
+            ]}
+          />
         </QueryState>
         {me.data && pending.some((g) => g.requestedBy === me.data.id) ? (
           <p className="hint">Grants you asked for need another admin’s approval.</p>
@@ -115,31 +100,19 @@ export function UsersPage() {
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Everyone</h2>
         <QueryState query={users} empty={(users.data?.items.length ?? 0) === 0} emptyText="No users yet.">
-          <table>
-            <caption>{users.data?.items.length ?? 0} users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Business lines</th>
-                <th scope="col">Departments</th>
-                <th scope="col">Sign-in</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(users.data?.items ?? []).map((user) => (
-                <tr key={user.id}>
-                  <td>{user.name}</td>
-                  <td>{list(user.roles)}</td>
-                  <td>{list(user.businessLines)}</td>
-                  <td>{list(user.departments)}</td>
-                  <td>{user.sso ? 'single sign-on' : 'API token'}</td>
-                  <td>{user.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption={`${users.data?.items.length ?? 0} users`}
+            rows={users.data?.items ?? []}
+            rowKey={(user) => user.id}
+            columns={[
+              { header: 'Name', cell: (user) => user.name },
+              { header: 'Roles', cell: (user) => list(user.roles) },
+              { header: 'Business lines', cell: (user) => list(user.businessLines) },
+              { header: 'Departments', cell: (user) => list(user.departments) },
+              { header: 'Sign-in', cell: (user) => (user.sso ? 'single sign-on' : 'API token') },
+              { header: 'Status', cell: (user) => user.status },
+            ]}
+          />
         </QueryState>
       </section>
     </>

@@ -3,10 +3,10 @@ import type {
   AccountControls,
   ApplyControl,
   Control,
-  ControlChange,
-  ControlRef,
-  ControlSnapshot,
+  LiftControls,
+  ReapplyControls,
 } from '../../domain/controls.js';
+import { changedSince } from '../../domain/controls.js';
 import { Control as ControlSchema } from '../../domain/schemas/controls.js';
 import { DomainError } from '../../domain/errors.js';
 
@@ -77,20 +77,7 @@ export class HttpAccountControls implements AccountControls {
     return (await this.call('GET', `controls?${query.toString()}`, Items)).items;
   }
 
-  async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
-    const current = new Map((await this.get(refs.map((r) => r.id))).map((c) => [c.id, c]));
-    return refs.flatMap((ref) => {
-      const control = current.get(ref.id);
-      if (control && control.status === 'active' && control.version === ref.version) return [];
-      return [
-        {
-          id: ref.id,
-          expectedVersion: ref.version,
-          actual: control ? { status: control.status, version: control.version } : null,
-        },
-      ];
-    });
-  }
+  changedSince: AccountControls['changedSince'] = (refs) => changedSince(this, refs);
 
   async apply(input: ApplyControl): Promise<Control> {
     const { idempotencyKey, accountId, ...body } = input;
@@ -103,23 +90,20 @@ export class HttpAccountControls implements AccountControls {
     );
   }
 
-  async lift(input: {
-    idempotencyKey: string;
-    controls: readonly ControlRef[];
-    actor: string;
-    caseId: string;
-  }): Promise<ControlSnapshot[]> {
-    const { idempotencyKey, ...body } = input;
-    return (await this.call('POST', 'controls/lift', Items, body, idempotencyKey, true)).items;
+  async lift(input: LiftControls): Promise<Control[]> {
+    return this.send('controls/lift', input, true);
   }
 
-  async reapply(input: {
-    idempotencyKey: string;
-    snapshots: readonly ControlSnapshot[];
-    actor: string;
-    caseId: string;
-  }): Promise<Control[]> {
-    const { idempotencyKey, ...body } = input;
-    return (await this.call('POST', 'controls/reapply', Items, body, idempotencyKey)).items;
+  async reapply(input: ReapplyControls): Promise<Control[]> {
+    return this.send('controls/reapply', input);
+  }
+
+  /** A change to several controls at once, all or none, under the caller's idempotency key. */
+  private async send(
+    path: string,
+    { idempotencyKey, ...body }: { idempotencyKey: string },
+    refusable = false,
+  ): Promise<Control[]> {
+    return (await this.call('POST', path, Items, body, idempotencyKey, refusable)).items;
   }
 }

@@ -4,10 +4,11 @@ import type {
   AccountControls,
   ApplyControl,
   Control,
-  ControlChange,
-  ControlRef,
   ControlSnapshot,
+  LiftControls,
+  ReapplyControls,
 } from '../../domain/controls.js';
+import { changedSince, changesSince } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 import { categoryOf } from '../../domain/vocabulary.js';
 import type { Database, Executor } from '../client.js';
@@ -44,23 +45,6 @@ async function lockRows(tx: Executor, ids: readonly string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-function diff(
-  refs: readonly ControlRef[],
-  rows: Map<string, Pick<Row, 'status' | 'version'>>,
-): ControlChange[] {
-  return refs.flatMap((ref) => {
-    const row = rows.get(ref.id);
-    if (row && row.status === 'active' && row.version === ref.version) return [];
-    return [
-      {
-        id: ref.id,
-        expectedVersion: ref.version,
-        actual: row ? { status: row.status, version: row.version } : null,
-      },
-    ];
-  });
-}
-
 /** The default registry: controls are rows with versions; every change is an event row with its key. */
 export class PostgresAccountControls implements AccountControls {
   constructor(private readonly db: Database) {}
@@ -83,19 +67,7 @@ export class PostgresAccountControls implements AccountControls {
     return rows.map(toControl);
   }
 
-  async changedSince(refs: readonly ControlRef[]): Promise<ControlChange[]> {
-    if (refs.length === 0) return [];
-    const rows = await this.db
-      .select()
-      .from(controls)
-      .where(
-        inArray(
-          controls.id,
-          refs.map((r) => r.id),
-        ),
-      );
-    return diff(refs, new Map(rows.map((r) => [r.id, r])));
-  }
+  changedSince: AccountControls['changedSince'] = (refs) => changedSince(this, refs);
 
   async apply(input: ApplyControl): Promise<Control> {
     return this.db.transaction(async (tx) => {
@@ -138,12 +110,7 @@ export class PostgresAccountControls implements AccountControls {
     });
   }
 
-  async lift(input: {
-    idempotencyKey: string;
-    controls: readonly ControlRef[];
-    actor: string;
-    caseId: string;
-  }): Promise<ControlSnapshot[]> {
+  async lift(input: LiftControls): Promise<ControlSnapshot[]> {
     return this.db.transaction(async (tx) => {
       const done = await tx
         .select({ snapshot: controlEvents.snapshot })
@@ -157,7 +124,7 @@ export class PostgresAccountControls implements AccountControls {
         tx,
         input.controls.map((c) => c.id),
       );
-      const changes = diff(input.controls, rows);
+      const changes = changesSince(input.controls, rows);
       if (changes.length > 0) {
         throw new DomainError(
           'controls_changed',
@@ -188,12 +155,7 @@ export class PostgresAccountControls implements AccountControls {
     });
   }
 
-  async reapply(input: {
-    idempotencyKey: string;
-    snapshots: readonly ControlSnapshot[];
-    actor: string;
-    caseId: string;
-  }): Promise<Control[]> {
+  async reapply(input: ReapplyControls): Promise<Control[]> {
     return this.db.transaction(async (tx) => {
       const rows = await lockRows(
         tx,

@@ -1,15 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { instant } from './columns.js';
 
 /**
  * The business record: append-only, one row per accepted action and per denied attempt, hash-chained per
@@ -21,7 +12,7 @@ export const auditEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     stream: text('stream').notNull(),
     seq: integer('seq').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull(),
+    at: instant('at').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     outcome: text('outcome', { enum: ['accepted', 'denied'] }).notNull(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { instant } from './columns.js';
 import type { Case } from '../../domain/case.js';
 
 /** The read model of cases for lists, search and reports; the workflow is the source of truth. */
@@ -20,10 +21,10 @@ export const cases = pgTable(
     slaBreached: boolean('sla_breached').notNull().default(false),
     revision: integer('revision').notNull(),
     data: jsonb('data').$type<Case>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-    firstClaimedAt: timestamp('first_claimed_at', { withTimezone: true }),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    firstClaimedAt: instant('first_claimed_at'),
+    closedAt: instant('closed_at'),
   },
   (t) => [
     index('cases_created_idx').on(t.createdAt.desc(), t.id.desc()),

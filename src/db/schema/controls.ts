@@ -1,18 +1,9 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigserial,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { instant } from './columns.js';
+import type { ControlSnapshot } from '../../domain/controls.js';
 import { controlOwnerDefaults } from '../../domain/controls.js';
 import { controlCategories, controlSources, controlStatuses } from '../../domain/vocabulary.js';
-import type { ControlSnapshot } from '../../domain/controls.js';
 
 /** The account-controls registry: one row per restriction or binding, versioned on every change. */
 export const controls = pgTable(
@@ -30,8 +21,8 @@ export const controls = pgTable(
     externalRef: text('external_ref'),
     appliedBy: text('applied_by').notNull(),
     idempotencyKey: text('idempotency_key').unique(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('controls_account_idx').on(t.accountId),
@@ -64,7 +55,7 @@ export const controlEvents = pgTable(
     caseId: text('case_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     snapshot: jsonb('snapshot').$type<ControlSnapshot>().notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: instant('at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('control_events_key_idx').on(t.idempotencyKey, t.controlId),
@@ -81,5 +72,5 @@ export const controlEvents = pgTable(
 export const caseControlClaims = pgTable('case_control_claims', {
   controlId: text('control_id').primaryKey(),
   caseId: text('case_id').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: instant('created_at').notNull().defaultNow(),
 });

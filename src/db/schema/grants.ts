@@ -1,24 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
+import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
+import { instant } from './columns.js';
+import { accessColumns, userIdColumn } from './users.js';
 
 /** Requests to widen a user's access; a second admin approves, or they expire. */
 export const accessGrants = pgTable(
   'access_grants',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    roles: text('roles').array().notNull(),
-    businessLines: text('business_lines').array().notNull(),
-    departments: text('departments').array().notNull(),
+    userId: userIdColumn(),
+    ...accessColumns(),
     status: text('status', { enum: ['pending', 'approved', 'rejected', 'expired'] }).notNull(),
     requestedBy: text('requested_by').notNull(),
-    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    requestedAt: instant('requested_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
     decidedBy: text('decided_by'),
-    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedAt: instant('decided_at'),
     comment: text('comment'),
   },
   (t) => [

@@ -1,0 +1,77 @@
+import type { RouteConfig, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Permission } from '../../domain/permissions.js';
+import type { AppEnv } from '../context.js';
+import { forCase, requirePermission } from '../middleware/auth.js';
+import { problems } from '../errors.js';
+import type { jsonContent } from '../schemas.js';
+import { CaseParams, bearer } from '../schemas.js';
+
+type GuardedRoute = Omit<RouteConfig, 'security' | 'middleware' | 'description'> & {
+  description: string;
+  permission: Permission;
+  /** On a case path: the audit action a refusal is recorded under, on that case's own chain. */
+  caseAction?: string;
+  /** Run after the permission check. */
+  middleware?: MiddlewareHandler<AppEnv>[];
+};
+
+/**
+ * A route behind a bearer token and one permission. The permission is checked before anything else the
+ * route does and is stated in its description, so the contract and the check cannot drift apart.
+ */
+export function guardedRoute<R extends GuardedRoute>({
+  permission,
+  caseAction,
+  middleware = [],
+  ...route
+}: R): Omit<R, 'permission' | 'caseAction' | 'middleware'> & {
+  security: typeof bearer;
+  middleware: MiddlewareHandler<AppEnv>[];
+} {
+  return {
+    ...route,
+    description: `${route.description}\n\nPermission: \`${permission}\`.`,
+    security: bearer,
+    middleware: [
+      ...(caseAction === undefined ? [] : [forCase(caseAction)]),
+      requirePermission(permission),
+      ...middleware,
+    ],
+  };
+}
+
+/**
+ * A read of one case. A refusal is audited on that case's own chain under the operation's name, like a
+ * refused action.
+ */
+export function caseRead<T extends z.ZodType>({
+  path,
+  operationId,
+  summary,
+  description,
+  tags,
+  permission,
+  answer,
+}: {
+  path: '' | `/${string}`;
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  permission: Permission;
+  answer: ReturnType<typeof jsonContent<T>>;
+}) {
+  return guardedRoute({
+    method: 'get',
+    path: `/v1/cases/{caseId}${path}`,
+    operationId,
+    summary,
+    description,
+    tags,
+    permission,
+    caseAction: operationId,
+    request: { params: CaseParams },
+    responses: { 200: answer, ...problems(400, 401, 403, 404, 429, 503) },
+  });
+}
