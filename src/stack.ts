@@ -116,6 +116,7 @@ async function main(): Promise<void> {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       log,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     });
     stops.push(() => worker.stop());
     await bootstrapAdmin(env, database.db, (message) => log.warn(message));

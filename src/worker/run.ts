@@ -28,6 +28,7 @@ export async function runWorker(options: {
   taskQueue: string;
   log: Logger;
   notifier?: Notifier;
+  maxCachedWorkflows: number;
 }): Promise<RunningWorker> {
   const { log } = options;
   try {
@@ -44,6 +45,7 @@ export async function runWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db, controls: options.controls }),
+    maxCachedWorkflows: options.maxCachedWorkflows,
   });
   const dispatcher = startDispatcher({ db: options.db, notifier: options.notifier ?? logNotifier(log), log });
   const done = worker.run();

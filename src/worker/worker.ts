@@ -11,6 +11,8 @@ export interface CaseWorkerOptions {
   /** A prebuilt bundle; otherwise the one cached for the current sources (built on first use). */
   workflowBundle?: { codePath: string } | undefined;
   identity?: string | undefined;
+  /** Runs kept in the worker's cache; the SDK sizes it from the heap otherwise (see docs/operations.md). */
+  maxCachedWorkflows?: number | undefined;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -21,5 +23,6 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle()),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }
