@@ -108,15 +108,12 @@ async function main(): Promise<void> {
     stops.push(() => nativeConnection.close());
     const controls = createAccountControls(env, database.db);
 
-    const worker = await runWorker({
+    const worker = await runWorker(env, {
       db: database.db,
       controls,
       connection: temporal.connection,
       nativeConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
       log,
-      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     });
     stops.push(() => worker.stop());
     await bootstrapAdmin(env, database.db, (message) => log.warn(message));

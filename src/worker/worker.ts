@@ -26,3 +26,15 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }
+
+/** Runs the worker until `stop` shuts it down (or it fails); `done` settles either way. */
+export function runUntilStopped(worker: Worker): { done: Promise<void>; stop(): Promise<void> } {
+  const done = worker.run();
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
