@@ -117,6 +117,12 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Import activities as types only and call them through proxyActivities.',
             },
+            {
+              group: ['zod', 'zod/*', '**/domain/schemas/**'],
+              allowTypeImports: true,
+              message:
+                'Workflow code loads no zod: every cached run evaluates its imports anew. Use the plain lists and checks in src/domain; import schema types with `import type`.',
+            },
           ],
         },
       ],

@@ -6,8 +6,13 @@ import { createApp } from '../src/api/app.js';
 import type { Database } from '../src/db/client.js';
 import type { CaseFilters } from '../src/db/projections.js';
 import { issueToken } from '../src/db/users.js';
-import type { Role } from '../src/domain/permissions.js';
-import { BusinessLine, CaseStatus, CaseType, Outcome } from '../src/domain/vocabulary.js';
+import type { BusinessLineScope, Role } from '../src/domain/permissions.js';
+import {
+  businessLines,
+  caseStatuses,
+  caseTypes,
+  outcomes as outcomeNames,
+} from '../src/domain/vocabulary.js';
 import { apiDepsFor } from '../test/support/api.js';
 import { connectServices } from '../test/support/services.js';
 import type { ThrowawayStack } from '../test/support/stack.js';
@@ -42,10 +47,10 @@ function kindOf(text: string): string {
 }
 
 const sqlArray = (values: readonly string[]) => sql.raw(`(array['${values.join("','")}'])`);
-const statuses = sqlArray(CaseStatus.options.filter((status) => status !== 'closed'));
-const outcomes = sqlArray(Outcome.options);
-const types = sqlArray(CaseType.options);
-const lines = sqlArray(BusinessLine.options);
+const statuses = sqlArray(caseStatuses.filter((status) => status !== 'closed'));
+const outcomes = sqlArray(outcomeNames);
+const types = sqlArray(caseTypes);
+const lines = sqlArray(businessLines);
 
 /**
  * `rows` cases in one statement, shaped like the case `templateId` with their own id, type, status, account,
@@ -108,8 +113,8 @@ export async function measureQueries(
   const deps = apiDepsFor(services);
   const app = createApp(deps);
   try {
-    const person = async (roles: Role[], businessLines: BusinessLine[] | ['*'] = ['*']) => {
-      const actor = await makeUser(services, roles, { businessLines });
+    const person = async (roles: Role[], scopes: BusinessLineScope[] = ['*']) => {
+      const actor = await makeUser(services, roles, { businessLines: scopes });
       return { ...actor, token: (await issueToken(services.database.db, actor.id)).token };
     };
     const agent = await person(['agent']);

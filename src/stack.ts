@@ -108,13 +108,11 @@ async function main(): Promise<void> {
     stops.push(() => nativeConnection.close());
     const controls = createAccountControls(env, database.db);
 
-    const worker = await runWorker({
+    const worker = await runWorker(env, {
       db: database.db,
       controls,
       connection: temporal.connection,
       nativeConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
       log,
     });
     stops.push(() => worker.stop());

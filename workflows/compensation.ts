@@ -1,8 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import { workflowIdFor } from '../src/domain/case.js';
-import { Control } from '../src/domain/controls.js';
-import { ownerDepartmentsOf } from '../src/domain/controls.js';
+import { ownerDepartmentsOf, withOwner } from '../src/domain/controls.js';
 import { completeLateRevert } from '../src/domain/lifecycle/execution.js';
 import { openCase } from '../src/domain/lifecycle/intake.js';
 import { run } from '../src/domain/lifecycle/rule.js';
@@ -27,7 +26,7 @@ export async function compensateLift(input: CompensationInput): Promise<Compensa
   const original = input.case;
   const lift = original.lifts.find((l) => l.id === input.liftId);
   if (!lift) throw new Error(`case ${original.id} has no lift ${input.liftId}`);
-  const snapshot = Control.array().parse(lift.snapshot);
+  const snapshot = lift.snapshot.map(withOwner);
 
   const current = await activities.readControls(snapshot.map((c) => c.id));
   const alreadyReapplied = current.filter((c) => c.status === 'active').map((c) => c.id);

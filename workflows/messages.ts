@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { RiskSignalInput } from '../src/domain/actions.js';
+import type { RiskSignalInput } from '../src/domain/schemas/actions.js';
 import type { Case, CaseLink } from '../src/domain/case.js';
 import type { LateRevert } from '../src/domain/lifecycle/execution.js';
 import type { ActionPayload } from '../src/domain/caseActions.js';

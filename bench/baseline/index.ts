@@ -3,6 +3,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { runUntilStopped } from '../../src/worker/worker.js';
 import { caseStartOptions } from '../../workflows/searchAttributes.js';
 import type { Case } from '../../src/domain/case.js';
 import { createBareActivities } from './activities.js';
@@ -28,14 +29,8 @@ export async function startBareWorker(connection: NativeConnection): Promise<Bar
     activities: createBareActivities(),
     workflowBundle: { code },
   });
-  const running = worker.run();
-  return {
-    taskQueue,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    },
-  };
+  const running = runUntilStopped(worker);
+  return { taskQueue, stop: running.stop };
 }
 
 export interface Timings {

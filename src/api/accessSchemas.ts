@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { EntityId, text } from '../domain/actions.js';
-import { Timestamp } from '../domain/case.js';
+import { EntityId, text } from '../domain/schemas/actions.js';
+import { Timestamp } from '../domain/schemas/case.js';
 import type { AccessChange as AccessChangeType, Grant } from '../domain/grants.js';
 import { GrantStatus } from '../domain/grants.js';
-import { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
-import { Department } from '../domain/vocabulary.js';
+import { Actor, BusinessLineScope, Role } from '../domain/schemas/permissions.js';
+import { Department } from '../domain/schemas/vocabulary.js';
 
 export const unique = <T extends z.ZodType>(item: T) =>
   z.array(item).refine((items) => new Set(items).size === items.length, 'must not repeat an entry');

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { EntityId } from '../domain/actions.js';
-import { Case } from '../domain/case.js';
-import { Control } from '../domain/controls.js';
+import { EntityId } from '../domain/schemas/actions.js';
+import { Case } from '../domain/schemas/case.js';
+import { Control } from '../domain/schemas/controls.js';
 import type { Context } from 'hono';
-import { AllowedAction, allowedActions } from '../domain/caseActions.js';
+import { AllowedAction, allowedActions } from '../domain/schemas/caseActions.js';
 import type { Actor } from '../domain/permissions.js';
 import type { Policy } from '../domain/policy.js';
 import type { ApiSettings, AppEnv } from './context.js';

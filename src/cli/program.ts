@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../domain/vocabulary.js';
+import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../domain/schemas/vocabulary.js';
 import { exportAuditCommand, verifyAuditCommand } from './commands/audit.js';
 import { listCasesCommand, showCaseCommand } from './commands/cases.js';
 import { replayHistoryCommand } from './commands/history.js';

@@ -177,6 +177,15 @@ export const EnvSchema = z
       .default(65_536)
       .describe('largest accepted request body'),
     WORKER_METRICS_PORT: port.default(9464).describe('Prometheus port of the worker (SDK runtime metrics)'),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
+      .default(500)
+      .describe(
+        'case workflow runs a worker keeps in memory (about 0.4 MiB each, see docs/operations.md); others replay from history when next touched',
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Policy } from '../domain/policy.js';
-import { defaultPolicy, resolvePolicy } from '../domain/policy.js';
+import { defaultPolicy } from '../domain/policy.js';
+import { resolvePolicy } from '../domain/schemas/policy.js';
 import { ConfigError } from './errors.js';
 
 /** Loads the DUALKEY_POLICY file (JSON or YAML) over the defaults; any problem stops start-up. */

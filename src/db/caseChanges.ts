@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BusinessLine, CaseStatus } from '../domain/vocabulary.js';
+import { BusinessLine, CaseStatus } from '../domain/schemas/vocabulary.js';
 import type { DatabaseHandle } from './client.js';
 
 /** What the `cases_notify_change` trigger (migration 0003) announces for each projection write. */

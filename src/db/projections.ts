@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import { EntityId, isStorableInstant } from '../domain/actions.js';
+import { isStorableInstant } from '../domain/actions.js';
+import { EntityId } from '../domain/schemas/actions.js';
 import type { Case } from '../domain/case.js';
 import { upgradeCase } from '../domain/case.js';
 import { DomainError } from '../domain/errors.js';

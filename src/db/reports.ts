@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { BusinessLine, CaseType, Department, Outcome } from '../domain/vocabulary.js';
+import { BusinessLine, CaseType, Department, Outcome } from '../domain/schemas/vocabulary.js';
 import type { Database } from './client.js';
 import { auditEvents, cases } from './schema/index.js';
 

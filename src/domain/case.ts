@@ -1,267 +1,21 @@
-import { z } from 'zod';
-import { Control } from './controls.js';
-import { RiskHints } from './riskTier.js';
-import {
-  BusinessLine,
-  CaseStatus,
-  CaseType,
-  Channel,
-  ControlKind,
-  Department,
-  EvidenceKind,
-  Outcome,
-  RiskTier,
-  Severity,
-} from './vocabulary.js';
+import type { Case, Evidence, Proposal } from './schemas/case.js';
 
-export const Timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339 UTC timestamp' });
-
-export const Note = z
-  .object({
-    id: z.string(),
-    text: z.string(),
-    by: z.string(),
-    at: Timestamp,
-  })
-  .meta({ id: 'Note' });
-export type Note = z.infer<typeof Note>;
-
-export const Escalation = z
-  .object({
-    id: z.string(),
-    department: Department,
-    question: z.string(),
-    requestedBy: z.string(),
-    requestedAt: Timestamp,
-    dueAt: Timestamp,
-    status: z.enum(['open', 'answered']),
-    reminded: z.boolean(),
-    breached: z.boolean(),
-    answer: z.string().nullable(),
-    answeredBy: z.string().nullable(),
-    answeredAt: Timestamp.nullable(),
-  })
-  .meta({ id: 'Escalation' });
-export type Escalation = z.infer<typeof Escalation>;
-
-export const InfoRequest = z
-  .object({
-    id: z.string(),
-    question: z.string(),
-    requestedBy: z.string(),
-    requestedAt: Timestamp,
-    dueAt: Timestamp,
-    status: z.enum(['open', 'answered', 'expired']),
-    answer: z.string().nullable(),
-    answeredBy: z.string().nullable(),
-  })
-  .meta({ id: 'InfoRequest' });
-export type InfoRequest = z.infer<typeof InfoRequest>;
-
-export const Approval = z
-  .object({
-    by: z.string(),
-    at: Timestamp,
-    comment: z.string().nullable(),
-    countsAs: z
-      .enum(['senior', 'compliance'])
-      .nullable()
-      .describe('the required role this approval satisfies'),
-  })
-  .meta({ id: 'Approval' });
-export type Approval = z.infer<typeof Approval>;
-
-export const Evidence = z
-  .object({
-    kind: EvidenceKind,
-    ref: z.string().describe('where the evidence is: a KYC reference, a call id, an order number'),
-    note: z.string().optional(),
-  })
-  .meta({ id: 'Evidence' });
-export type Evidence = z.infer<typeof Evidence>;
-
-/** Evidence recorded as plain text, before it had a kind, reads as evidence of kind `other`. */
-export function upgradeEvidence(item: Evidence | string): Evidence {
-  return typeof item === 'string' ? { kind: 'other', ref: item } : item;
-}
-
-const RequiredRole = z.enum(['senior', 'compliance']);
-
-export const ProposalStatus = z
-  .enum(['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'voided'])
-  .meta({ id: 'ProposalStatus' });
-export type ProposalStatus = z.infer<typeof ProposalStatus>;
-
-export const Proposal = z
-  .object({
-    id: z.string(),
-    controlIds: z.array(z.string()),
-    controlVersions: z
-      .record(z.string(), z.number().int())
-      .describe('versions the maker saw; approval is void if they change'),
-    reasonCode: z.string(),
-    justification: z.string(),
-    evidence: z.array(Evidence),
-    maker: z.string(),
-    requiredApprovals: z.number().int(),
-    requiredRole: RequiredRole.nullable().describe('the first of requiredRoles; null when none'),
-    requiredRoles: z
-      .array(RequiredRole)
-      .describe(
-        'roles each of which a distinct checker must hold: the tier’s, the reason code’s, the controls’ owners’',
-      ),
-    approvals: z.array(Approval),
-    rejection: z.object({ by: z.string(), at: Timestamp, comment: z.string() }).nullable(),
-    status: ProposalStatus,
-    createdAt: Timestamp,
-    expiresAt: Timestamp,
-    decidedAt: Timestamp.nullable(),
-  })
-  .meta({ id: 'Proposal' });
-export type Proposal = z.infer<typeof Proposal>;
-
-export const Lift = z
-  .object({
-    id: z.string(),
-    proposalId: z.string(),
-    status: z.enum(['monitoring', 'settled', 'reverted']),
-    liftedAt: Timestamp,
-    snapshot: z.array(Control).describe('the controls as they were before the lift'),
-    monitoringUntil: Timestamp,
-    coolingOff: z
-      .object({ controlId: z.string(), until: Timestamp, status: z.enum(['active', 'lifted', 'kept']) })
-      .nullable()
-      .describe('the withdrawal lock put on after an unbind'),
-    revert: z
-      .object({
-        requestedBy: z.string(),
-        reason: z.string(),
-        requestedAt: Timestamp,
-        completedAt: Timestamp,
-        withdrawalLockId: z.string().nullable(),
-        late: z.boolean().optional().describe('true when the lift was reverted after its case had closed'),
-        alreadyReapplied: z
-          .array(z.string())
-          .optional()
-          .describe('controls someone else had put back before the late revert reached them'),
-        followUpCaseId: z.string().nullable().optional().describe('the review case a late revert opened'),
-      })
-      .nullable()
-      .describe('set once the compensation has put the controls back'),
-  })
-  .meta({ id: 'Lift' });
-export type Lift = z.infer<typeof Lift>;
-
-export const RiskSignalRecord = z
-  .object({
-    signal: z.string(),
-    severity: Severity,
-    occurredAt: Timestamp,
-    receivedAt: Timestamp,
-    actedOn: z.boolean().describe('true when it reverted a lift'),
-  })
-  .meta({ id: 'RiskSignalRecord' });
-export type RiskSignalRecord = z.infer<typeof RiskSignalRecord>;
-
-export const AfterReview = z
-  .object({
-    controlId: z.string(),
-    kind: ControlKind,
-    appliedBy: z.string(),
-    reason: z.string(),
-    dueAt: Timestamp,
-    status: z.enum(['open', 'done', 'overdue']),
-  })
-  .meta({ id: 'AfterReview' });
-export type AfterReview = z.infer<typeof AfterReview>;
-
-export const Reverification = z
-  .object({
-    id: z.string(),
-    proposalId: z.string(),
-    requestedAt: Timestamp,
-    dueAt: Timestamp,
-    status: z.enum(['pending', 'passed', 'failed', 'expired']),
-    method: z.enum(['video_call', 'selfie', 'document', 'in_person']).nullable(),
-    recordedBy: z.string().nullable(),
-  })
-  .meta({ id: 'Reverification' });
-export type Reverification = z.infer<typeof Reverification>;
-
-export const AccountHistoryEntry = z.object({
-  caseId: z.string(),
-  type: CaseType,
-  liftId: z.string(),
-  liftedAt: Timestamp,
-  status: z.enum(['monitoring', 'settled', 'reverted']),
-  revertedAt: Timestamp.nullable(),
-  lateRevert: z.boolean(),
-});
-export type AccountHistoryEntry = z.infer<typeof AccountHistoryEntry>;
-
-export const CaseLink = z.object({
-  caseId: z.string(),
-  liftId: z.string(),
-  why: z.enum(['late_revert', 'risk_signal']),
-});
-export type CaseLink = z.infer<typeof CaseLink>;
-
-export const Case = z.object({
-  id: z.string(),
-  type: CaseType,
-  status: CaseStatus,
-  // A union, not `.nullable()`: the OpenAPI generator would otherwise write the shared Outcome as nullable.
-  outcome: z.union([Outcome, z.null()]),
-  accountId: z.string(),
-  businessLine: BusinessLine,
-  channel: Channel,
-  riskTier: RiskTier,
-  riskReasons: z.array(z.string()),
-  subject: z.string(),
-  description: z.string(),
-  controlIds: z.array(z.string()),
-  controlOwners: z
-    .record(z.string(), Control.pick({ source: true, externalRef: true }))
-    .describe('who owns each named control, as the registry said at intake'),
-  externalRef: z.string().nullable(),
-  hints: RiskHints,
-  assignee: z.string().nullable(),
-  createdBy: z.string(),
-  slaBreached: z.boolean(),
-  escalations: z.array(Escalation),
-  proposals: z.array(Proposal),
-  notes: z.array(Note),
-  infoRequests: z.array(InfoRequest),
-  lifts: z.array(Lift),
-  riskSignals: z.array(RiskSignalRecord),
-  afterReviews: z.array(AfterReview),
-  reverifications: z
-    .array(Reverification)
-    .describe('the user proving again that they own the account, before an unbind is carried out'),
-  revertRequest: z
-    .object({ requestedBy: z.string(), reason: z.string(), requestedAt: Timestamp })
-    .nullable()
-    .describe('a revert asked for and not yet completed'),
-  accountHistory: z
-    .array(AccountHistoryEntry)
-    .describe('earlier lifts on the same account, and their reverts, as they stood when this case opened'),
-  linkedTo: CaseLink.nullable().describe(
-    'the lift this case reviews, when a late revert or a risk signal opened it',
-  ),
-  reasonCodeVersion: z
-    .string()
-    .nullable()
-    .describe('the reason-code matrix this case follows; null for cases opened before there was one'),
-  resolution: z.object({ by: z.string(), summary: z.string() }).nullable(),
-  step: z.string().describe('the step the case is in, in words'),
-  revision: z.number().int().describe('increases with every accepted change'),
-  workflowId: z.string(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  firstClaimedAt: Timestamp.nullable(),
-  closedAt: Timestamp.nullable(),
-});
-export type Case = z.infer<typeof Case>;
+export type {
+  AccountHistoryEntry,
+  AfterReview,
+  Approval,
+  Case,
+  CaseLink,
+  Escalation,
+  Evidence,
+  InfoRequest,
+  Lift,
+  Note,
+  Proposal,
+  ProposalStatus,
+  Reverification,
+  RiskSignalRecord,
+} from './schemas/case.js';
 
 export function workflowIdFor(caseId: string): string {
   return `case-${caseId}`;
@@ -301,6 +55,11 @@ type StartingField = keyof ReturnType<typeof caseStartsWith>;
 
 /** A stored case as older code wrote it: any starting field may be missing. */
 export type StoredCase = Omit<Case, StartingField> & Partial<Pick<Case, StartingField>>;
+
+/** Evidence recorded as plain text, before it had a kind, reads as evidence of kind `other`. */
+export function upgradeEvidence(item: Evidence | string): Evidence {
+  return typeof item === 'string' ? { kind: 'other', ref: item } : item;
+}
 
 /** A proposal as older code stored it: evidence as plain text, a single required role. */
 type StoredProposal = Omit<Proposal, 'evidence' | 'requiredRoles'> & {

@@ -1,36 +1,20 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
-import {
-  AnswerEscalationInput,
-  ApproveInput,
-  EntityId,
-  EscalateInput,
-  InfoRequestInput,
-  InfoResponseInput,
-  NoteInput,
-  ProposeInput,
-  RejectInput,
-  ResolveInput,
-  RevertInput,
-  text,
-} from './actions.js';
 import type { Case } from './case.js';
-import { DomainError, ErrorCode } from './errors.js';
 import { approve, propose, reject, withdraw } from './lifecycle/approval.js';
 import { answerEscalation, escalate } from './lifecycle/escalations.js';
 import { requestAfterReview, requestRevert } from './lifecycle/execution.js';
-import { RecordReverificationInput, recordReverification } from './lifecycle/reverification.js';
+import { recordReverification } from './lifecycle/reverification.js';
 import { addNote, claim, release, requestInfo, resolve, respondInfo } from './lifecycle/review.js';
-import type { Context, Rule } from './lifecycle/rule.js';
+import type { Rule } from './lifecycle/rule.js';
 import type { Actor } from './permissions.js';
-import { authorize } from './permissions.js';
-import { ControlKind } from './vocabulary.js';
 
 /*
- * Every action a person (or the engine) takes on a case, declared once: its payload, its rule (which
- * carries the audit name and the permission), its update and its HTTP route. The routes, the case
- * service, the workflow's handlers, the OpenAPI document and `allowedActions` all derive from here.
+ * Every action a person (or the engine) takes on a case, declared once: its rule (which carries the audit
+ * name and the permission), what it is about besides the case, and its update. The workflow's handlers
+ * come from here; `schemas/caseActions.ts` adds each action's request body and HTTP route, from which the
+ * routes, the OpenAPI document and `allowedActions` derive. This half loads no zod, so the workflow bundle
+ * carries none.
  */
 
 /** Every update carries who is acting; the workflow re-checks their permissions itself. */
@@ -40,401 +24,51 @@ export interface Acting<P> {
 }
 
 /** What the route names besides the case: the proposal or escalation the action is about. */
-const targetParams = { case: null, proposal: 'proposalId', escalation: 'escalationId' } as const;
-type Target = keyof typeof targetParams;
+export const targetParams = { case: null, proposal: 'proposalId', escalation: 'escalationId' } as const;
+export type Target = keyof typeof targetParams;
 
-type TargetIdsOf<T extends Target> = T extends 'proposal'
-  ? { proposalId: string }
-  : T extends 'escalation'
-    ? { escalationId: string }
-    : unknown;
+const declarations = {
+  claim: { target: 'case', rule: claim },
+  release: { target: 'case', rule: release },
+  addNote: { target: 'case', rule: addNote },
+  requestInfo: { target: 'case', rule: requestInfo },
+  respondInfo: { target: 'case', rule: respondInfo },
+  escalate: { target: 'case', rule: escalate },
+  answerEscalation: { target: 'escalation', rule: answerEscalation },
+  propose: { target: 'case', rule: propose },
+  approve: { target: 'proposal', rule: approve },
+  reject: { target: 'proposal', rule: reject },
+  withdraw: { target: 'proposal', rule: withdraw },
+  resolve: { target: 'case', rule: resolve },
+  revert: { target: 'case', rule: requestRevert },
+  recordReverification: { target: 'case', rule: recordReverification },
+  requestAfterReview: { target: 'case', rule: requestAfterReview },
+} as const;
 
-type PayloadOf<B extends z.ZodObject, T extends Target> = z.output<B> & TargetIdsOf<T>;
+type Declarations = typeof declarations;
+export type ActionName = Extract<keyof Declarations, string>;
+/** What the rule and the workflow receive: the request body plus the target's id from the path. */
+export type ActionPayload<A extends ActionName> = Declarations[A] extends { rule: Rule<infer P> } ? P : never;
 
-export interface ActionRoute {
-  path: string;
-  status: 200 | 201;
-  operationId: string;
-  summary: string;
-  description: string;
-}
-
-interface ActionSpec<B extends z.ZodObject, T extends Target> {
-  body: B;
-  target: T;
-  rule: Rule<PayloadOf<B, T>>;
-  /** Absent for the engine's own actions, which no route offers. */
-  route?: ActionRoute;
-  /** A body the action could be taken with now; `allowedActions` checks the rule against it. */
-  sample?: (c: Case, ctx: Context) => NoInfer<z.input<B>>;
-}
-
-export interface CaseAction<N extends string, P> {
-  name: N;
-  update: UpdateDefinition<Case, [Acting<P>], N>;
-  /** The request body a route accepts. */
-  body: z.ZodObject;
-  /** False when every field of the body is optional, so a request may send none. */
-  bodyRequired: boolean;
-  /** The body plus the target's id from the path: what the rule and the workflow receive. */
-  payload: z.ZodType<P>;
+export interface CaseAction<A extends ActionName> {
+  name: A;
   target: Target;
-  rule: Rule<P>;
-  route: ActionRoute | null;
-  sample: (c: Case, ctx: Context) => Record<string, unknown>;
+  rule: Rule<ActionPayload<A>>;
+  update: UpdateDefinition<Case, [Acting<ActionPayload<A>>], A>;
 }
 
-function action<B extends z.ZodObject, T extends Target>(spec: ActionSpec<B, T>) {
-  const param = targetParams[spec.target];
-  const payload = param === null ? spec.body : spec.body.extend({ [param]: EntityId });
-  return {
-    ...spec,
-    // Built from `body` and `target` just above, so it parses exactly the payload type the rule takes.
-    payload: payload as unknown as z.ZodType<PayloadOf<B, T>>,
-    bodyRequired: Object.values<z.ZodType>(spec.body.shape).some(
-      (field) => !field.safeParse(undefined).success,
-    ),
-    route: spec.route ?? null,
-    sample: spec.sample ?? (() => ({})),
-  };
-}
-
-type Declared = ReturnType<typeof action>;
-type PayloadOfDeclared<D> = D extends { rule: Rule<infer P> } ? P : never;
-
-type Registry<D> = { [K in keyof D & string]: CaseAction<K, PayloadOfDeclared<D[K]>> };
+type Registry = { [A in ActionName]: CaseAction<A> };
 
 /** Names each declaration by its key and gives it the update of the same name. */
-function defineActions<const D extends Record<string, Declared>>(declared: D): Registry<D> {
+function defineActions(declared: Declarations): Registry {
   const entries = Object.entries(declared).map(([name, spec]) => [
     name,
     { ...spec, name, update: defineUpdate(name) },
   ]);
   // Object.fromEntries forgets the keys; each entry was built from its own key above.
-  return Object.fromEntries(entries) as Registry<D>;
+  return Object.fromEntries(entries) as Registry;
 }
 
-const Empty = z.strictObject({});
-const path = (tail: string) => `/v1/cases/{caseId}${tail}`;
-
-const declarations = {
-  claim: action({
-    body: Empty,
-    target: 'case',
-    rule: claim,
-    route: {
-      path: path('/claim'),
-      status: 200,
-      operationId: 'claimCase',
-      summary: 'Claim a case',
-      description: 'Assigns the case to the caller; an open case moves to in_review.',
-    },
-  }),
-  release: action({
-    body: Empty,
-    target: 'case',
-    rule: release,
-    route: {
-      path: path('/release'),
-      status: 200,
-      operationId: 'releaseCase',
-      summary: 'Release a claimed case',
-      description: 'Unassigns the case. Only the assignee, or a senior, may release it.',
-    },
-  }),
-  addNote: action({
-    body: NoteInput,
-    target: 'case',
-    rule: addNote,
-    sample: () => ({ text: 'note' }),
-    route: {
-      path: path('/notes'),
-      status: 200,
-      operationId: 'addNote',
-      summary: 'Add a note',
-      description: 'Adds a note to the case record.',
-    },
-  }),
-  requestInfo: action({
-    body: InfoRequestInput,
-    target: 'case',
-    rule: requestInfo,
-    sample: () => ({ question: 'question' }),
-    route: {
-      path: path('/info-requests'),
-      status: 200,
-      operationId: 'requestInfo',
-      summary: 'Ask the user for information',
-      description:
-        'Moves the case to awaiting_info. If the user does not answer within the policy wait, the case closes as expired. Assignee only.',
-    },
-  }),
-  respondInfo: action({
-    body: InfoResponseInput,
-    target: 'case',
-    rule: respondInfo,
-    sample: () => ({ answer: 'answer' }),
-    route: {
-      path: path('/info-responses'),
-      status: 200,
-      operationId: 'respondToInfoRequest',
-      summary: 'Record the user’s answer',
-      description: 'Records the answer to the open information request and returns the case to in_review.',
-    },
-  }),
-  escalate: action({
-    body: EscalateInput,
-    target: 'case',
-    rule: escalate,
-    sample: () => ({ department: 'security', question: 'question' }) as const,
-    route: {
-      path: path('/escalations'),
-      status: 201,
-      operationId: 'escalateCase',
-      summary: 'Escalate to a department',
-      description:
-        'Opens an escalation with an SLA (slaMinutes, or the policy default for the department). A reminder goes out at half time; at the deadline the case is flagged slaBreached and the department lead is notified. Several escalations can be open at once.',
-    },
-  }),
-  answerEscalation: action({
-    body: AnswerEscalationInput,
-    target: 'escalation',
-    rule: answerEscalation,
-    sample: () => ({ answer: 'answer' }),
-    route: {
-      path: path('/escalations/{escalationId}/answer'),
-      status: 200,
-      operationId: 'answerEscalation',
-      summary: 'Answer an escalation',
-      description: 'Only members of the escalation’s department may answer it.',
-    },
-  }),
-  propose: action({
-    body: ProposeInput,
-    target: 'case',
-    rule: propose,
-    // A case that names no controls has nothing to propose; the rule says so about a stand-in id. The
-    // sample gives an ordinary reason with its evidence, so a law-enforcement hold shows as refused.
-    sample: (c, { policy }) => {
-      const [reasonCode, rule] = Object.entries(policy.reasonCodes[c.type]).find(
-        ([, r]) => !r.evidence.includes('legal_release'),
-      ) ?? ['sample_reason', { evidence: [] }];
-      return {
-        controlIds: c.controlIds.length > 0 ? c.controlIds : ['none'],
-        reasonCode,
-        justification: 'justification',
-        evidence: rule.evidence.map((kind) => ({ kind, ref: 'sample' })),
-      };
-    },
-    route: {
-      path: path('/proposals'),
-      status: 201,
-      operationId: 'createProposal',
-      summary: 'Propose lifting controls',
-      description:
-        'The maker (the case’s assignee) proposes lifting some of the case’s controls. The case moves to awaiting_approval; the proposal needs the risk tier’s quorum of checkers and expires after the policy’s time.',
-    },
-  }),
-  approve: action({
-    body: ApproveInput,
-    target: 'proposal',
-    rule: approve,
-    route: {
-      path: path('/proposals/{proposalId}/approve'),
-      status: 200,
-      operationId: 'approveProposal',
-      summary: 'Approve a proposal',
-      description:
-        'Adds the caller’s approval. The maker, the case’s creator and anyone who already approved are refused (separation_of_duties); high-tier proposals need a senior and critical ones a compliance approval among their checkers. Once the quorum is reached the case moves to executing, then monitoring. If the controls changed since the proposal, it is void (409 controls_changed) and the case returns to review.',
-    },
-  }),
-  reject: action({
-    body: RejectInput,
-    target: 'proposal',
-    rule: reject,
-    sample: () => ({ comment: 'comment' }),
-    route: {
-      path: path('/proposals/{proposalId}/reject'),
-      status: 200,
-      operationId: 'rejectProposal',
-      summary: 'Reject a proposal',
-      description: 'Rejects the proposal with a comment (kept on record) and returns the case to in_review.',
-    },
-  }),
-  withdraw: action({
-    body: z.strictObject({ comment: text(2_000).optional() }).meta({
-      examples: [{ comment: 'Proposed the wrong control; a new proposal follows.' }],
-    }),
-    target: 'proposal',
-    rule: withdraw,
-    route: {
-      path: path('/proposals/{proposalId}/withdraw'),
-      status: 200,
-      operationId: 'withdrawProposal',
-      summary: 'Withdraw a proposal',
-      description:
-        'The maker takes back a proposal no checker has decided on yet, with an optional comment; the case returns to in_review.',
-    },
-  }),
-  resolve: action({
-    body: ResolveInput,
-    target: 'case',
-    rule: resolve,
-    sample: (c) => ({
-      outcome: c.status === 'reverted' ? ('reverted' as const) : ('resolved_no_action' as const),
-      summary: 'summary',
-    }),
-    route: {
-      path: path('/resolve'),
-      status: 200,
-      operationId: 'resolveCase',
-      summary: 'Resolve and close a case',
-      description:
-        'Closes the case with an outcome. Assignee only; a pending proposal is withdrawn. A case whose lift was reverted closes with outcome reverted.',
-    },
-  }),
-  revert: action({
-    body: RevertInput,
-    target: 'case',
-    rule: requestRevert,
-    sample: () => ({ reason: 'reason' }),
-    route: {
-      path: path('/revert'),
-      status: 200,
-      operationId: 'revertCase',
-      summary: 'Revert a lift',
-      description:
-        'Runs the compensation: the lifted controls are re-applied exactly as they were, withdrawals are locked if a binding was removed, and the case becomes reverted for review. Needs no checker: making an account safer takes one pair of eyes.',
-    },
-  }),
-  recordReverification: action({
-    body: RecordReverificationInput,
-    target: 'case',
-    rule: recordReverification,
-    sample: () => ({ outcome: 'passed', method: 'video_call' }) as const,
-    route: {
-      path: path('/reverification'),
-      status: 200,
-      operationId: 'recordReverification',
-      summary: 'Record the user’s re-verification',
-      description:
-        'Before an approved unbind is carried out, the user must prove again that they own the account. Records the outcome of that check; someone other than the maker records it. A failed check, or none within the policy’s wait, voids the proposal and returns the case to review.',
-    },
-  }),
-  requestAfterReview: action({
-    body: z.strictObject({
-      controlId: EntityId,
-      kind: ControlKind,
-      appliedBy: z.string().min(1),
-      reason: z.string().min(1),
-    }),
-    target: 'case',
-    rule: requestAfterReview,
-  }),
-};
-
-type Declarations = typeof declarations;
-export type ActionName = Extract<keyof Declarations, string>;
-export type ActionPayload<A extends ActionName> = PayloadOfDeclared<Declarations[A]>;
-
-export const caseActions: { [A in ActionName]: CaseAction<A, ActionPayload<A>> } =
-  defineActions(declarations);
+export const caseActions: Registry = defineActions(declarations);
 
 export const actionNames = Object.keys(caseActions) as ActionName[];
-
-/** The actions a route offers, in declaration order: what `allowedActions` reports on. */
-export const publicActionNames = actionNames.filter((name) => caseActions[name].route !== null);
-
-export const AllowedAction = z
-  .object({
-    action: z.enum(publicActionNames as [ActionName, ...ActionName[]]),
-    operationId: z.string(),
-    allowed: z.boolean(),
-    code: ErrorCode.nullable().describe('why not, as an error code; null when allowed'),
-    reason: z.string().nullable().describe('why not, in words; null when allowed'),
-    proposalId: z.string().nullable().describe('the pending proposal the action is about'),
-    escalationId: z.string().nullable().describe('the open escalation the action is about'),
-  })
-  .meta({ id: 'AllowedAction' });
-export type AllowedAction = z.infer<typeof AllowedAction>;
-
-/** The ids a route's path names besides the case. */
-export interface TargetIds {
-  proposalId?: string | null | undefined;
-  escalationId?: string | null | undefined;
-}
-
-/** An action's payload from a request body and the target named in the path, parsed by its schema. */
-export function payloadOf<A extends ActionName>(
-  name: A,
-  body: object | undefined,
-  ids: TargetIds,
-): ActionPayload<A> {
-  const action = caseActions[name];
-  const param = targetParams[action.target];
-  return action.payload.parse({ ...body, ...(param ? { [param]: ids[param] } : {}) });
-}
-
-function targetIds(c: Case, target: Target): { id: string | null; missing?: string }[] {
-  switch (target) {
-    case 'case':
-      return [{ id: null }];
-    case 'proposal': {
-      const pending = c.proposals.filter((p) => p.status === 'pending').map((p) => ({ id: p.id }));
-      return pending.length > 0 ? pending : [{ id: null, missing: 'no proposal is pending' }];
-    }
-    case 'escalation': {
-      const open = c.escalations.filter((e) => e.status === 'open').map((e) => ({ id: e.id }));
-      return open.length > 0 ? open : [{ id: null, missing: 'no escalation is open' }];
-    }
-  }
-}
-
-/**
- * For the caller, every action a route offers on this case: allowed now, or refused with the code and
- * sentence the action itself would answer with. The same `check` the workflow's validator runs decides,
- * so the API, the workflow and the console cannot disagree.
- */
-export function allowedActions(c: Case, ctx: Context): AllowedAction[] {
-  // Each refusal here is a DomainError whose stack nobody reads, and capturing those stacks was most of
-  // the CPU of a page of cases. All synchronous: nothing else runs while the limit is lowered.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return publicActionNames.flatMap((name) => entriesFor(name, c, ctx));
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-}
-
-function entriesFor<A extends ActionName>(name: A, c: Case, ctx: Context): AllowedAction[] {
-  const declared = caseActions[name];
-  const param = targetParams[declared.target];
-  return targetIds(c, declared.target).map(({ id, missing }): AllowedAction => {
-    const entry = {
-      action: name,
-      operationId: declared.route?.operationId ?? name,
-      proposalId: param === 'proposalId' ? id : null,
-      escalationId: param === 'escalationId' ? id : null,
-    };
-    const { permission } = declared.rule;
-    // With nothing to act on, the reason is still "not yours to do" before it is "nothing to do".
-    const refusal = missing
-      ? (refusalOf(() => permission && authorize(ctx.actor, permission, c.businessLine)) ??
-        new DomainError('invalid_state', missing))
-      : refusalOf(() => declared.rule.check(c, payloadOf(name, declared.sample(c, ctx), entry), ctx));
-    return refusal
-      ? { ...entry, allowed: false, code: refusal.code, reason: refusal.detail }
-      : { ...entry, allowed: true, code: null, reason: null };
-  });
-}
-
-function refusalOf(check: () => void): DomainError | undefined {
-  try {
-    check();
-    return undefined;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-}

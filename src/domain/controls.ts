@@ -1,28 +1,25 @@
-import { z } from 'zod';
-import type { ControlSource as ControlSourceType, Department } from './vocabulary.js';
-import { BusinessLine, ControlCategory, ControlKind, ControlSource, ControlStatus } from './vocabulary.js';
+import type { Control } from './schemas/controls.js';
+import type { BusinessLine, ControlKind, ControlSource, Department } from './vocabulary.js';
 
-export const Control = z.object({
-  id: z.string(),
-  accountId: z.string(),
-  category: ControlCategory,
-  kind: ControlKind,
-  businessLine: BusinessLine,
-  status: ControlStatus,
-  reason: z.string(),
-  version: z.number().int().positive(),
-  // Defaults, because snapshots recorded before ownership existed, and account services that do not
-  // send them yet, carry neither: such a control was put on by a review.
-  source: ControlSource.default('manual_review').describe(
-    'who put the control on, and so who owns lifting it',
-  ),
-  externalRef: z
-    .string()
-    .nullable()
-    .default(null)
-    .describe('the owner’s reference: a rule id, a legal order number'),
-});
-export type Control = z.infer<typeof Control>;
+export type { Control } from './schemas/controls.js';
+
+/**
+ * Who owns a control that says nothing about it: snapshots recorded before ownership existed, and account
+ * services that do not send it yet, carry neither field, and such a control was put on by a review.
+ */
+export const controlOwnerDefaults = { source: 'manual_review', externalRef: null } as const satisfies {
+  source: ControlSource;
+  externalRef: string | null;
+};
+
+/** A control as stored or sent by older code, its owner filled in from `controlOwnerDefaults`. */
+export function withOwner(control: Omit<Control, 'source' | 'externalRef'> & Partial<Control>): Control {
+  return {
+    ...control,
+    source: control.source ?? controlOwnerDefaults.source,
+    externalRef: control.externalRef ?? controlOwnerDefaults.externalRef,
+  };
+}
 
 /** What a lift removed, exactly as it was, so compensation can put back that and nothing else. */
 export type ControlSnapshot = Control;
@@ -45,7 +42,7 @@ export interface ApplyControl {
   kind: ControlKind;
   businessLine: BusinessLine;
   reason: string;
-  source?: ControlSourceType | undefined;
+  source?: ControlSource | undefined;
   externalRef?: string | undefined;
   actor: string;
   caseId?: string | undefined;
@@ -111,7 +108,7 @@ export async function changedSince(
 }
 
 /** The department that owns a control put on by someone outside risk operations; told of its lift or revert. */
-const ownerDepartments: Partial<Record<ControlSourceType, Department>> = {
+const ownerDepartments: Partial<Record<ControlSource, Department>> = {
   compliance: 'compliance',
   law_enforcement: 'legal',
   security_incident: 'security',

@@ -1,10 +1,13 @@
-import { z } from 'zod';
+import type { ErrorCode } from './schemas/errors.js';
+import { isOneOf } from './vocabulary.js';
+
+export type { ErrorCode } from './schemas/errors.js';
 
 /**
  * The closed set of machine-readable error codes. Workflow validators, activities and the API all speak
  * these words; only the HTTP edge turns them into status codes.
  */
-export const ErrorCode = z.enum([
+export const errorCodes = [
   'validation_failed',
   'malformed_json',
   'unauthenticated',
@@ -25,8 +28,7 @@ export const ErrorCode = z.enum([
   'rate_limited',
   'unavailable',
   'internal',
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+] as const;
 
 export interface FieldProblem {
   path: string;
@@ -48,5 +50,5 @@ export class DomainError extends Error {
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return ErrorCode.safeParse(value).success;
+  return isOneOf(errorCodes, value);
 }

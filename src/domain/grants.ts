@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import type { Actor } from './permissions.js';
-import { BusinessLineScope, Role, isPrivileged } from './permissions.js';
-import { Department } from './vocabulary.js';
+import { isPrivileged } from './permissions.js';
+import { BusinessLineScope, Role } from './schemas/permissions.js';
+import { Department } from './schemas/vocabulary.js';
 
 /** What a user may do and where: their roles, business-line scopes and departments. */
 export const Access = z.object({

@@ -1,13 +1,22 @@
-import { z } from 'zod';
 import { DomainError } from './errors.js';
-import { BusinessLine, Department } from './vocabulary.js';
+import type { Actor, Permission, PrivilegedRole, Role } from './schemas/permissions.js';
+import type { BusinessLine } from './vocabulary.js';
+import { businessLines, departments, isOneOf } from './vocabulary.js';
 
-export const Role = z
-  .enum(['agent', 'checker', 'senior', 'compliance', 'department', 'auditor', 'admin', 'risk_engine'])
-  .meta({ id: 'Role' });
-export type Role = z.infer<typeof Role>;
+export type { Actor, BusinessLineScope, Permission, PrivilegedRole, Role } from './schemas/permissions.js';
 
-export const Permission = z.enum([
+export const roles = [
+  'agent',
+  'checker',
+  'senior',
+  'compliance',
+  'department',
+  'auditor',
+  'admin',
+  'risk_engine',
+] as const;
+
+export const permissions = [
   'case.create',
   'case.read',
   'case.review',
@@ -24,8 +33,7 @@ export const Permission = z.enum([
   'reports.read',
   'admin.users',
   'signals.ingest',
-]);
-export type Permission = z.infer<typeof Permission>;
+] as const;
 
 /**
  * The one role table. A user's permissions are the union over their roles. `approval.senior` and
@@ -54,25 +62,37 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
  * Roles that approve lifts, count as the senior or compliance approval, or hand out roles: granting one
  * needs a second admin's approval (see `grants.ts`). The others are granted on one admin's word.
  */
-export const PrivilegedRole = Role.extract(['checker', 'senior', 'compliance', 'admin']);
-export type PrivilegedRole = z.infer<typeof PrivilegedRole>;
+export const privilegedRoles = [
+  'checker',
+  'senior',
+  'compliance',
+  'admin',
+] as const satisfies readonly Role[];
 
 export function isPrivileged(role: Role): role is PrivilegedRole {
-  return PrivilegedRole.safeParse(role).success;
+  return isOneOf(privilegedRoles, role);
 }
 
 /** `*` grants every business line; used for admins, auditors and the risk engine. */
-export const BusinessLineScope = z.union([BusinessLine, z.literal('*')]).meta({ id: 'BusinessLineScope' });
-export type BusinessLineScope = z.infer<typeof BusinessLineScope>;
+export const allBusinessLines = '*';
 
-export const Actor = z.strictObject({
-  id: z.string().min(1),
-  name: z.string(),
-  roles: z.array(Role),
-  businessLines: z.array(BusinessLineScope),
-  departments: z.array(Department),
-});
-export type Actor = z.infer<typeof Actor>;
+/**
+ * Whether an update's actor is one, checked in plain code inside the workflow (the API parsed it with the
+ * `Actor` schema already): a malformed one is refused rather than breaking a rule halfway.
+ */
+export function isActor(value: unknown): value is Actor {
+  if (typeof value !== 'object' || value === null) return false;
+  const actor = value as Record<string, unknown>;
+  const every = (list: unknown, ok: (item: unknown) => boolean) => Array.isArray(list) && list.every(ok);
+  return (
+    typeof actor.id === 'string' &&
+    actor.id.length > 0 &&
+    typeof actor.name === 'string' &&
+    every(actor.roles, (r) => isOneOf(roles, r)) &&
+    every(actor.businessLines, (b) => b === allBusinessLines || isOneOf(businessLines, b)) &&
+    every(actor.departments, (d) => isOneOf(departments, d))
+  );
+}
 
 /** The engine itself, for timer-driven steps (expiry, SLA breach, end of monitoring). */
 export const systemActor: Actor = {

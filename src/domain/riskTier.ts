@@ -1,18 +1,8 @@
-import { z } from 'zod';
+import type { RiskHints } from './schemas/riskTier.js';
 import type { BusinessLine, CaseType, ControlKind, RiskTier } from './vocabulary.js';
-import { RiskTier as RiskTierSchema, riskTierRank } from './vocabulary.js';
+import { riskTierRank, riskTiers } from './vocabulary.js';
 
-export const RiskHints = z
-  .strictObject({
-    suspectedAccountTakeover: z
-      .boolean()
-      .optional()
-      .describe('the caller believes the account is or was taken over'),
-    lawEnforcementRequest: z.boolean().optional().describe('a law-enforcement or court request is involved'),
-    highValueAccount: z.boolean().optional().describe('raises the tier one level'),
-  })
-  .meta({ id: 'RiskHints' });
-export type RiskHints = z.infer<typeof RiskHints>;
+export type { RiskHints } from './schemas/riskTier.js';
 
 export interface RiskInput {
   type: CaseType;
@@ -76,7 +66,7 @@ function max(a: RiskTier, b: RiskTier): RiskTier {
 }
 
 function raise(tier: RiskTier): RiskTier {
-  return RiskTierSchema.options[Math.min(riskTierRank[tier] + 1, 3)] ?? 'critical';
+  return riskTiers[Math.min(riskTierRank[tier] + 1, 3)] ?? 'critical';
 }
 
 /** The risk tier of a case at intake. Pure; every input that moved the tier is named in `reasons`. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Access } from './grants.js';
 import { applyGrant, noAccess } from './grants.js';
-import { BusinessLineScope, Role } from './permissions.js';
-import { Department } from './vocabulary.js';
+import { BusinessLineScope, Role } from './schemas/permissions.js';
+import { Department } from './schemas/vocabulary.js';
 
 const GroupAccess = z.strictObject({
   roles: z.array(Role).default([]),

@@ -1,86 +1,114 @@
-import { z } from 'zod';
+/*
+ * The words of the domain as plain lists: the zod schemas in `schemas/vocabulary.ts` are built from them,
+ * and workflow code uses them without loading zod (every cached workflow run evaluates its imports anew).
+ */
 
-export const CaseType = z.enum(['complaint', 'unfreeze', 'unbind']).meta({ id: 'CaseType' });
-export type CaseType = z.infer<typeof CaseType>;
+export type {
+  BindingKind,
+  BusinessLine,
+  CaseStatus,
+  CaseType,
+  Channel,
+  ControlCategory,
+  ControlKind,
+  ControlSource,
+  ControlStatus,
+  Department,
+  EvidenceKind,
+  Outcome,
+  RestrictionKind,
+  RiskTier,
+  Severity,
+} from './schemas/vocabulary.js';
+import type { CaseType, ControlCategory, ControlKind, RiskTier } from './schemas/vocabulary.js';
 
-export const CaseStatus = z
-  .enum([
-    'open',
-    'in_review',
-    'awaiting_info',
-    'awaiting_approval',
-    'executing',
-    'monitoring',
-    'reverted',
-    'closed',
-  ])
-  .meta({ id: 'CaseStatus' });
-export type CaseStatus = z.infer<typeof CaseStatus>;
+export const caseTypes = ['complaint', 'unfreeze', 'unbind'] as const;
 
-export const Outcome = z
-  .enum(['lifted', 'rejected', 'resolved_no_action', 'reverted', 'withdrawn', 'expired'])
-  .meta({ id: 'Outcome' });
-export type Outcome = z.infer<typeof Outcome>;
+export const caseStatuses = [
+  'open',
+  'in_review',
+  'awaiting_info',
+  'awaiting_approval',
+  'executing',
+  'monitoring',
+  'reverted',
+  'closed',
+] as const;
 
-export const RiskTier = z.enum(['low', 'medium', 'high', 'critical']).meta({ id: 'RiskTier' });
-export type RiskTier = z.infer<typeof RiskTier>;
+export const outcomes = [
+  'lifted',
+  'rejected',
+  'resolved_no_action',
+  'reverted',
+  'withdrawn',
+  'expired',
+] as const;
+
+/** In rising order: `riskTierRank` is the index. */
+export const riskTiers = ['low', 'medium', 'high', 'critical'] as const;
 export const riskTierRank: Record<RiskTier, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
-export const BusinessLine = z
-  .enum(['spot', 'derivatives', 'margin', 'p2p', 'earn', 'wallet', 'card', 'fiat'])
-  .meta({ id: 'BusinessLine' });
-export type BusinessLine = z.infer<typeof BusinessLine>;
+export const businessLines = [
+  'spot',
+  'derivatives',
+  'margin',
+  'p2p',
+  'earn',
+  'wallet',
+  'card',
+  'fiat',
+] as const;
 
-export const Channel = z.enum(['phone', 'email', 'chat', 'ticket', 'internal']).meta({ id: 'Channel' });
-export type Channel = z.infer<typeof Channel>;
+export const channels = ['phone', 'email', 'chat', 'ticket', 'internal'] as const;
 
-export const Department = z
-  .enum(['technical', 'customer_service', 'compliance', 'security', 'payments', 'legal', 'risk_ops'])
-  .meta({ id: 'Department' });
-export type Department = z.infer<typeof Department>;
+export const departments = [
+  'technical',
+  'customer_service',
+  'compliance',
+  'security',
+  'payments',
+  'legal',
+  'risk_ops',
+] as const;
 
-export const Severity = z.enum(['low', 'medium', 'high', 'critical']).meta({ id: 'Severity' });
-export type Severity = z.infer<typeof Severity>;
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
 
-export const ControlCategory = z.enum(['restriction', 'binding']).meta({ id: 'ControlCategory' });
-export type ControlCategory = z.infer<typeof ControlCategory>;
-
-export const RestrictionKind = z.enum(['account_freeze', 'withdrawal_lock', 'trading_lock', 'login_lock']);
-export type RestrictionKind = z.infer<typeof RestrictionKind>;
-
-export const BindingKind = z.enum(['totp', 'phone', 'email', 'device', 'withdrawal_address']);
-export type BindingKind = z.infer<typeof BindingKind>;
-
-export const ControlKind = z
-  .enum([...RestrictionKind.options, ...BindingKind.options])
-  .meta({ id: 'ControlKind' });
-export type ControlKind = z.infer<typeof ControlKind>;
+export const controlCategories = ['restriction', 'binding'] as const;
+export const restrictionKinds = ['account_freeze', 'withdrawal_lock', 'trading_lock', 'login_lock'] as const;
+export const bindingKinds = ['totp', 'phone', 'email', 'device', 'withdrawal_address'] as const;
+export const controlKinds = [...restrictionKinds, ...bindingKinds] as const;
 
 /** Who put a control on, and so who owns the decision to lift it. */
-export const ControlSource = z
-  .enum(['risk_rule', 'manual_review', 'user_request', 'security_incident', 'compliance', 'law_enforcement'])
-  .meta({ id: 'ControlSource' });
-export type ControlSource = z.infer<typeof ControlSource>;
+export const controlSources = [
+  'risk_rule',
+  'manual_review',
+  'user_request',
+  'security_incident',
+  'compliance',
+  'law_enforcement',
+] as const;
 
 /** Kinds of evidence a proposal can carry; `other` is what evidence recorded as plain text becomes. */
-export const EvidenceKind = z
-  .enum([
-    'kyc_reference',
-    'video_call_id',
-    'device_check',
-    'support_ticket',
-    'legal_release',
-    'chargeback_reference',
-    'other',
-  ])
-  .meta({ id: 'EvidenceKind' });
-export type EvidenceKind = z.infer<typeof EvidenceKind>;
+export const evidenceKinds = [
+  'kyc_reference',
+  'video_call_id',
+  'device_check',
+  'support_ticket',
+  'legal_release',
+  'chargeback_reference',
+  'other',
+] as const;
 
-export const ControlStatus = z.enum(['active', 'lifted']).meta({ id: 'ControlStatus' });
-export type ControlStatus = z.infer<typeof ControlStatus>;
+export const controlStatuses = ['active', 'lifted'] as const;
+
+/** How a user proves again that they own the account. */
+export const reverificationMethods = ['video_call', 'selfie', 'document', 'in_person'] as const;
+
+/** The roles whose approval a proposal can require beside the quorum. */
+export const requiredRoles = ['senior', 'compliance'] as const;
 
 export function categoryOf(kind: ControlKind): ControlCategory {
-  return (RestrictionKind.options as readonly string[]).includes(kind) ? 'restriction' : 'binding';
+  return (restrictionKinds as readonly string[]).includes(kind) ? 'restriction' : 'binding';
 }
 
 /** Which control category each case type may ask to lift. Complaints may name either. */
@@ -89,3 +117,8 @@ export const liftableCategories: Record<CaseType, readonly ControlCategory[]> = 
   unfreeze: ['restriction'],
   unbind: ['binding'],
 };
+
+/** Whether `value` is one of `list`, narrowing it: for data the workflow takes from outside. */
+export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
+}

@@ -18,13 +18,11 @@ async function main(): Promise<void> {
     () => NativeConnection.connect(connectionOptions),
     say,
   );
-  const worker = await runWorker({
+  const worker = await runWorker(env, {
     db: database.db,
     controls: createAccountControls(env, database.db),
     connection: temporal.connection,
     nativeConnection,
-    namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
     log,
   });
   log.info(

@@ -2,12 +2,13 @@ import type { Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../../activities/index.js';
+import type { Env } from '../config/env.js';
 import type { Database } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
 import type { Notifier } from '../domain/notifications.js';
 import { registerSearchAttributes } from '../temporal/searchAttributes.js';
 import { logNotifier, startDispatcher } from './dispatcher.js';
-import { createCaseWorker } from './worker.js';
+import { createCaseWorker, runUntilStopped } from './worker.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -19,19 +20,20 @@ export interface RunningWorker {
  * The worker side of dualkey: registers the search attributes on the namespace, runs the case workflows
  * and their activities, and drains the notification outbox.
  */
-export async function runWorker(options: {
-  db: Database;
-  controls: AccountControls;
-  connection: Connection;
-  nativeConnection: NativeConnection;
-  namespace: string;
-  taskQueue: string;
-  log: Logger;
-  notifier?: Notifier;
-}): Promise<RunningWorker> {
+export async function runWorker(
+  settings: Pick<Env, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS'>,
+  options: {
+    db: Database;
+    controls: AccountControls;
+    connection: Connection;
+    nativeConnection: NativeConnection;
+    log: Logger;
+    notifier?: Notifier;
+  },
+): Promise<RunningWorker> {
   const { log } = options;
   try {
-    const added = await registerSearchAttributes(options.connection, options.namespace);
+    const added = await registerSearchAttributes(options.connection, settings.TEMPORAL_NAMESPACE);
     if (added.length > 0) log.info({ added }, 'registered search attributes');
   } catch (error) {
     log.warn(
@@ -41,17 +43,17 @@ export async function runWorker(options: {
   }
   const worker = await createCaseWorker({
     connection: options.nativeConnection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    taskQueue: settings.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ db: options.db, controls: options.controls }),
+    maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const dispatcher = startDispatcher({ db: options.db, notifier: options.notifier ?? logNotifier(log), log });
-  const done = worker.run();
+  const running = runUntilStopped(worker);
   return {
-    done,
+    done: running.done,
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done;
+      await running.stop();
       await dispatcher.stop();
     },
   };

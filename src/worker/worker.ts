@@ -11,6 +11,8 @@ export interface CaseWorkerOptions {
   /** A prebuilt bundle; otherwise the one cached for the current sources (built on first use). */
   workflowBundle?: { codePath: string } | undefined;
   identity?: string | undefined;
+  /** Runs kept in the worker's cache; the SDK sizes it from the heap otherwise (see docs/operations.md). */
+  maxCachedWorkflows?: number | undefined;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -21,5 +23,18 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle()),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
+}
+
+/** Runs the worker until `stop` shuts it down (or it fails); `done` settles either way. */
+export function runUntilStopped(worker: Worker): { done: Promise<void>; stop(): Promise<void> } {
+  const done = worker.run();
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
 }

@@ -2,9 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../src/db/schema/index.js';
 import { issueToken } from '../../src/db/users.js';
-import { caseActions } from '../../src/domain/caseActions.js';
 import type { Permission } from '../../src/domain/permissions.js';
-import { Role, rolePermissions } from '../../src/domain/permissions.js';
+import { rolePermissions } from '../../src/domain/permissions.js';
+import { httpActions } from '../../src/domain/schemas/caseActions.js';
+import { Role } from '../../src/domain/schemas/permissions.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import type { DocumentedRoute } from '../support/openapi.js';
@@ -93,7 +94,7 @@ function deniedOn(route: DocumentedRoute, filled: string): { stream: string; act
   if (caseId === undefined || !route.path.startsWith('/v1/cases/{caseId}')) {
     return { stream: 'access', action: `${route.method} ${filled}` };
   }
-  const declared = Object.values(caseActions).find((a) => a.route?.path === route.path);
+  const declared = Object.values(httpActions).find((a) => a.route?.path === route.path);
   return { stream: caseId, action: declared?.rule.action ?? caseReadActions[routeKey(route)] ?? '' };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../../src/domain/permissions.js';
+import { Role } from '../../src/domain/schemas/permissions.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import type { DocumentedRoute, JsonSchema } from '../support/openapi.js';

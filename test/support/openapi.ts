@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Permission } from '../../src/domain/permissions.js';
-import { Permission as PermissionSchema } from '../../src/domain/permissions.js';
+import { Permission as PermissionSchema } from '../../src/domain/schemas/permissions.js';
 import type { ApiHarness } from './api.js';
 
 /** Routes that answer without a token; everything else must name its permission. */

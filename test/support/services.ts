@@ -10,7 +10,8 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import { connectDatabase } from '../../src/db/client.js';
 import type { AccountControls } from '../../src/domain/controls.js';
 import type { Policy, PolicyOverride } from '../../src/domain/policy.js';
-import { everyDurationAs, mergeOverrides, resolvePolicy } from '../../src/domain/policy.js';
+import { everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
+import { resolvePolicy } from '../../src/domain/schemas/policy.js';
 import { createCaseWorker } from '../../src/worker/worker.js';
 
 /**

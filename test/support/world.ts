@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { controlEvents } from '../../src/db/schema/index.js';
 import { DomainError } from '../../src/domain/errors.js';
-import type { CreateCaseInput } from '../../src/domain/actions.js';
+import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
 import type { ApplyControl, Control } from '../../src/domain/controls.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateCaseInput } from '../../src/domain/actions.js';
+import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
-import type { AllowedAction } from '../../src/domain/caseActions.js';
-import { actionNames, allowedActions, caseActions, publicActionNames } from '../../src/domain/caseActions.js';
+import type { AllowedAction } from '../../src/domain/schemas/caseActions.js';
+import { actionNames, caseActions } from '../../src/domain/caseActions.js';
+import { allowedActions, httpActions, publicActionNames } from '../../src/domain/schemas/caseActions.js';
 import { propose, withdraw } from '../../src/domain/lifecycle/approval.js';
 import { escalate } from '../../src/domain/lifecycle/escalations.js';
 import { openCase } from '../../src/domain/lifecycle/intake.js';
@@ -61,7 +62,7 @@ describe('the case action registry', () => {
   });
 
   it('gives every route a permission, and every operationId and path once', () => {
-    const routes = publicActionNames.map((name) => caseActions[name]);
+    const routes = publicActionNames.map((name) => httpActions[name]);
     expect(routes.filter((a) => a.rule.permission === undefined).map((a) => a.name)).toEqual([]);
     const ids = routes.map((a) => a.route?.operationId);
     const paths = routes.map((a) => a.route?.path);
@@ -71,7 +72,7 @@ describe('the case action registry', () => {
 
   it('puts the target of a proposal or escalation action in its path', () => {
     for (const name of publicActionNames) {
-      const { target, route } = caseActions[name];
+      const { target, route } = httpActions[name];
       if (target === 'proposal') expect(route?.path).toContain('{proposalId}');
       if (target === 'escalation') expect(route?.path).toContain('{escalationId}');
       if (target === 'case') expect(route?.path).not.toMatch(/\{(proposalId|escalationId)\}/);
@@ -79,16 +80,16 @@ describe('the case action registry', () => {
   });
 
   it('needs a body only where a field is required', () => {
-    expect(caseActions.claim.bodyRequired).toBe(false);
-    expect(caseActions.approve.bodyRequired).toBe(false);
-    expect(caseActions.withdraw.bodyRequired).toBe(false);
-    expect(caseActions.reject.bodyRequired).toBe(true);
-    expect(caseActions.propose.bodyRequired).toBe(true);
+    expect(httpActions.claim.bodyRequired).toBe(false);
+    expect(httpActions.approve.bodyRequired).toBe(false);
+    expect(httpActions.withdraw.bodyRequired).toBe(false);
+    expect(httpActions.reject.bodyRequired).toBe(true);
+    expect(httpActions.propose.bodyRequired).toBe(true);
   });
 
   it('offers every sample body its own schema accepts, so allowedActions checks the rule and not the sample', () => {
     for (const name of publicActionNames) {
-      const { body, sample } = caseActions[name];
+      const { body, sample } = httpActions[name];
       expect(
         body.safeParse(sample(pending(), { actor: maker, now: T0, policy: defaultPolicy })).success,
         name,

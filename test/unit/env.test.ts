@@ -34,6 +34,7 @@ describe('parseEnv: defaults', () => {
       RATE_LIMIT_PER_MINUTE: 600,
       BODY_LIMIT_BYTES: 65_536,
       WORKER_METRICS_PORT: 9464,
+      WORKER_MAX_CACHED_WORKFLOWS: 500,
       LOG_LEVEL: 'info',
       OIDC_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
       OIDC_CLOCK_TOLERANCE_SECONDS: 30,
@@ -103,6 +104,7 @@ describe('parseEnv: coercion and accepted values', () => {
         RATE_LIMIT_PER_MINUTE: '5',
         BODY_LIMIT_BYTES: '2048',
         WORKER_METRICS_PORT: '19464',
+        WORKER_MAX_CACHED_WORKFLOWS: '2000',
       }),
     ).toMatchObject({
       DATABASE_POOL_SIZE: 25,
@@ -113,7 +115,19 @@ describe('parseEnv: coercion and accepted values', () => {
       RATE_LIMIT_PER_MINUTE: 5,
       BODY_LIMIT_BYTES: 2048,
       WORKER_METRICS_PORT: 19_464,
+      WORKER_MAX_CACHED_WORKFLOWS: 2000,
     });
+  });
+
+  it.each([
+    ['0', 0],
+    ['2', 2],
+  ])('accepts WORKER_MAX_CACHED_WORKFLOWS %s', (text, value) => {
+    expect(parseEnv({ WORKER_MAX_CACHED_WORKFLOWS: text }).WORKER_MAX_CACHED_WORKFLOWS).toBe(value);
+  });
+
+  it.each(['1', '-5', 'many'])('refuses WORKER_MAX_CACHED_WORKFLOWS %s', (text) => {
+    expect(() => parseEnv({ WORKER_MAX_CACHED_WORKFLOWS: text })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
   it.each([['postgres://dualkey:secret@db:5432/dualkey'], ['postgresql://localhost/dualkey']])(

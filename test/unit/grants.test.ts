@@ -9,7 +9,8 @@ import {
   revokeAccess,
   splitNewUser,
 } from '../../src/domain/grants.js';
-import { PrivilegedRole, Role, isPrivileged } from '../../src/domain/permissions.js';
+import { isPrivileged } from '../../src/domain/permissions.js';
+import { PrivilegedRole, Role } from '../../src/domain/schemas/permissions.js';
 import { domainError } from './fixtures.js';
 
 const access = (a: Partial<Access>): Access => ({ roles: [], businessLines: [], departments: [], ...a });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateCaseInput } from '../../src/domain/actions.js';
+import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
 import type { Control } from '../../src/domain/controls.js';
 import type { DomainError } from '../../src/domain/errors.js';
@@ -48,7 +48,7 @@ import type { Actor } from '../../src/domain/permissions.js';
 import { systemActor } from '../../src/domain/permissions.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import type { RiskTier } from '../../src/domain/vocabulary.js';
-import { RiskTier as RiskTierSchema } from '../../src/domain/vocabulary.js';
+import { RiskTier as RiskTierSchema } from '../../src/domain/schemas/vocabulary.js';
 import { DAY, HOUR, actor, control, domainError, plus } from './fixtures.js';
 
 const T0 = '2025-03-01T09:00:00.000Z';

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission, Role } from '../../src/domain/permissions.js';
 import {
-  Actor as ActorSchema,
-  Permission as PermissionSchema,
-  Role as RoleSchema,
   authorize,
   hasPermission,
   inScope,
@@ -13,8 +10,13 @@ import {
   rolePermissions,
   systemActor,
 } from '../../src/domain/permissions.js';
+import {
+  Actor as ActorSchema,
+  Permission as PermissionSchema,
+  Role as RoleSchema,
+} from '../../src/domain/schemas/permissions.js';
 import type { BusinessLine } from '../../src/domain/vocabulary.js';
-import { BusinessLine as BusinessLineSchema } from '../../src/domain/vocabulary.js';
+import { BusinessLine as BusinessLineSchema } from '../../src/domain/schemas/vocabulary.js';
 import { actor, domainError } from './fixtures.js';
 
 /**

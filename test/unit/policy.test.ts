@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/domain/policy.js';
 import {
-  Duration,
   defaultPolicy,
   escalationSlaMs,
   monitoringWindowMs,
   parseDuration,
-  resolvePolicy,
 } from '../../src/domain/policy.js';
+import { Duration, resolvePolicy } from '../../src/domain/schemas/policy.js';
 import type { RiskTier } from '../../src/domain/vocabulary.js';
-import { Department as DepartmentSchema, RiskTier as RiskTierSchema } from '../../src/domain/vocabulary.js';
+import {
+  Department as DepartmentSchema,
+  RiskTier as RiskTierSchema,
+} from '../../src/domain/schemas/vocabulary.js';
 import { DAY, HOUR } from './fixtures.js';
 
 const SECOND = 1_000;

@@ -4,7 +4,7 @@ import type { Actor } from '../../src/domain/permissions.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import { assessApproval } from '../../src/domain/quorum.js';
 import type { RiskTier } from '../../src/domain/vocabulary.js';
-import { RiskTier as RiskTierSchema } from '../../src/domain/vocabulary.js';
+import { RiskTier as RiskTierSchema } from '../../src/domain/schemas/vocabulary.js';
 import { actor, domainError } from './fixtures.js';
 
 const CREATOR = 'u-creator';

@@ -6,7 +6,7 @@ import {
   BusinessLine as BusinessLineSchema,
   CaseType as CaseTypeSchema,
   ControlKind as ControlKindSchema,
-} from '../../src/domain/vocabulary.js';
+} from '../../src/domain/schemas/vocabulary.js';
 
 const ROUTINE = 'routine review';
 

@@ -132,14 +132,19 @@ describe('a proposal that is not approved', () => {
 });
 
 describe('the case workflow', () => {
-  it('handles every declared action: a malformed payload is refused by its validator, never unknown', async () => {
+  it('handles every declared action: a malformed actor or payload is refused by its validator, never unknown', async () => {
     const created = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
     const handle = services.client.workflow.getHandle(created.workflowId);
+    const malformed = [
+      { actor: { id: cast.agent.id, roles: ['owner'] }, payload: {} },
+      { actor: cast.agent, payload: 'unexpected' },
+    ];
     for (const name of actionNames) {
-      const sent = handle.executeUpdate(caseActions[name].update.name, {
-        args: [{ actor: cast.agent, payload: { unexpected: true } }],
-      });
-      await expect(sent, name).rejects.toMatchObject({ cause: { type: 'validation_failed' } });
+      for (const acting of malformed) {
+        const sent = handle.executeUpdate(caseActions[name].update.name, { args: [acting] });
+        await expect(sent, name).rejects.toMatchObject({ cause: { type: 'validation_failed' } });
+      }
     }
+    expect((await services.cases.read(created.id)).revision).toBe(created.revision);
   });
 });

@@ -1,7 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import type { ControlRef } from '../../src/domain/controls.js';
-import { Control } from '../../src/domain/controls.js';
+import { withOwner } from '../../src/domain/controls.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { toFailure } from '../../src/domain/failures.js';
 import {
@@ -24,8 +24,8 @@ export function controlRefs(proposal: Proposal): ControlRef[] {
 export function registerApproval(rt: CaseRuntime): void {
   handleCustom(rt, 'propose', async (actor, payload) => {
     // The versions the maker saw are what checkers approve; any later change voids the approval.
-    // Parsed, so controls read before they had an owner (in recorded histories) count as manual_review.
-    const controls = Control.array().parse(await rt.activities.readControls(payload.controlIds));
+    // Controls read before they had an owner (in recorded histories) count as manual_review.
+    const controls = (await rt.activities.readControls(payload.controlIds)).map(withOwner);
     const next = rt.act(propose, { ...payload, controls }, actor);
     const proposal = next.proposals.at(-1);
     if (proposal) {

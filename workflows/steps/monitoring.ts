@@ -1,6 +1,5 @@
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
-import { z } from 'zod';
-import { RiskSignalInput } from '../../src/domain/actions.js';
+import { isRiskSignal } from '../../src/domain/actions.js';
 import type { Lift } from '../../src/domain/case.js';
 import { refusalIn } from '../../src/domain/failures.js';
 import {
@@ -19,8 +18,6 @@ import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
 import { notifyOwners } from './owners.js';
 
-const SignalPayload = RiskSignalInput.omit({ accountId: true }).extend({ actor: z.string().min(1) });
-
 export function registerMonitoring(rt: CaseRuntime): void {
   handleCustom(rt, 'revert', async (actor, payload) => {
     rt.act(requestRevert, payload, actor);
@@ -31,10 +28,9 @@ export function registerMonitoring(rt: CaseRuntime): void {
 
   // A signal is a fact from the risk engine: never refused, always recorded; a malformed one is dropped.
   setHandler(riskSignal, (signal) => {
-    const parsed = SignalPayload.safeParse(signal);
-    if (!parsed.success) return;
-    const { actor, ...input } = parsed.data;
-    rt.apply(receiveRiskSignal, input, { ...systemActor, id: actor });
+    if (!isRiskSignal(signal)) return;
+    const { actor, signal: name, severity, occurredAt } = signal;
+    rt.apply(receiveRiskSignal, { signal: name, severity, occurredAt }, { ...systemActor, id: actor });
   });
 }
 

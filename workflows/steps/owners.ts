@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { ControlSnapshot } from '../../src/domain/controls.js';
-import { Control, ownerDepartmentsOf } from '../../src/domain/controls.js';
+import { ownerDepartmentsOf, withOwner } from '../../src/domain/controls.js';
 import type { CaseRuntime } from '../runtime.js';
 
 /** Added after cases were running: a lift or revert recorded before it told no owner, and replays so. */
@@ -14,8 +14,8 @@ export async function notifyOwners(
   step: string,
 ): Promise<void> {
   if (!patched(OWNER_NOTICE_PATCH)) return;
-  // Parsed, so snapshots taken before controls had an owner count as a review's.
-  const owned = Control.array().parse(controls);
+  // Snapshots taken before controls had an owner count as a review's.
+  const owned = controls.map(withOwner);
   for (const department of ownerDepartmentsOf(owned)) {
     await rt.activities.notify({
       key: `${rt.workflowId}:${step}:${kind}:owner:${department}`,

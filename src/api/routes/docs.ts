@@ -2,7 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { Permission, PrivilegedRole, Role, rolePermissions } from '../../domain/permissions.js';
+import { rolePermissions } from '../../domain/permissions.js';
+import { Permission, PrivilegedRole, Role } from '../../domain/schemas/permissions.js';
 import type { AppEnv } from '../context.js';
 import { errorStatus } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { EntityId } from '../../domain/actions.js';
+import { EntityId } from '../../domain/schemas/actions.js';
 import { AccessChange, ApiGrant, hasSomething, toApiGrant } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { findUser, issueToken } from '../../db/users.js';
-import { text } from '../../domain/actions.js';
-import { Timestamp } from '../../domain/case.js';
+import { text } from '../../domain/schemas/actions.js';
+import { Timestamp } from '../../domain/schemas/case.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { issueToken } from '../../db/users.js';
-import { text } from '../../domain/actions.js';
-import { BusinessLineScope, Role } from '../../domain/permissions.js';
-import { Department } from '../../domain/vocabulary.js';
+import { text } from '../../domain/schemas/actions.js';
+import { BusinessLineScope, Role } from '../../domain/schemas/permissions.js';
+import { Department } from '../../domain/schemas/vocabulary.js';
 import { ApiGrant, ApiUser, toApiGrant, unique } from '../accessSchemas.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';

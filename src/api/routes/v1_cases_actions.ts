@@ -1,7 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import type { ActionName, TargetIds } from '../../domain/caseActions.js';
-import { caseActions, payloadOf, publicActionNames } from '../../domain/caseActions.js';
+import type { ActionName } from '../../domain/caseActions.js';
+import type { TargetIds } from '../../domain/schemas/caseActions.js';
+import { httpActions, payloadOf, publicActionNames } from '../../domain/schemas/caseActions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';
@@ -37,7 +38,7 @@ const paramsOf = { case: CaseParams, proposal: ProposalParams, escalation: Escal
  * then the action carried to the workflow as an update; the answer is the case after the action.
  */
 function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A): void {
-  const action = caseActions[name];
+  const action = httpActions[name];
   const { route: spec, rule } = action;
   if (!spec || !rule.permission) return;
   const route = guardedRoute({

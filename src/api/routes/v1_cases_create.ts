@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { CreateCaseInput } from '../../domain/actions.js';
+import { CreateCaseInput } from '../../domain/schemas/actions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { Timestamp } from '../../domain/case.js';
+import { Timestamp } from '../../domain/schemas/case.js';
 import type { AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
 import { caseRead } from './guarded.js';

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { AccountId, text } from '../../domain/actions.js';
+import { AccountId, text } from '../../domain/schemas/actions.js';
 import type { Case } from '../../domain/case.js';
-import { Timestamp } from '../../domain/case.js';
-import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/vocabulary.js';
+import { Timestamp } from '../../domain/schemas/case.js';
+import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import type { CaseView } from '../schemas.js';

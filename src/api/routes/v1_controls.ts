@@ -1,13 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { AccountId, EntityId, text } from '../../domain/actions.js';
+import { AccountId, EntityId, text } from '../../domain/schemas/actions.js';
+import { categoryOf } from '../../domain/vocabulary.js';
 import {
   BusinessLine,
   ControlCategory,
   ControlKind,
   ControlSource,
-  categoryOf,
-} from '../../domain/vocabulary.js';
+} from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';

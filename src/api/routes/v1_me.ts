@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
-import { Actor } from '../../domain/permissions.js';
+import { Actor } from '../../domain/schemas/permissions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { bearer, jsonContent } from '../schemas.js';

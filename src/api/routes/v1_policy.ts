@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { ReasonCodeMatrix } from '../../domain/policy.js';
+import { ReasonCodeMatrix } from '../../domain/schemas/policy.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { OperationsReport } from '../../db/reports.js';
 import { reportOperations } from '../services/reports.js';
 import { isStorableInstant } from '../../domain/actions.js';
-import { BusinessLine } from '../../domain/vocabulary.js';
+import { BusinessLine } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';

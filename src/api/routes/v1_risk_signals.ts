@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { RiskSignalInput } from '../../domain/actions.js';
+import { RiskSignalInput } from '../../domain/schemas/actions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';

@@ -25,7 +25,7 @@ import {
   openCasesOnAccount,
   saveCase,
 } from '../../db/projections.js';
-import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/actions.js';
+import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case, CaseLink } from '../../domain/case.js';
 import type { AccountControls } from '../../domain/controls.js';

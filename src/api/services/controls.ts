@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../db/audit.js';
 import type { Database } from '../../db/client.js';
-import type { AccountControls, Control } from '../../domain/controls.js';
+import type { AccountControls, ApplyControl, Control } from '../../domain/controls.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/permissions.js';
 import { authorize, inScope } from '../../domain/permissions.js';
-import type { BusinessLine, ControlKind, ControlSource } from '../../domain/vocabulary.js';
 import type { CaseService } from './cases.js';
 
-export interface ApplyControlRequest {
-  accountId: string;
-  kind: ControlKind;
-  businessLine: BusinessLine;
-  reason: string;
-  source?: ControlSource | undefined;
-  externalRef?: string | undefined;
-  caseId?: string | undefined;
-}
+/** What a caller asks for; who asks and under which key come from the request itself. */
+export type ApplyControlRequest = Omit<ApplyControl, 'idempotencyKey' | 'actor'>;
 
 export interface AppliedControl {
   control: Control;

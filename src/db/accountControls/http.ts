@@ -6,7 +6,8 @@ import type {
   LiftControls,
   ReapplyControls,
 } from '../../domain/controls.js';
-import { Control as ControlSchema, changedSince } from '../../domain/controls.js';
+import { changedSince } from '../../domain/controls.js';
+import { Control as ControlSchema } from '../../domain/schemas/controls.js';
 import { DomainError } from '../../domain/errors.js';
 
 const Items = z.object({ items: z.array(ControlSchema) });

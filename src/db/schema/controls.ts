@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { instant } from './columns.js';
 import type { ControlSnapshot } from '../../domain/controls.js';
+import { controlOwnerDefaults } from '../../domain/controls.js';
+import { controlCategories, controlSources, controlStatuses } from '../../domain/vocabulary.js';
 
 /** The account-controls registry: one row per restriction or binding, versioned on every change. */
 export const controls = pgTable(
@@ -9,24 +11,13 @@ export const controls = pgTable(
   {
     id: text('id').primaryKey(),
     accountId: text('account_id').notNull(),
-    category: text('category', { enum: ['restriction', 'binding'] }).notNull(),
+    category: text('category', { enum: controlCategories }).notNull(),
     kind: text('kind').notNull(),
     businessLine: text('business_line').notNull(),
-    status: text('status', { enum: ['active', 'lifted'] }).notNull(),
+    status: text('status', { enum: controlStatuses }).notNull(),
     reason: text('reason').notNull(),
     version: integer('version').notNull().default(1),
-    source: text('source', {
-      enum: [
-        'risk_rule',
-        'manual_review',
-        'user_request',
-        'security_incident',
-        'compliance',
-        'law_enforcement',
-      ],
-    })
-      .notNull()
-      .default('manual_review'),
+    source: text('source', { enum: controlSources }).notNull().default(controlOwnerDefaults.source),
     externalRef: text('external_ref'),
     appliedBy: text('applied_by').notNull(),
     idempotencyKey: text('idempotency_key').unique(),

@@ -1,4 +1,4 @@
-import type { ApproveInput, ProposeInput, RejectInput } from '../actions.js';
+import type { ApproveInput, ProposeInput, RejectInput } from '../schemas/actions.js';
 import type { Case, Proposal } from '../case.js';
 import type { Control, ControlChange } from '../controls.js';
 import { DomainError } from '../errors.js';

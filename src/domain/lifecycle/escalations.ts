@@ -1,4 +1,4 @@
-import type { AnswerEscalationInput, EscalateInput } from '../actions.js';
+import type { AnswerEscalationInput, EscalateInput } from '../schemas/actions.js';
 import type { Case, Escalation } from '../case.js';
 import { DomainError } from '../errors.js';
 import { escalationSlaMs } from '../policy.js';

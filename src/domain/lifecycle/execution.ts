@@ -1,4 +1,4 @@
-import type { RevertInput, RiskSignalInput } from '../actions.js';
+import type { RevertInput, RiskSignalInput } from '../schemas/actions.js';
 import type { AfterReview, Case, Lift } from '../case.js';
 import type { Control, ControlSnapshot } from '../controls.js';
 import { DomainError } from '../errors.js';

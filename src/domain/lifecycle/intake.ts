@@ -1,4 +1,4 @@
-import type { CreateCaseInput } from '../actions.js';
+import type { CreateCaseInput } from '../schemas/actions.js';
 import type { AccountHistoryEntry, Case, CaseLink } from '../case.js';
 import { caseStartsWith, workflowIdFor } from '../case.js';
 import type { Control } from '../controls.js';

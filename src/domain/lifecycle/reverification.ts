@@ -1,16 +1,7 @@
-import { z } from 'zod';
 import type { Case, Reverification } from '../case.js';
-import { Reverification as ReverificationSchema } from '../case.js';
 import { DomainError } from '../errors.js';
+import type { RecordReverificationInput } from '../schemas/actions.js';
 import { addMs, defineRule, nextId, requireStatus } from './rule.js';
-
-export const RecordReverificationInput = z
-  .strictObject({
-    outcome: z.enum(['passed', 'failed']),
-    method: ReverificationSchema.shape.method.unwrap(),
-  })
-  .meta({ examples: [{ outcome: 'passed', method: 'video_call' }] });
-export type RecordReverificationInput = z.infer<typeof RecordReverificationInput>;
 
 export function pendingReverification(c: Case): Reverification | undefined {
   return c.reverifications.find((r) => r.status === 'pending');

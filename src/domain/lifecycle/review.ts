@@ -1,4 +1,4 @@
-import type { InfoRequestInput, InfoResponseInput, NoteInput, ResolveInput } from '../actions.js';
+import type { InfoRequestInput, InfoResponseInput, NoteInput, ResolveInput } from '../schemas/actions.js';
 import type { Case } from '../case.js';
 import { DomainError } from '../errors.js';
 import { hasPermission } from '../permissions.js';

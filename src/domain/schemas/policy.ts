@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { deepMerge, defaultPolicyInput, parseDuration } from '../policy.js';
+import { requiredRoles } from '../vocabulary.js';
+import { Department, EvidenceKind } from './vocabulary.js';
+
+/** A duration written as `"90s"`, `"24h"`, `"7d"` (or a number of milliseconds); parsed to milliseconds. */
+export const Duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as "30s", "24h" or "7d"' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const Quorum = z
+  .strictObject({
+    approvals: z.number().int().min(1).max(5),
+    requiredRole: z.enum(requiredRoles).optional(),
+  })
+  .describe('approvals needed from distinct checkers, and a role one of them must hold');
+
+export const ReasonCodeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,63}$/, 'a lower_snake_case code such as "verified_owner"');
+
+export const ReasonCodeRule = z
+  .strictObject({
+    description: z.string().min(1),
+    evidence: z.array(EvidenceKind).describe('evidence kinds a proposal with this reason must carry'),
+    approverRole: z
+      .enum(requiredRoles)
+      .optional()
+      .describe('a role one of the checkers must hold, besides what the tier asks'),
+    monitoringWindow: Duration.optional().describe('replaces the tier’s monitoring window'),
+    coolingOff: Duration.optional().describe('replaces the withdrawal lock after an unbind'),
+    revertOnSignal: z
+      .boolean()
+      .optional()
+      .describe('a high or critical risk signal after the case closed reverts the lift at once'),
+  })
+  .describe('what a reason code demands of a proposal');
+
+const ReasonCodes = z.record(ReasonCodeName, ReasonCodeRule);
+
+export const ReasonCodeMatrix = z
+  .strictObject({
+    version: z.string().min(1).describe('cases pin the version they started with'),
+    complaint: ReasonCodes,
+    unfreeze: ReasonCodes,
+    unbind: ReasonCodes,
+  })
+  .describe('for each case type, the reason codes a proposal may give');
+
+const perTier = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ low: value, medium: value, high: value, critical: value });
+
+export const Policy = z.strictObject({
+  approval: z.strictObject({
+    expiry: Duration,
+    quorum: perTier(Quorum),
+  }),
+  infoRequest: z.strictObject({ wait: Duration }),
+  escalation: z.strictObject({
+    defaultSla: Duration,
+    departmentSla: z.partialRecord(Department, Duration),
+  }),
+  monitoring: z.strictObject({ window: perTier(Duration) }),
+  coolingOff: z.strictObject({ withdrawalLock: Duration }),
+  breakGlass: z.strictObject({ afterReviewWithin: Duration }),
+  reverification: z.strictObject({
+    wait: Duration.describe('how long the user has to re-verify before an unbind'),
+  }),
+  reasonCodes: ReasonCodeMatrix,
+  revert: z.strictObject({
+    window: Duration.describe('how long after its case closed a lift can still be reverted'),
+  }),
+  activities: z.strictObject({
+    attemptTimeout: Duration.describe('bound on one attempt of an activity before it is retried'),
+  }),
+  access: z.strictObject({
+    grantExpiry: Duration.describe('how long a grant of privilege waits for a second admin'),
+  }),
+});
+/** The parsed policy: every duration in milliseconds. */
+export type Policy = z.output<typeof Policy>;
+export type PolicyInput = z.input<typeof Policy>;
+
+export type ReasonCodeRule = z.output<typeof ReasonCodeRule>;
+
+/** Defaults overlaid with an override document (for example the DUALKEY_POLICY file), then validated. */
+export function resolvePolicy(override: unknown = {}): z.ZodSafeParseResult<Policy> {
+  return Policy.safeParse(deepMerge(defaultPolicyInput, override));
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import {
+  bindingKinds,
+  businessLines,
+  caseStatuses,
+  caseTypes,
+  channels,
+  controlCategories,
+  controlKinds,
+  controlSources,
+  controlStatuses,
+  departments,
+  evidenceKinds,
+  outcomes,
+  restrictionKinds,
+  riskTiers,
+  severities,
+} from '../vocabulary.js';
+
+export const CaseType = z.enum(caseTypes).meta({ id: 'CaseType' });
+export type CaseType = z.infer<typeof CaseType>;
+
+export const CaseStatus = z.enum(caseStatuses).meta({ id: 'CaseStatus' });
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const Outcome = z.enum(outcomes).meta({ id: 'Outcome' });
+export type Outcome = z.infer<typeof Outcome>;
+
+export const RiskTier = z.enum(riskTiers).meta({ id: 'RiskTier' });
+export type RiskTier = z.infer<typeof RiskTier>;
+
+export const BusinessLine = z.enum(businessLines).meta({ id: 'BusinessLine' });
+export type BusinessLine = z.infer<typeof BusinessLine>;
+
+export const Channel = z.enum(channels).meta({ id: 'Channel' });
+export type Channel = z.infer<typeof Channel>;
+
+export const Department = z.enum(departments).meta({ id: 'Department' });
+export type Department = z.infer<typeof Department>;
+
+export const Severity = z.enum(severities).meta({ id: 'Severity' });
+export type Severity = z.infer<typeof Severity>;
+
+export const ControlCategory = z.enum(controlCategories).meta({ id: 'ControlCategory' });
+export type ControlCategory = z.infer<typeof ControlCategory>;
+
+export const RestrictionKind = z.enum(restrictionKinds);
+export type RestrictionKind = z.infer<typeof RestrictionKind>;
+
+export const BindingKind = z.enum(bindingKinds);
+export type BindingKind = z.infer<typeof BindingKind>;
+
+export const ControlKind = z.enum(controlKinds).meta({ id: 'ControlKind' });
+export type ControlKind = z.infer<typeof ControlKind>;
+
+export const ControlSource = z.enum(controlSources).meta({ id: 'ControlSource' });
+export type ControlSource = z.infer<typeof ControlSource>;
+
+export const EvidenceKind = z.enum(evidenceKinds).meta({ id: 'EvidenceKind' });
+export type EvidenceKind = z.infer<typeof EvidenceKind>;
+
+export const ControlStatus = z.enum(controlStatuses).meta({ id: 'ControlStatus' });
+export type ControlStatus = z.infer<typeof ControlStatus>;
