@@ -1,4 +1,5 @@
-import { appendAudit } from '../src/db/audit.js';
+import { chainAudit, insertAudit } from '../src/db/audit.js';
+import { writeTogether } from '../src/db/client.js';
 import { releaseControls, saveCase } from '../src/db/projections.js';
 import type { Case } from '../src/domain/case.js';
 import type { AuditEntry } from '../src/domain/lifecycle/rule.js';
@@ -14,12 +15,13 @@ export function createCaseRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
     /**
      * Writes the audit rows and the case projection in one transaction, so the business record and the
-     * read model never disagree; a closed case gives its controls back to the claims table.
+     * read model never disagree; a closed case gives its controls back to the claims table. Two round
+     * trips inside it: the stream's lock and head, then every write as one statement.
      */
     async recordProgress(record: ProgressRecord): Promise<void> {
       const c = record.case;
       await db.transaction(async (tx) => {
-        await appendAudit(
+        const rows = await chainAudit(
           tx,
           record.events.map((e) => ({
             stream: c.id,
@@ -33,8 +35,10 @@ export function createCaseRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
             eventKey: `r${e.revision}`,
           })),
         );
-        await saveCase(tx, c);
-        if (c.status === 'closed') await releaseControls(tx, c.id);
+        await writeTogether(tx, saveCase(tx, c), [
+          ...(rows.length > 0 ? [insertAudit(tx, rows)] : []),
+          ...(c.status === 'closed' ? [releaseControls(tx, c.id)] : []),
+        ]);
       });
     },
   };

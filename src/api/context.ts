@@ -10,6 +10,7 @@ import type { AccessService } from './services/access.js';
 import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
 import type { SsoVerifier } from './services/sso.js';
+import type { ApiTokens } from './services/tokens.js';
 
 export interface ApiSettings {
   namespace: string;
@@ -36,6 +37,8 @@ export interface ApiDeps {
   controls: AccountControls;
   cases: CaseService;
   access: AccessService;
+  /** dualkey's own API tokens, remembered briefly by this replica. */
+  tokens: ApiTokens;
   /** Null when no identity provider is configured: only dualkey's own tokens are accepted. */
   sso: SsoVerifier | null;
   /** Live case changes for the console's event stream. */

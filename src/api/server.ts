@@ -16,6 +16,7 @@ import { CaseFeed } from './services/caseFeed.js';
 import { CaseService } from './services/cases.js';
 import type { SsoSettings } from './services/sso.js';
 import { SsoVerifier } from './services/sso.js';
+import { ApiTokens } from './services/tokens.js';
 
 export interface ApiServer {
   url: string;
@@ -50,6 +51,7 @@ export function buildApiDeps(options: {
 }): ApiDeps {
   const { env, database, temporal, controls, policy, log, demoUsers } = options;
   const sso = ssoSettings(env);
+  const tokens = new ApiTokens(database.db);
   return {
     db: database.db,
     pingDatabase: database.ping,
@@ -67,7 +69,8 @@ export function buildApiDeps(options: {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       updateTimeoutMs: env.UPDATE_TIMEOUT_MS,
     }),
-    access: new AccessService(database.db, policy),
+    access: new AccessService(database.db, policy, () => tokens.forget()),
+    tokens,
     sso: sso ? new SsoVerifier(database.db, sso, log) : null,
     settings: {
       namespace: env.TEMPORAL_NAMESPACE,

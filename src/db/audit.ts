@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { StoredEvent } from '../domain/auditChain.js';
 import { GENESIS_HASH, chainHash, verifyChain } from '../domain/auditChain.js';
 import type { Database, Executor } from './client.js';
@@ -17,31 +17,65 @@ export interface AuditInput {
   eventKey?: string | null;
 }
 
-/** Appends to each event's stream in order, chaining hashes. Call inside a transaction. */
-export async function appendAudit(tx: Executor, events: readonly AuditInput[]): Promise<void> {
+type AuditRow = typeof auditEvents.$inferInsert;
+
+/**
+ * Chains the events onto their streams: takes each stream's lock (held to the end of the transaction, so
+ * no other writer can chain onto the same head), then reads each head and which of the events' keys are
+ * stored already, and gives the rows still to insert. A retried batch gives none; a batch that overlaps
+ * an earlier one gives only its new events, chained after the stored ones. The lock and the read go in
+ * one round trip: the read runs after the lock is granted, so it sees the head the lock protects.
+ */
+export async function chainAudit(tx: Executor, events: readonly AuditInput[]): Promise<AuditRow[]> {
+  if (events.length === 0) return [];
+  // One order for every writer, so two transactions locking the same streams cannot deadlock.
+  const streams = [...new Set(events.map((e) => e.stream))].sort();
+  const keys = [...new Set(events.flatMap((e) => (e.eventKey ? [e.eventKey] : [])))];
+  const lock = sql`select ${sql.join(
+    streams.map((stream) => sql`pg_advisory_xact_lock(hashtext(${stream}))`),
+    sql`, `,
+  )}`;
+  const known = keys.length
+    ? sql`(select array_agg(a.event_key) from ${auditEvents} a
+        where a.stream = s.stream and a.event_key in (${sql.join(
+          keys.map((key) => sql`${key}`),
+          sql`, `,
+        )}))`
+    : sql`null::text[]`;
+  const read = sql`select s.stream, h.seq, h.hash, ${known} as known
+    from (values ${sql.join(
+      streams.map((stream) => sql`(${stream})`),
+      sql`, `,
+    )}) as s(stream)
+    left join lateral (select a.seq, a.hash from ${auditEvents} a where a.stream = s.stream
+      order by a.seq desc limit 1) h on true`;
+  const [, heads] = await Promise.all([
+    tx.execute(lock),
+    tx.execute<{ stream: string; seq: number | null; hash: string | null; known: string[] | null }>(read),
+  ]);
+  const state = new Map<string, { seq: number; hash: string; known: Set<string> }>();
+  for (const head of heads) {
+    state.set(head.stream, {
+      seq: head.seq ?? 0,
+      hash: head.hash ?? GENESIS_HASH,
+      known: new Set(head.known ?? []),
+    });
+  }
+  const rows: AuditRow[] = [];
   for (const event of events) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${event.stream}))`);
+    const stream = state.get(event.stream);
+    if (!stream) throw new Error(`no head read for audit stream ${event.stream}`);
     if (event.eventKey) {
-      const existing = await tx
-        .select({ id: auditEvents.id })
-        .from(auditEvents)
-        .where(and(eq(auditEvents.stream, event.stream), eq(auditEvents.eventKey, event.eventKey)))
-        .limit(1);
-      if (existing.length > 0) continue;
+      if (stream.known.has(event.eventKey)) continue;
+      stream.known.add(event.eventKey);
     }
-    const [last] = await tx
-      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-      .from(auditEvents)
-      .where(eq(auditEvents.stream, event.stream))
-      .orderBy(sql`${auditEvents.seq} desc`)
-      .limit(1);
-    const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? GENESIS_HASH;
+    const seq = stream.seq + 1;
+    const prevHash = stream.hash;
     // Normalised so the hash computed now matches the one recomputed from the stored row later.
     const at = new Date(event.at).toISOString();
     const details = JSON.parse(JSON.stringify(event.details)) as Record<string, unknown>;
     const hash = chainHash(prevHash, { ...event, at, details, seq });
-    await tx.insert(auditEvents).values({
+    rows.push({
       stream: event.stream,
       seq,
       at: new Date(at),
@@ -55,7 +89,21 @@ export async function appendAudit(tx: Executor, events: readonly AuditInput[]): 
       accountId: event.accountId ?? null,
       eventKey: event.eventKey ?? null,
     });
+    stream.seq = seq;
+    stream.hash = hash;
   }
+  return rows;
+}
+
+/** The rows of `chainAudit` in one statement, to run alone or beside other writes (see `writeTogether`). */
+export function insertAudit(tx: Executor, rows: readonly AuditRow[]) {
+  return tx.insert(auditEvents).values([...rows]);
+}
+
+/** Appends to each event's stream in order, chaining hashes. Call inside a transaction. */
+export async function appendAudit(tx: Executor, events: readonly AuditInput[]): Promise<void> {
+  const rows = await chainAudit(tx, events);
+  if (rows.length > 0) await insertAudit(tx, rows);
 }
 
 export async function recordAudit(db: Database, events: readonly AuditInput[]): Promise<void> {

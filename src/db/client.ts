@@ -1,3 +1,5 @@
+import type { SQLWrapper } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -25,15 +27,22 @@ export interface DatabaseHandle {
 const CONNECT_TIMEOUT_S = 5;
 
 /**
- * A pool of `poolSize` connections. postgres.js reports a connection lost mid-query (PostgreSQL restarting,
- * `ECONNRESET`) as that query's rejection, never as an event that could crash the process, and opens a new
- * connection for the next query.
+ * A pool of `poolSize` connections; `onStatement` sees the text of every statement sent. postgres.js
+ * reports a connection lost mid-query (PostgreSQL restarting, `ECONNRESET`) as that query's rejection,
+ * never as an event that could crash the process, and opens a new connection for the next query.
  */
-export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
+export function connectDatabase(
+  url: string,
+  poolSize = 10,
+  options: { onStatement?: (text: string) => void } = {},
+): DatabaseHandle {
+  const { onStatement } = options;
   const client = postgres(url, {
     max: poolSize,
     connect_timeout: CONNECT_TIMEOUT_S,
     onnotice: () => undefined,
+    // Off unless asked for (the benchmark counts statements): postgres.js then keeps each query's text.
+    ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}),
   });
   const db = drizzle(client, { schema, casing: 'snake_case' });
   return {
@@ -48,3 +57,23 @@ export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
 
 /** A database or an open transaction: repository functions that compose into larger transactions take this. */
 export type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/**
+ * `main` and the writes `beside` it sent as one statement (those as data-modifying CTEs): one round trip,
+ * and all or nothing even outside a transaction. They see one snapshot, so none may read what another writes.
+ */
+export async function writeTogether(
+  tx: Executor,
+  main: SQLWrapper,
+  beside: readonly SQLWrapper[],
+): Promise<void> {
+  await tx.execute(
+    // getSQL(): a query builder put into `sql` directly would come out in parentheses, as a subquery.
+    beside.length === 0
+      ? main.getSQL()
+      : sql`with ${sql.join(
+          beside.map((write, i) => sql`${sql.identifier(`write_${i}`)} as (${write.getSQL()})`),
+          sql`, `,
+        )} ${main.getSQL()}`,
+  );
+}

@@ -73,7 +73,7 @@ export async function seedDemoUsers(db: Database, dataDir: string): Promise<Demo
   for (const user of demoUsers) {
     await db.insert(users).values(user).onConflictDoNothing();
     const previous = saved.find((t) => t.userId === user.id);
-    const stillValid = previous && (await actorForToken(db, previous.token))?.id === user.id;
+    const stillValid = previous && (await actorForToken(db, previous.token))?.actor.id === user.id;
     const token = stillValid ? previous.token : (await issueToken(db, user.id, { label: 'demo' })).token;
     tokens.push({ userId: user.id, name: user.name, roles: user.roles, token });
   }

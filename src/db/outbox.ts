@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
 import { notifications } from './schema/index.js';
 
@@ -21,29 +21,28 @@ export async function enqueueNotification(tx: Executor, input: NotificationInput
 }
 
 /**
- * Takes up to `limit` due notifications for delivery. Rows are pushed into the future while held, so two
- * dispatchers (two worker processes) never deliver the same one at once.
+ * Takes up to `limit` due notifications for delivery, in one statement. Rows are pushed into the future
+ * while held, so two dispatchers (two worker processes) never deliver the same one at once.
  */
 export async function takeDue(db: Database, limit: number, leaseMs: number): Promise<PendingNotification[]> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(notifications)
-      .where(and(eq(notifications.status, 'pending'), lte(notifications.nextAttemptAt, sql`now()`)))
-      .orderBy(asc(notifications.nextAttemptAt))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    for (const row of due) {
-      await tx
-        .update(notifications)
-        .set({ nextAttemptAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-        .where(eq(notifications.id, row.id));
-    }
-    return due;
-  });
+  const due = db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.status, 'pending'), lte(notifications.nextAttemptAt, sql`now()`)))
+    .orderBy(asc(notifications.nextAttemptAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const taken = await db
+    .update(notifications)
+    .set({ nextAttemptAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where(inArray(notifications.id, due))
+    .returning();
+  return taken.sort((a, b) => a.id - b.id);
 }
 
-export async function markDelivered(db: Database, id: number): Promise<void> {
+/** Marks a batch delivered in one statement. */
+export async function markDelivered(db: Database, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .update(notifications)
     .set({
@@ -52,7 +51,7 @@ export async function markDelivered(db: Database, id: number): Promise<void> {
       attempts: sql`${notifications.attempts} + 1`,
       lastError: null,
     })
-    .where(eq(notifications.id, id));
+    .where(inArray(notifications.id, [...ids]));
 }
 
 /** Exponential backoff from 1 s, capped at 10 minutes; delivery is retried until it succeeds. */

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { isStorableInstant } from '../domain/actions.js';
 import { EntityId } from '../domain/schemas/actions.js';
 import type { Case } from '../domain/case.js';
@@ -32,10 +32,13 @@ function columnsOf(c: Case) {
   };
 }
 
-/** Writes the case if it is newer than what is stored; an older revision arriving late changes nothing. */
-export async function saveCase(tx: Executor, c: Case): Promise<void> {
+/**
+ * Writes the case if it is newer than what is stored; an older revision arriving late changes nothing.
+ * The statement itself, so it can also run beside other writes (`writeTogether`).
+ */
+export function saveCase(tx: Executor, c: Case) {
   const { id: _id, ...update } = columnsOf(c);
-  await tx
+  return tx
     .insert(cases)
     .values(columnsOf(c))
     .onConflictDoUpdate({ target: cases.id, set: update, setWhere: sql`${cases.revision} < ${c.revision}` });
@@ -80,8 +83,9 @@ export async function claimControls(
   );
 }
 
-export async function releaseControls(tx: Executor, caseId: string): Promise<void> {
-  await tx.delete(caseControlClaims).where(eq(caseControlClaims.caseId, caseId));
+/** The statement itself, like `saveCase`. */
+export function releaseControls(tx: Executor, caseId: string) {
+  return tx.delete(caseControlClaims).where(eq(caseControlClaims.caseId, caseId));
 }
 
 export interface CaseFilters {
@@ -139,11 +143,9 @@ export async function listCases(
     filters.riskTier && eq(cases.riskTier, filters.riskTier),
     filters.slaBreached !== undefined ? eq(cases.slaBreached, filters.slaBreached) : undefined,
     scopes.includes('*') ? undefined : inArray(cases.businessLine, scopes.length ? [...scopes] : ['']),
+    // A row comparison, so the page continues inside the index instead of filtering the rows after it.
     cursor
-      ? or(
-          lt(cases.createdAt, new Date(cursor.createdAt)),
-          and(eq(cases.createdAt, new Date(cursor.createdAt)), lt(cases.id, cursor.id)),
-        )
+      ? sql`(${cases.createdAt}, ${cases.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id})`
       : undefined,
   ];
   const rows = await db

@@ -90,10 +90,16 @@ export async function revokeToken(db: Database, tokenId: string): Promise<boolea
   return rows.length > 0;
 }
 
-/** The actor behind a bearer token, if the token is known, not revoked, not expired, and its user enabled. */
-export async function actorForToken(db: Database, token: string): Promise<Actor | undefined> {
+/**
+ * The actor behind a bearer token, if the token is known, not revoked, not expired, and its user enabled;
+ * with the token's own expiry, which bounds how long a caller may keep the answer.
+ */
+export async function actorForToken(
+  db: Database,
+  token: string,
+): Promise<{ actor: Actor; expiresAt: Date | null } | undefined> {
   const [row] = await db
-    .select({ user: users })
+    .select({ user: users, expiresAt: apiTokens.expiresAt })
     .from(apiTokens)
     .innerJoin(users, eq(apiTokens.userId, users.id))
     .where(
@@ -105,7 +111,7 @@ export async function actorForToken(db: Database, token: string): Promise<Actor 
       ),
     )
     .limit(1);
-  return row ? toActor(row.user) : undefined;
+  return row ? { actor: toActor(row.user), expiresAt: row.expiresAt } : undefined;
 }
 
 export const BOOTSTRAP_ADMIN_ID = 'usr_bootstrap_admin';

@@ -31,19 +31,25 @@ export function startDispatcher(options: {
     while (!stopped) {
       try {
         const due = await takeDue(options.db, 50, 60_000);
-        for (const row of due) {
-          try {
-            await options.notifier.deliver({
-              id: row.id,
-              recipient: row.recipient,
-              kind: row.kind,
-              caseId: row.caseId,
-              payload: row.payload,
-            });
-            await markDelivered(options.db, row.id);
-          } catch (error) {
-            await markFailed(options.db, row.id, row.attempts, (error as Error).message);
+        const delivered: number[] = [];
+        try {
+          for (const row of due) {
+            try {
+              await options.notifier.deliver({
+                id: row.id,
+                recipient: row.recipient,
+                kind: row.kind,
+                caseId: row.caseId,
+                payload: row.payload,
+              });
+              delivered.push(row.id);
+            } catch (error) {
+              await markFailed(options.db, row.id, row.attempts, (error as Error).message);
+            }
           }
+        } finally {
+          // One statement for the batch; if it is lost, the lease runs out and those are delivered again.
+          await markDelivered(options.db, delivered);
         }
         if (due.length > 0) continue;
       } catch (error) {

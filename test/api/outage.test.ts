@@ -5,6 +5,7 @@ import { createApp } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
 import { CaseService } from '../../src/api/services/cases.js';
+import { ApiTokens } from '../../src/api/services/tokens.js';
 import { PostgresAccountControls } from '../../src/db/accountControls/postgres.js';
 import { connectDatabase } from '../../src/db/client.js';
 import { freePort } from '../../src/runtime/ports.js';
@@ -63,6 +64,7 @@ describe('when something is down', () => {
         db: dead.db,
         pingDatabase: dead.ping,
         controls: new PostgresAccountControls(dead.db),
+        tokens: new ApiTokens(dead.db),
       });
       const me = await app.request('/v1/me', { headers: { authorization: 'Bearer dk_whatever' } });
       expect(me.status).toBe(503);

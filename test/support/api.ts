@@ -7,6 +7,7 @@ import { AccessService } from '../../src/api/services/access.js';
 import { CaseFeed } from '../../src/api/services/caseFeed.js';
 import type { SsoSettings } from '../../src/api/services/sso.js';
 import { SsoVerifier } from '../../src/api/services/sso.js';
+import { ApiTokens } from '../../src/api/services/tokens.js';
 import { issueToken } from '../../src/db/users.js';
 import type { Actor, BusinessLineScope, Role } from '../../src/domain/permissions.js';
 import type { Department } from '../../src/domain/vocabulary.js';
@@ -37,13 +38,15 @@ export function apiDepsFor(
   settings: Partial<ApiSettings> = {},
   sso?: SsoSettings,
 ): ApiDeps {
+  const tokens = new ApiTokens(services.database.db);
   return {
     db: services.database.db,
     pingDatabase: services.database.ping,
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
-    access: new AccessService(services.database.db, services.policy),
+    access: new AccessService(services.database.db, services.policy, () => tokens.forget()),
+    tokens,
     sso: sso ? new SsoVerifier(services.database.db, sso) : null,
     feed: new CaseFeed(services.database),
     policy: services.policy,

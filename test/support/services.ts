@@ -36,6 +36,8 @@ export interface ServicesOptions {
   controls?: (registry: AccountControls) => AccountControls;
   /** Start without a worker (tests that bring their own). */
   withoutWorker?: boolean;
+  /** Sees every statement the API and the worker send (the benchmark counts them). */
+  onStatement?: (text: string) => void;
 }
 
 export interface Services {
@@ -80,7 +82,11 @@ export async function connectServices(
   options: ServicesOptions = {},
 ): Promise<Services> {
   installQuietRuntime();
-  const database = connectDatabase(where.databaseUrl, 5);
+  const database = connectDatabase(
+    where.databaseUrl,
+    5,
+    options.onStatement ? { onStatement: options.onStatement } : {},
+  );
   const connection = await Connection.connect({ address: where.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const nativeConnection = await NativeConnection.connect({ address: where.temporalAddress });

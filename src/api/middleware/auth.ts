@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import { actorForToken } from '../../db/users.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Permission } from '../../domain/permissions.js';
 import { hasPermission } from '../../domain/permissions.js';
@@ -14,8 +13,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new DomainError('unauthenticated', 'send Authorization: Bearer <token>');
-    const { db, sso } = c.get('deps');
-    const actor = sso?.accepts(match[1]) ? await sso.actorFor(match[1]) : await actorForToken(db, match[1]);
+    const { tokens, sso } = c.get('deps');
+    const actor = sso?.accepts(match[1]) ? await sso.actorFor(match[1]) : await tokens.actorFor(match[1]);
     if (!actor) throw new DomainError('unauthenticated', 'the token is unknown, revoked or expired');
     c.set('actor', actor);
     await next();

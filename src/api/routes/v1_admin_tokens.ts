@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { findUser, issueToken, revokeToken } from '../../db/users.js';
+import { findUser, issueToken } from '../../db/users.js';
 import { text } from '../../domain/schemas/actions.js';
 import { Timestamp } from '../../domain/schemas/case.js';
 import { DomainError } from '../../domain/errors.js';
@@ -71,9 +71,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       responses: { 204: { description: 'revoked' }, ...problems(401, 403, 404, 429, 503) },
     }),
     async (c) => {
-      const { db } = c.get('deps');
+      const { db, tokens } = c.get('deps');
       const { tokenId } = c.req.valid('param');
-      if (!(await revokeToken(db, tokenId))) throw new DomainError('not_found', `no token ${tokenId}`);
+      if (!(await tokens.revoke(tokenId))) throw new DomainError('not_found', `no token ${tokenId}`);
       await auditAdmin(db, c.get('actor').id, 'token.revoked', { tokenId });
       return c.body(null, 204);
     },

@@ -46,6 +46,8 @@ export class AccessService {
   constructor(
     private readonly db: Database,
     private readonly policy: Pick<Policy, 'access'>,
+    /** Told after every change of a user's access has committed (the token cache forgets). */
+    private readonly accessChanged: () => void,
   ) {}
 
   /** The installer's key has no second admin to wait for. */
@@ -100,7 +102,7 @@ export class AccessService {
   }
 
   async requestGrant(actor: Actor, userId: string, wanted: AccessChange): Promise<Grant> {
-    return this.db.transaction(async (tx) => {
+    return this.changing(async (tx) => {
       const user = await lockUser(tx, userId);
       if (!user) throw new DomainError('not_found', `no user ${userId}`);
       if (user.status === 'disabled') {
@@ -129,7 +131,7 @@ export class AccessService {
   ): Promise<Grant> {
     // Expired in a transaction of its own, so the expiry stays recorded when this decision is refused.
     await this.expireDue();
-    return this.db.transaction(async (tx) => {
+    return this.changing(async (tx) => {
       const grant = await lockGrant(tx, grantId);
       if (!grant) throw new DomainError('not_found', `no grant ${grantId}`);
       checkDecision(grant, actor, decision, new Date(), AccessService.actsAlone(actor));
@@ -164,7 +166,7 @@ export class AccessService {
     userId: string,
     revoked: AccessChange & { disable?: boolean | undefined },
   ): Promise<UserRecord> {
-    return this.db.transaction(async (tx) => {
+    return this.changing(async (tx) => {
       const user = await lockUser(tx, userId);
       if (!user) throw new DomainError('not_found', `no user ${userId}`);
       const { disable, ...narrowed } = revoked;
@@ -183,5 +185,14 @@ export class AccessService {
       ]);
       return after;
     });
+  }
+
+  /** A transaction that may change a user's access; once it has committed, whoever caches access hears of it. */
+  private async changing<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } finally {
+      this.accessChanged();
+    }
   }
 }

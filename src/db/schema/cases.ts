@@ -26,12 +26,22 @@ export const cases = pgTable(
     firstClaimedAt: instant('first_claimed_at'),
     closedAt: instant('closed_at'),
   },
+  /*
+   * Lists page newest first on (created_at, id): each filter of `GET /v1/cases` has an index that ends in
+   * both, so a page is read in order from the index and stops after `limit` rows. Ascending, read
+   * backwards: `order by … desc` wants nulls first, which a `desc nulls last` index cannot give.
+   */
   (t) => [
-    index('cases_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('cases_status_idx').on(t.status, t.createdAt.desc()),
-    index('cases_account_idx').on(t.accountId),
-    index('cases_line_idx').on(t.businessLine, t.createdAt.desc()),
-    index('cases_assignee_idx').on(t.assignee),
+    index('cases_page_idx').on(t.createdAt, t.id),
+    index('cases_status_page_idx').on(t.status, t.createdAt, t.id),
+    index('cases_account_page_idx').on(t.accountId, t.createdAt, t.id),
+    index('cases_line_page_idx').on(t.businessLine, t.createdAt, t.id),
+    index('cases_assignee_page_idx').on(t.assignee, t.createdAt, t.id),
+    index('cases_type_page_idx').on(t.type, t.createdAt, t.id),
+    index('cases_tier_page_idx').on(t.riskTier, t.createdAt, t.id),
+    index('cases_sla_breached_page_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.slaBreached}`),
     check(
       'cases_status',
       sql`${t.status} in ('open', 'in_review', 'awaiting_info', 'awaiting_approval', 'executing', 'monitoring', 'reverted', 'closed')`,
