@@ -13,6 +13,8 @@ import type { ThrowawayStack } from '../test/support/stack.js';
 import { startThrowawayStack } from '../test/support/stack.js';
 import type { Cast } from '../test/support/world.js';
 import { applyControl, caseInput, eventually, makeCast, newAccountId } from '../test/support/world.js';
+import type { Check, SectionResult } from './section.js';
+import { report } from './section.js';
 
 /*
  * The memory section of `npm run bench`: one worker in a process of its own (`src/worker/main.ts`, as
@@ -20,18 +22,6 @@ import { applyControl, caseInput, eventually, makeCast, newAccountId } from '../
  * It reports the worker's RSS, what each cached workflow run costs, and how much slower an action is on
  * a case the worker has evicted from its cache (replayed from history) than on a cached one.
  */
-
-export interface BenchCheck {
-  name: string;
-  value: number;
-  goal: string;
-  ok: boolean;
-}
-
-export interface BenchSection {
-  figures: Record<string, unknown>;
-  checks: BenchCheck[];
-}
 
 export interface MemoryOptions {
   openCases?: number;
@@ -145,7 +135,7 @@ async function openCases(
 export async function measureMemory(
   stack: ThrowawayStack,
   options: MemoryOptions = {},
-): Promise<BenchSection> {
+): Promise<SectionResult> {
   const openCount = options.openCases ?? Number(process.env.BENCH_OPEN_CASES ?? 10_000);
   const concurrency = options.concurrency ?? 16;
   const samples = options.samples ?? 30;
@@ -249,7 +239,7 @@ export async function measureMemory(
       actionP50Ms: { cached: cachedP50Ms, evicted: evictedP50Ms },
       evictedToCachedP50: ratio,
     };
-    const checks: BenchCheck[] = [
+    const checks: Check[] = [
       {
         name: `worker RSS, ${openCount} open cases (MiB)`,
         value: atN.rssMiB,
@@ -271,20 +261,12 @@ export async function measureMemory(
   }
 }
 
-function printSection(section: BenchSection): void {
-  console.log(JSON.stringify(section.figures, null, 2));
-  for (const { name, value, goal, ok } of section.checks) {
-    console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(38)} ${value.toFixed(1).padStart(8)}   goal ${goal}`);
-  }
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const stack = await startThrowawayStack();
   try {
     const section = await measureMemory(stack);
-    printSection(section);
-    process.exitCode = section.checks.every((c) => c.ok) ? 0 : 1;
+    process.exitCode = report({ memory: section }) ? 0 : 1;
   } finally {
     await stack.stop();
   }

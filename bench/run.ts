@@ -9,6 +9,8 @@ import { runBareCase, startBareWorker, timed } from './baseline/index.js';
 import { billableActions, historyBytes } from './billable.js';
 import { measureConsole } from './console.js';
 import { cpuSeconds } from './cpu.js';
+import { measureMemory } from './memory.js';
+import { measureQueries } from './queries.js';
 import type { SectionResult } from './section.js';
 import { check, percentile, report } from './section.js';
 
@@ -19,7 +21,9 @@ import { check, percentile, report } from './section.js';
  * in this process, on the same dev server. Low-tier unfreeze cases run from intake to a closed, lifted case
  * one at a time (the latency an agent sees), then BENCH_CONCURRENCY at a time in BENCH_PAIRS alternating
  * rounds of dualkey and bare (the order flips every pair, so a drift in the machine's load hits both).
- * Then the console. Every section's checks are printed as one table; exit code 1 if one is missed.
+ * Then the console; then a worker process holding BENCH_OPEN_CASES open cases (bench/memory.ts: its RSS, and an
+ * action on an evicted case against a cached one); then statements per case and case-list queries over
+ * 100,000 projection rows (bench/queries.ts). Every section's checks are printed as one table; exit code 1 if one is missed.
  *
  * Measured on a shared machine, the ratios to the bare workflow are the figures; the absolute ones move
  * with the load (printed first).
@@ -228,7 +232,11 @@ try {
   };
   await bareWorker.stop();
   await services.stop();
-  process.exitCode = report({ engine, console: consoleSection }) ? 0 : 1;
+  // Each on its own worker: the memory section's in a process of its own. The queries section goes last,
+  // as the 100,000 rows it adds to the projection would weigh on everything measured after it.
+  const memory = await measureMemory(stack);
+  const queries = await measureQueries(stack);
+  process.exitCode = report({ engine, console: consoleSection, memory, queries }) ? 0 : 1;
 } finally {
   await stack.stop();
 }
