@@ -1,4 +1,4 @@
-import { chainAudit, insertAudit } from '../src/db/audit.js';
+import { caseAuditInputs, chainAudit, insertAudit } from '../src/db/audit.js';
 import { writeTogether } from '../src/db/client.js';
 import { releaseControls, saveCase } from '../src/db/projections.js';
 import type { Case } from '../src/domain/case.js';
@@ -21,20 +21,7 @@ export function createCaseRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
     async recordProgress(record: ProgressRecord): Promise<void> {
       const c = record.case;
       await db.transaction(async (tx) => {
-        const rows = await chainAudit(
-          tx,
-          record.events.map((e) => ({
-            stream: c.id,
-            at: e.at,
-            actor: e.actor,
-            action: e.action,
-            outcome: 'accepted' as const,
-            details: e.details,
-            caseId: c.id,
-            accountId: c.accountId,
-            eventKey: `r${e.revision}`,
-          })),
-        );
+        const rows = await chainAudit(tx, caseAuditInputs(c, record.events));
         await writeTogether(tx, saveCase(tx, c), [
           ...(rows.length > 0 ? [insertAudit(tx, rows)] : []),
           ...(c.status === 'closed' ? [releaseControls(tx, c.id)] : []),

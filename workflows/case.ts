@@ -25,7 +25,7 @@ export interface CasePlan {
 export async function runCase(input: CaseWorkflowInput, plan: CasePlan): Promise<Case> {
   const rt = new CaseRuntime(input);
   setHandler(getCaseQuery, () => rt.case);
-  rt.opened(input.case.createdBy);
+  rt.opened();
   registerReview(rt);
   registerEscalations(rt);
   registerApproval(rt);

@@ -15,6 +15,7 @@ import { upgradeCase } from '../src/domain/case.js';
 import type { ActionName } from '../src/domain/caseActions.js';
 import { asFailure } from '../src/domain/failures.js';
 import type { AuditEntry, Rule } from '../src/domain/lifecycle/rule.js';
+import { openingEntry } from '../src/domain/lifecycle/intake.js';
 import { run } from '../src/domain/lifecycle/rule.js';
 import type { Actor } from '../src/domain/permissions.js';
 import { systemActor } from '../src/domain/permissions.js';
@@ -114,19 +115,8 @@ export class CaseRuntime {
   }
 
   /** Records the opening of the case as its first audit entry. */
-  opened(actor: string): void {
-    this.pending.push({
-      action: 'case.opened',
-      actor,
-      at: this.case.createdAt,
-      details: {
-        accountId: this.case.accountId,
-        type: this.case.type,
-        riskTier: this.case.riskTier,
-        reasons: this.case.riskReasons,
-      },
-      revision: 0,
-    });
+  opened(): void {
+    this.pending.push(openingEntry(this.case));
     this.publish(undefined);
   }
 

@@ -1,6 +1,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { StoredEvent } from '../domain/auditChain.js';
 import { GENESIS_HASH, chainHash, verifyChain } from '../domain/auditChain.js';
+import type { Case } from '../domain/case.js';
+import type { AuditEntry } from '../domain/lifecycle/rule.js';
 import type { Database, Executor } from './client.js';
 import { auditEvents } from './schema/index.js';
 
@@ -18,6 +20,27 @@ export interface AuditInput {
 }
 
 type AuditRow = typeof auditEvents.$inferInsert;
+
+/**
+ * A case's accepted changes as rows of its stream, each keyed by the revision it produced: whoever writes
+ * one first (the workflow's records, or the API at intake), the other's copy is skipped.
+ */
+export function caseAuditInputs(
+  c: Pick<Case, 'id' | 'accountId'>,
+  events: readonly (AuditEntry & { revision: number })[],
+): AuditInput[] {
+  return events.map((e) => ({
+    stream: c.id,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    outcome: 'accepted',
+    details: e.details,
+    caseId: c.id,
+    accountId: c.accountId,
+    eventKey: `r${e.revision}`,
+  }));
+}
 
 /**
  * Chains the events onto their streams: takes each stream's lock (held to the end of the transaction, so

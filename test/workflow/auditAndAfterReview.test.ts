@@ -18,6 +18,21 @@ beforeAll(async () => {
 afterAll(async () => services?.stop());
 
 describe('the audit log', () => {
+  it('opens every trail with case.opened, even when a refusal comes before the first change', async () => {
+    const created = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+    expect(await refusalCode(services.cases.act(cast.agent, created.id, 'release', {}))).toBeDefined();
+
+    const { events, verdict } = await eventually(
+      () => verifyStream(services.database.db, created.id),
+      (r) => r.events.length === 2,
+    );
+    expect(verdict).toEqual({ ok: true, events: 2 });
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([
+      ['case.opened', 'accepted'],
+      ['case.released', 'denied'],
+    ]);
+  });
+
   it('chains accepted actions and denied attempts, and detects a tampered row', async () => {
     const created = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
     await services.cases.act(cast.agent, created.id, 'claim', {});

@@ -12,7 +12,7 @@ import type {
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
 import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
-import { readStream, verifyStream } from '../../db/audit.js';
+import { caseAuditInputs, readStream, recordAudit, verifyStream } from '../../db/audit.js';
 import type { CaseFilters } from '../../db/projections.js';
 import {
   claimControls,
@@ -41,6 +41,7 @@ import {
   assessIntake,
   checkNamedControls,
   openCase,
+  openingEntry,
 } from '../../domain/lifecycle/intake.js';
 import type { Actor } from '../../domain/permissions.js';
 import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
@@ -177,7 +178,18 @@ export class CaseService {
       await this.deps.db.transaction((tx) => deleteCase(tx, c.id));
       throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
     }
+    await this.recordOpening(c);
     return c;
+  }
+
+  /**
+   * Puts `case.opened` at the head of the case's trail now, before anyone can act on it, rather than when
+   * the workflow writes its first records. Only once the workflow exists (the trail is append-only, so an
+   * intake that fails must leave none), and best effort: the workflow writes the same entry under the
+   * same key in any case, so a lost write here only delays it.
+   */
+  private async recordOpening(c: Case): Promise<void> {
+    await recordAudit(this.deps.db, caseAuditInputs(c, [openingEntry(c)])).catch(() => undefined);
   }
 
   private async startWorkflow(c: Case, workflowInput: CaseWorkflowInput): Promise<void> {

@@ -6,6 +6,7 @@ import { DomainError } from '../errors.js';
 import type { RiskAssessment } from '../riskTier.js';
 import { assessRiskTier } from '../riskTier.js';
 import { liftableCategories } from '../vocabulary.js';
+import type { AuditEntry } from './rule.js';
 import { describeStep } from './rule.js';
 
 /**
@@ -119,4 +120,15 @@ export function openCase(
     updatedAt: createdAt,
   };
   return { ...c, step: describeStep(c) };
+}
+
+/** The first entry of every case's audit trail: who opened it, when, and the risk it was assessed at. */
+export function openingEntry(c: Case): AuditEntry & { revision: 0 } {
+  return {
+    action: 'case.opened',
+    actor: c.createdBy,
+    at: c.createdAt,
+    details: { accountId: c.accountId, type: c.type, riskTier: c.riskTier, reasons: c.riskReasons },
+    revision: 0,
+  };
 }
