@@ -50,7 +50,7 @@ export function caseRead<T extends z.ZodType>({
   operationId,
   summary,
   description,
-  tags,
+  tags = ['cases'],
   permission,
   answer,
 }: {
@@ -58,7 +58,8 @@ export function caseRead<T extends z.ZodType>({
   operationId: string;
   summary: string;
   description: string;
-  tags: string[];
+  /** `cases` unless the read belongs with another group in the reference. */
+  tags?: string[];
   permission: Permission;
   answer: ReturnType<typeof jsonContent<T>>;
 }) {

@@ -37,7 +37,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       summary: 'A case’s timeline',
       description:
         'Who did what on the case and when, oldest first: its accepted audit rows. A caller who also has `audit.read` in the case’s business line sees the denied attempts too, and whether the hash chain verifies.',
-      tags: ['cases'],
       permission: 'case.read',
       answer: jsonContent(CaseTimeline, 'the timeline'),
     }),

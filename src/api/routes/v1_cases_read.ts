@@ -110,7 +110,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'getCase',
       summary: 'Get a case',
       description: 'The case as its workflow holds it now (from the projection when no worker answers).',
-      tags: ['cases'],
       permission: 'case.read',
       answer: jsonContent(ApiCase, 'the case'),
     }),
