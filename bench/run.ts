@@ -21,9 +21,10 @@ import { check, percentile, report } from './section.js';
  * in this process, on the same dev server. Low-tier unfreeze cases run from intake to a closed, lifted case
  * one at a time (the latency an agent sees), then BENCH_CONCURRENCY at a time in BENCH_PAIRS alternating
  * rounds of dualkey and bare (the order flips every pair, so a drift in the machine's load hits both).
- * Then the console; then a worker process holding BENCH_OPEN_CASES open cases (bench/memory.ts: its RSS, and an
- * action on an evicted case against a cached one); then statements per case and case-list queries over
- * 100,000 projection rows (bench/queries.ts). Every section's checks are printed as one table; exit code 1 if one is missed.
+ * Then the console; then a worker process holding BENCH_OPEN_CASES open cases (bench/memory.ts: its RSS,
+ * and an action on an evicted case against a cached one); then statements per case and case-list queries
+ * over 100,000 projection rows (bench/queries.ts). Every section's checks are printed as one table; exit
+ * code 1 if one is missed.
  *
  * Measured on a shared machine, the ratios to the bare workflow are the figures; the absolute ones move
  * with the load (printed first).

@@ -48,10 +48,11 @@ async function sourceFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** A digest of everything the bundle is made from. */
+/** A digest of everything the bundle is made from, this recipe included. */
 async function sourceStamp(): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of [...(await sourceFiles(sourceDir)), join(root, 'package-lock.json')]) {
+  const recipe = fileURLToPath(import.meta.url);
+  for (const file of [...(await sourceFiles(sourceDir)), join(root, 'package-lock.json'), recipe]) {
     hash.update(relative(root, file)).update(await readFile(file));
   }
   return hash.digest('hex');
@@ -67,6 +68,10 @@ export async function buildConsole(options: { force?: boolean } = {}): Promise<'
     base: '/console/',
     configFile: false,
     logLevel: 'warn',
+    // Whoever builds first (the test runner sets NODE_ENV=test) must not ship React's development build
+    // to every later `npm start`: Vite would otherwise take the mode from the caller's NODE_ENV.
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     oxc: { jsx: { runtime: 'automatic' } },
     build: {
       outDir: consoleDir,

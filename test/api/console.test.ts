@@ -184,6 +184,8 @@ describe('the console and its sign-in helpers', () => {
       const asset = await api.app.request(script!);
       expect(asset.status).toBe(200);
       expect(asset.headers.get('cache-control')).toContain('immutable');
+      // The test runner built it with NODE_ENV=test; it must still be React's production build.
+      expect(await asset.text()).not.toContain('React DevTools');
     }
     expect((await api.app.request('/console/assets/missing.js')).status).toBe(404);
     const escape = await api.app.request('/console/assets/..%2F..%2F..%2Fpackage.json');
