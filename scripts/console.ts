@@ -72,7 +72,7 @@ export async function buildConsole(options: { force?: boolean } = {}): Promise<'
     // to every later `npm start`: Vite would otherwise take the mode from the caller's NODE_ENV.
     mode: 'production',
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    oxc: { jsx: { runtime: 'automatic' } },
+    oxc: { jsx: { runtime: 'automatic', development: false } },
     build: {
       outDir: consoleDir,
       emptyOutDir: true,
