@@ -68,6 +68,7 @@ export function buildApiDeps(options: {
       policy,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       updateTimeoutMs: env.UPDATE_TIMEOUT_MS,
+      databasePoolSize: env.DATABASE_POOL_SIZE,
     }),
     access: new AccessService(database.db, policy, () => tokens.forget()),
     tokens,

@@ -46,6 +46,7 @@ describe('when something is down', () => {
       policy: api.services.policy,
       taskQueue: api.services.taskQueue,
       updateTimeoutMs: 1_500,
+      databasePoolSize: 5,
     });
     const app = appWith({ cases: quick });
     const response = await app.request(`/v1/cases/${created.body.id as string}/claim`, {
@@ -90,6 +91,7 @@ describe('when something is down', () => {
       policy: api.services.policy,
       taskQueue: api.services.taskQueue,
       updateTimeoutMs: 1_500,
+      databasePoolSize: 5,
     });
     const app = appWith({ cases, temporal: { client, connection } });
     const accountId = newAccountId();

@@ -82,9 +82,10 @@ export async function connectServices(
   options: ServicesOptions = {},
 ): Promise<Services> {
   installQuietRuntime();
+  const poolSize = 5;
   const database = connectDatabase(
     where.databaseUrl,
-    5,
+    poolSize,
     options.onStatement ? { onStatement: options.onStatement } : {},
   );
   const connection = await Connection.connect({ address: where.temporalAddress });
@@ -101,6 +102,7 @@ export async function connectServices(
     policy,
     taskQueue,
     updateTimeoutMs: 20_000,
+    databasePoolSize: poolSize,
   });
   const workers: { stop(): Promise<void> }[] = [];
 

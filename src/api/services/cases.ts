@@ -46,6 +46,7 @@ import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
 import type { CaseType } from '../../domain/vocabulary.js';
 import { auditDenial } from '../denials.js';
+import { Slots } from './slots.js';
 import { isUnavailable, unavailable } from './unavailable.js';
 
 /** A revert's answer: the case with the controls back, or the compensation still under way. */
@@ -67,6 +68,8 @@ export interface CaseServiceDeps {
   taskQueue: string;
   /** How long an action waits for a worker to take it before the caller gets 503. */
   updateTimeoutMs: number;
+  /** Connections in `db`'s pool: intakes waiting on Temporal may hold half of them at most. */
+  databasePoolSize: number;
 }
 
 // A CommonJS module: its namespaces are reachable from the default export only.
@@ -97,7 +100,15 @@ export function newCaseId(type: CaseType, now = new Date(), seed?: string): stri
  * Rules are checked here first (so a refusal is quick and audited) and again inside the workflow.
  */
 export class CaseService {
-  constructor(private readonly deps: CaseServiceDeps) {}
+  private readonly intakes: Slots;
+
+  constructor(private readonly deps: CaseServiceDeps) {
+    // An intake holds a connection while Temporal accepts its start; an unreachable Temporal must not take
+    // the connections that reads, which fall back to the projection, still need.
+    this.intakes = new Slots(Math.max(1, Math.floor(deps.databasePoolSize / 2)), deps.updateTimeoutMs, () =>
+      unavailable('too many new cases are waiting for Temporal to accept them; try again shortly'),
+    );
+  }
 
   private handle(c: Pick<Case, 'workflowId'>): WorkflowHandle {
     return this.deps.client.workflow.getHandle(c.workflowId);
@@ -166,17 +177,19 @@ export class CaseService {
     // trail is append-only) and `case.opened` heads the trail before anyone can see the case to act on it.
     let startSent = false;
     try {
-      await this.deps.db.transaction(async (tx) => {
-        const opening = await writeNewCase(tx, c, openingEntry(c));
-        startSent = true;
-        const [written, started] = await Promise.allSettled([
-          opening.length > 0 ? insertAudit(tx, opening) : undefined,
-          this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput)),
-        ]);
-        // The start's failure first: a start still in flight must not be mistaken for one that never was.
-        if (started.status === 'rejected') throw started.reason;
-        if (written.status === 'rejected') throw written.reason;
-      });
+      await this.intakes.run(() =>
+        this.deps.db.transaction(async (tx) => {
+          const opening = await writeNewCase(tx, c, openingEntry(c));
+          startSent = true;
+          const [written, started] = await Promise.allSettled([
+            opening.length > 0 ? insertAudit(tx, opening) : undefined,
+            this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput)),
+          ]);
+          // The start's failure first: a start still in flight must not be mistaken for one that never was.
+          if (started.status === 'rejected') throw started.reason;
+          if (written.status === 'rejected') throw written.reason;
+        }),
+      );
     } catch (error) {
       // Claims, projection or trail refused before the start went out: nothing was started.
       if (!startSent) throw error;
