@@ -343,11 +343,12 @@ export function allowedActionsFor(ctx: Context): (c: Case) => AllowedAction[] {
   const known = new Map<string, DomainError | undefined>();
   const authorization: Authorization = (permission, businessLine) => {
     const key = `${permission} ${businessLine}`;
-    if (!known.has(key))
+    if (!known.has(key)) {
       known.set(
         key,
         refusalOf(() => authorize(ctx.actor, permission, businessLine)),
       );
+    }
     return known.get(key);
   };
   return (c) => {
