@@ -19,7 +19,7 @@ export interface AuditInput {
   eventKey?: string | null;
 }
 
-type AuditRow = typeof auditEvents.$inferInsert;
+export type AuditRow = typeof auditEvents.$inferInsert;
 
 /**
  * A case's accepted changes as rows of its stream, each keyed by the revision it produced: whoever writes

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { isStorableInstant } from '../domain/actions.js';
 import { EntityId } from '../domain/schemas/actions.js';
 import type { Case } from '../domain/case.js';
@@ -49,14 +49,10 @@ export async function findCase(db: Executor, id: string): Promise<Case | undefin
   return row ? upgradeCase(row.data) : undefined;
 }
 
-export async function deleteCase(tx: Executor, id: string): Promise<void> {
-  await tx.delete(caseControlClaims).where(eq(caseControlClaims.caseId, id));
-  await tx.delete(cases).where(eq(cases.id, id));
-}
-
 /**
  * Reserves the controls for this case. The claims table's primary key lets only one open case name a
- * control; the loser learns which case holds it.
+ * control; the loser learns which case holds it. A claim this very case holds already (a retried intake,
+ * same Idempotency-Key) comes back as taken, so the common path is one statement.
  */
 export async function claimControls(
   tx: Executor,
@@ -64,19 +60,20 @@ export async function claimControls(
   controlIds: readonly string[],
 ): Promise<void> {
   if (controlIds.length === 0) return;
-  const inserted = await tx
+  const claimed = await tx
     .insert(caseControlClaims)
     .values(controlIds.map((controlId) => ({ controlId, caseId })))
-    .onConflictDoNothing()
+    .onConflictDoUpdate({
+      target: caseControlClaims.controlId,
+      set: { caseId },
+      setWhere: eq(caseControlClaims.caseId, caseId),
+    })
     .returning({ controlId: caseControlClaims.controlId });
-  if (inserted.length === controlIds.length) return;
-  const taken = await tx
+  if (claimed.length === controlIds.length) return;
+  const held = await tx
     .select()
     .from(caseControlClaims)
-    .where(inArray(caseControlClaims.controlId, [...controlIds]));
-  const held = taken.filter((t) => t.caseId !== caseId);
-  // Held by this very case: a retried intake (same Idempotency-Key) claiming again.
-  if (held.length === 0) return;
+    .where(and(inArray(caseControlClaims.controlId, [...controlIds]), ne(caseControlClaims.caseId, caseId)));
   throw new DomainError(
     'control_conflict',
     `another open case already asks to lift ${held.map((t) => `${t.controlId} (case ${t.caseId})`).join(', ')}`,

@@ -7,8 +7,33 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const workflowsPath = join(root, 'workflows', 'index.ts');
-/** What the workflow bundle is built from: its own code, the domain rules, and the installed packages. */
-const inputs = ['workflows', 'src/domain', 'package-lock.json'];
+/** What the workflow bundle is built from: its own code, the domain rules, how it is built, and the installed packages. */
+const inputs = ['workflows', 'src/domain', 'src/worker/bundle.ts', 'package-lock.json'];
+
+/**
+ * Domain modules every run shares instead of evaluating its own copy: the SDK loads them once per worker
+ * thread, before any run exists, and freezes what they export. Only pure modules qualify: no Temporal
+ * import (the SDK's workflow modules keep per-run state), nothing they change after loading, no clock or
+ * randomness at load. Their own imports are shared with them. `test/workflow/bundle.test.ts` holds this
+ * list to those rules.
+ */
+export const sharedDomainModules = [
+  'lifecycle/approval',
+  'lifecycle/escalations',
+  'lifecycle/execution',
+  'lifecycle/intake',
+  'lifecycle/reverification',
+  'lifecycle/review',
+  'case',
+  'controls',
+  'actions',
+].map((module) => join(root, 'src', 'domain', `${module}.ts`));
+
+const bundleOptions = {
+  workflowsPath,
+  preloadModules: sharedDomainModules,
+  logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
+};
 
 async function filesUnder(path: string): Promise<string[]> {
   const full = join(root, path);
@@ -34,8 +59,6 @@ export async function workflowSourceHash(): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
-const quietLogger = { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} };
-
 /**
  * The workflow bundle's file, built once per content of its sources and kept under `node_modules/.cache`,
  * so a worker (re)starting after a crash polls in about a second instead of bundling for 15–40 s.
@@ -45,7 +68,7 @@ export async function workflowBundleFile(
 ): Promise<string> {
   const codePath = join(cacheDir, `workflows-${await workflowSourceHash()}.js`);
   if (existsSync(codePath)) return codePath;
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const { code } = await bundleWorkflowCode(bundleOptions);
   await mkdir(cacheDir, { recursive: true });
   // Written aside and renamed: processes starting together never read half a bundle.
   const partial = `${codePath}.${process.pid}.partial`;
@@ -59,6 +82,6 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string } | { c
   try {
     return { codePath: await workflowBundleFile() };
   } catch {
-    return { code: (await bundleWorkflowCode({ workflowsPath, logger: quietLogger })).code };
+    return { code: (await bundleWorkflowCode(bundleOptions)).code };
   }
 }

@@ -1,5 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { sharedDomainModules } from '../../src/worker/bundle.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** The files a module loads at run time, itself included: value imports only (type imports are erased). */
+function loadedWith(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  for (const [, specifier] of source.matchAll(/^(?:import|export) (?!type\b)[^;]*?from '([^']+)'/gms)) {
+    if (!specifier!.startsWith('.')) {
+      seen.add(specifier!);
+      continue;
+    }
+    loadedWith(resolve(dirname(file), specifier!.replace(/\.js$/, '.ts')), seen);
+  }
+  return seen;
+}
 
 /*
  * Every cached workflow run gets its own copy of every module the bundle holds (the SDK's reusable V8
@@ -19,5 +39,24 @@ describe('the workflow bundle', () => {
     expect(modules).toContain('./workflows/index.ts');
     expect(modules.filter((m) => m.includes('node_modules/zod/'))).toEqual([]);
     expect(modules.filter((m) => m.includes('src/domain/schemas/'))).toEqual([]);
+  });
+
+  it('preloads the shared domain modules once for every run', async () => {
+    const code = await readFile(inject('workflowBundlePath'), 'utf8');
+    const preload = code.slice(
+      code.indexOf('exports.preloadModules'),
+      code.indexOf('exports.importWorkflows'),
+    );
+    for (const file of sharedDomainModules) expect(preload).toContain(`./${relative(root, file)}`);
+  });
+
+  it('shares only pure domain modules, none of which loads Temporal or any other package', () => {
+    const loaded = new Set(sharedDomainModules.flatMap((file) => [...loadedWith(file)]));
+    const outside = [...loaded].filter(
+      (file) => !file.startsWith(resolve(root, 'src/domain')) || file.includes('/schemas/'),
+    );
+    expect(outside).toEqual([]);
+    // The rules a workflow runs are among them, so a run evaluates little of its own.
+    expect([...loaded].map((file) => relative(root, file))).toContain('src/domain/lifecycle/rule.ts');
   });
 });

@@ -12,18 +12,16 @@ import type {
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
 import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
-import { caseAuditInputs, readStream, recordAudit, verifyStream } from '../../db/audit.js';
+import { insertAudit, readStream, verifyStream } from '../../db/audit.js';
+import { writeNewCase } from '../../db/intake.js';
 import type { CaseFilters } from '../../db/projections.js';
 import {
-  claimControls,
   decodeCursor,
-  deleteCase,
   findCase,
   listCases,
   casesClosedOnAccountSince,
   casesOnAccount,
   openCasesOnAccount,
-  saveCase,
 } from '../../db/projections.js';
 import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
@@ -137,10 +135,13 @@ export class CaseService {
     linked?: { id: string; linkedTo: CaseLink },
   ): Promise<Case> {
     const named = input.controlIds ?? [];
-    const controls = named.length ? await this.deps.controls.get(named) : [];
+    const [controls, onAccount] = await Promise.all([
+      named.length ? this.deps.controls.get(named) : [],
+      casesOnAccount(this.deps.db, input.accountId),
+    ]);
     checkNamedControls(input, controls);
     const now = new Date().toISOString();
-    const accountHistory = accountHistoryOf(await casesOnAccount(this.deps.db, input.accountId));
+    const accountHistory = accountHistoryOf(onAccount);
     const risk = assessIntake(input, controls, {
       earlier: accountHistory,
       windowMs: this.deps.policy.revert.window,
@@ -152,11 +153,6 @@ export class CaseService {
       accountHistory,
       ...(linked ? { linkedTo: linked.linkedTo } : {}),
     });
-
-    await this.deps.db.transaction(async (tx) => {
-      await claimControls(tx, c.id, c.controlIds);
-      await saveCase(tx, c);
-    });
     const workflowInput: CaseWorkflowInput = {
       case: c,
       policy: this.deps.policy,
@@ -164,32 +160,52 @@ export class CaseService {
       projected: true,
     };
     const deadline = () => Date.now() + this.deps.updateTimeoutMs;
+
+    // The case's rows and its workflow stand or fall together: the rows are written in a transaction that
+    // commits only once Temporal has accepted the start, so a start that fails leaves nothing behind (the
+    // trail is append-only) and `case.opened` heads the trail before anyone can see the case to act on it.
+    let startSent = false;
     try {
-      await this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput));
+      await this.deps.db.transaction(async (tx) => {
+        const opening = await writeNewCase(tx, c, openingEntry(c));
+        startSent = true;
+        const [written, started] = await Promise.allSettled([
+          opening.length > 0 ? insertAudit(tx, opening) : undefined,
+          this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput)),
+        ]);
+        // The start's failure first: a start still in flight must not be mistaken for one that never was.
+        if (started.status === 'rejected') throw started.reason;
+        if (written.status === 'rejected') throw written.reason;
+      });
     } catch (error) {
-      // The start may have reached Temporal before the answer was lost, or an earlier attempt under the
-      // same Idempotency-Key started it; then the case stands as it is.
+      // Claims, projection or trail refused before the start went out: nothing was started.
+      if (!startSent) throw error;
+      // The start may have reached Temporal before its answer (or this transaction's commit) was lost, or an
+      // earlier attempt under the same Idempotency-Key started it; then the case stands, and its rows must too.
       const started = await this.deps.client
         .withDeadline(deadline(), () => this.handle(c).describe())
         .then(() => true)
         .catch(() => false);
-      if (started) return (await findCase(this.deps.db, c.id)) ?? c;
-      // Nothing half-written: without its workflow the case must not hold its controls or show in lists.
-      await this.deps.db.transaction((tx) => deleteCase(tx, c.id));
-      throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
+      if (!started)
+        throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
+      return this.recordStarted(c);
     }
-    await this.recordOpening(c);
     return c;
   }
 
   /**
-   * Puts `case.opened` at the head of the case's trail now, before anyone can act on it, rather than when
-   * the workflow writes its first records. Only once the workflow exists (the trail is append-only, so an
-   * intake that fails must leave none), and best effort: the workflow writes the same entry under the
-   * same key in any case, so a lost write here only delays it.
+   * The rows of a case whose workflow exists though the transaction that wrote them did not commit. A
+   * closed case has given its claims back and must not take them again; otherwise writing is idempotent:
+   * the same claims, a projection no newer than the stored one, and an opening already in the trail skipped.
    */
-  private async recordOpening(c: Case): Promise<void> {
-    await recordAudit(this.deps.db, caseAuditInputs(c, [openingEntry(c)])).catch(() => undefined);
+  private async recordStarted(c: Case): Promise<Case> {
+    const stored = await findCase(this.deps.db, c.id);
+    if (stored?.status === 'closed') return stored;
+    await this.deps.db.transaction(async (tx) => {
+      const opening = await writeNewCase(tx, c, openingEntry(c));
+      if (opening.length > 0) await insertAudit(tx, opening);
+    });
+    return stored ?? c;
   }
 
   private async startWorkflow(c: Case, workflowInput: CaseWorkflowInput): Promise<void> {
