@@ -340,16 +340,20 @@ type Authorization = (permission: Permission, businessLine: BusinessLine) => Dom
  * line alone: it is worked out once per line, and an action the caller may not take anyway runs no check.
  */
 export function allowedActionsFor(ctx: Context): (c: Case) => AllowedAction[] {
-  const known = new Map<string, DomainError | undefined>();
+  const lines = new Map<BusinessLine, Map<Permission, DomainError | undefined>>();
   const authorization: Authorization = (permission, businessLine) => {
-    const key = `${permission} ${businessLine}`;
-    if (!known.has(key)) {
-      known.set(
-        key,
+    let line = lines.get(businessLine);
+    if (!line) {
+      line = new Map<Permission, DomainError | undefined>();
+      lines.set(businessLine, line);
+    }
+    if (!line.has(permission)) {
+      line.set(
+        permission,
         refusalOf(() => authorize(ctx.actor, permission, businessLine)),
       );
     }
-    return known.get(key);
+    return line.get(permission);
   };
   return (c) => {
     // Each refusal here is a DomainError whose stack nobody reads, and capturing those stacks was most of
