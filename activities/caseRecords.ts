@@ -1,4 +1,4 @@
-import { caseAuditInputs, chainAudit, insertAudit } from '../src/db/audit.js';
+import { caseAuditInputs, chainAuditOptimistic, insertAuditLocking, lostChainRace } from '../src/db/audit.js';
 import { writeTogether } from '../src/db/client.js';
 import { releaseControls, saveCase } from '../src/db/projections.js';
 import type { Case } from '../src/domain/case.js';
@@ -11,22 +11,33 @@ export interface ProgressRecord {
   events: (AuditEntry & { revision: number })[];
 }
 
+const RACES_BEFORE_BACKOFF = 3;
+
 export function createCaseRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
     /**
-     * Writes the audit rows and the case projection in one transaction, so the business record and the
+     * Writes the audit rows and the case projection in one statement, so the business record and the
      * read model never disagree; a closed case gives its controls back to the claims table. Two round
-     * trips inside it: the stream's lock and head, then every write as one statement.
+     * trips and no transaction: the heads, read without a lock, then every write at once, which takes the
+     * streams' locks before its rows go in. Another writer chaining onto the case's trail in between (an
+     * audited refusal) makes the write fail whole; it is read and chained again.
      */
     async recordProgress(record: ProgressRecord): Promise<void> {
       const c = record.case;
-      await db.transaction(async (tx) => {
-        const rows = await chainAudit(tx, caseAuditInputs(c, record.events));
-        await writeTogether(tx, saveCase(tx, c), [
-          ...(rows.length > 0 ? [insertAudit(tx, rows)] : []),
-          ...(c.status === 'closed' ? [releaseControls(tx, c.id)] : []),
-        ]);
-      });
+      const events = caseAuditInputs(c, record.events);
+      for (let attempt = 1; ; attempt += 1) {
+        const rows = await chainAuditOptimistic(db, events);
+        try {
+          await writeTogether(db, saveCase(db, c), [
+            ...(rows.length > 0 ? [insertAuditLocking(rows)] : []),
+            ...(c.status === 'closed' ? [releaseControls(db, c.id)] : []),
+          ]);
+          return;
+        } catch (error) {
+          // Past a few lost races in a row the activity's own retry takes over, after its backoff.
+          if (!lostChainRace(error) || attempt === RACES_BEFORE_BACKOFF) throw error;
+        }
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { StoredEvent } from '../domain/auditChain.js';
 import { GENESIS_HASH, chainHash, verifyChain } from '../domain/auditChain.js';
@@ -42,6 +43,38 @@ export function caseAuditInputs(
   }));
 }
 
+type Head = { stream: string; seq: number | null; hash: string | null; known: string[] | null };
+
+/** Each stream's head, and which of the events' keys it stores already, in one statement. */
+function readHeads(executor: Executor, events: readonly AuditInput[], streams: readonly string[]) {
+  const keys = [...new Set(events.flatMap((e) => (e.eventKey ? [e.eventKey] : [])))];
+  const known = keys.length
+    ? sql`(select array_agg(a.event_key) from ${auditEvents} a
+        where a.stream = s.stream and a.event_key in (${sql.join(
+          keys.map((key) => sql`${key}`),
+          sql`, `,
+        )}))`
+    : sql`null::text[]`;
+  return executor.execute<Head>(sql`select s.stream, h.seq, h.hash, ${known} as known
+    from (values ${sql.join(
+      streams.map((stream) => sql`(${stream})`),
+      sql`, `,
+    )}) as s(stream)
+    left join lateral (select a.seq, a.hash from ${auditEvents} a where a.stream = s.stream
+      order by a.seq desc limit 1) h on true`);
+}
+
+/** Takes each stream's lock, held to the end of the transaction. */
+function lockStreams(streams: readonly string[]): SQL {
+  return sql`select ${sql.join(
+    streams.map((stream) => sql`pg_advisory_xact_lock(hashtext(${stream}))`),
+    sql`, `,
+  )}`;
+}
+
+/** One order for every writer, so two writers locking the same streams cannot deadlock. */
+const streamsOf = (events: readonly AuditInput[]) => [...new Set(events.map((e) => e.stream))].sort();
+
 /**
  * Chains the events onto their streams: takes each stream's lock (held to the end of the transaction, so
  * no other writer can chain onto the same head), then reads each head and which of the events' keys are
@@ -51,31 +84,25 @@ export function caseAuditInputs(
  */
 export async function chainAudit(tx: Executor, events: readonly AuditInput[]): Promise<AuditRow[]> {
   if (events.length === 0) return [];
-  // One order for every writer, so two transactions locking the same streams cannot deadlock.
-  const streams = [...new Set(events.map((e) => e.stream))].sort();
-  const keys = [...new Set(events.flatMap((e) => (e.eventKey ? [e.eventKey] : [])))];
-  const lock = sql`select ${sql.join(
-    streams.map((stream) => sql`pg_advisory_xact_lock(hashtext(${stream}))`),
-    sql`, `,
-  )}`;
-  const known = keys.length
-    ? sql`(select array_agg(a.event_key) from ${auditEvents} a
-        where a.stream = s.stream and a.event_key in (${sql.join(
-          keys.map((key) => sql`${key}`),
-          sql`, `,
-        )}))`
-    : sql`null::text[]`;
-  const read = sql`select s.stream, h.seq, h.hash, ${known} as known
-    from (values ${sql.join(
-      streams.map((stream) => sql`(${stream})`),
-      sql`, `,
-    )}) as s(stream)
-    left join lateral (select a.seq, a.hash from ${auditEvents} a where a.stream = s.stream
-      order by a.seq desc limit 1) h on true`;
-  const [, heads] = await Promise.all([
-    tx.execute(lock),
-    tx.execute<{ stream: string; seq: number | null; hash: string | null; known: string[] | null }>(read),
-  ]);
+  const streams = streamsOf(events);
+  const [, heads] = await Promise.all([tx.execute(lockStreams(streams)), readHeads(tx, events, streams)]);
+  return chainRows(events, heads);
+}
+
+/**
+ * The rows of `chainAudit` from heads read without a lock, for `insertAuditLocking`, which takes the
+ * locks when it writes. No transaction needed: a head another writer moved meanwhile makes the insert fail
+ * (`lostChainRace`), and the caller reads and chains again.
+ */
+export async function chainAuditOptimistic(
+  executor: Executor,
+  events: readonly AuditInput[],
+): Promise<AuditRow[]> {
+  if (events.length === 0) return [];
+  return chainRows(events, await readHeads(executor, events, streamsOf(events)));
+}
+
+function chainRows(events: readonly AuditInput[], heads: readonly Head[]): AuditRow[] {
   const state = new Map<string, { seq: number; hash: string; known: Set<string> }>();
   for (const head of heads) {
     state.set(head.stream, {
@@ -116,6 +143,50 @@ export async function chainAudit(tx: Executor, events: readonly AuditInput[]): P
     stream.hash = hash;
   }
   return rows;
+}
+
+/**
+ * The rows of `chainAuditOptimistic` as one statement that first takes their streams' locks (the insert
+ * reads its rows through the lock's row, so no row goes in before the lock is granted): a writer holding
+ * a lock between its read and its insert is waited for, and never finds its place taken. A row whose
+ * place another writer took meanwhile fails the statement on the stream's (stream, seq) or (stream,
+ * event_key) unique index: see `lostChainRace`.
+ */
+export function insertAuditLocking(rows: readonly AuditRow[]): SQL {
+  const streams = [...new Set(rows.map((r) => r.stream))].sort();
+  const records = rows.map((r) => ({
+    stream: r.stream,
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    outcome: r.outcome,
+    details: r.details,
+    prev_hash: r.prevHash,
+    hash: r.hash,
+    case_id: r.caseId ?? null,
+    account_id: r.accountId ?? null,
+    event_key: r.eventKey ?? null,
+  }));
+  return sql`insert into ${auditEvents}
+      (stream, seq, at, actor, action, outcome, details, prev_hash, hash, case_id, account_id, event_key)
+    select r.stream, r.seq, r.at, r.actor, r.action, r.outcome, r.details, r.prev_hash, r.hash, r.case_id,
+      r.account_id, r.event_key
+    from (${lockStreams(streams)}) as locks,
+      jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(stream text, seq integer, at timestamptz,
+        actor text, action text, outcome text, details jsonb, prev_hash text, hash text, case_id text,
+        account_id text, event_key text)`;
+}
+
+const chainIndexes = new Set(['audit_stream_seq_idx', 'audit_stream_key_idx']);
+
+/** Whether a write failed because another writer chained onto the same head first. */
+export function lostChainRace(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+  const pg = cause as { code?: unknown; constraint_name?: unknown } | null;
+  return (
+    pg?.code === '23505' && typeof pg.constraint_name === 'string' && chainIndexes.has(pg.constraint_name)
+  );
 }
 
 /** The rows of `chainAudit` in one statement, to run alone or beside other writes (see `writeTogether`). */
