@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
-import type { AllowedAction } from '../../src/domain/schemas/caseActions.js';
+import type { AllowedAction, TargetIds } from '../../src/domain/schemas/caseActions.js';
+import type { ActionName } from '../../src/domain/caseActions.js';
 import { actionNames, caseActions } from '../../src/domain/caseActions.js';
-import { allowedActions, httpActions, publicActionNames } from '../../src/domain/schemas/caseActions.js';
+import { DomainError } from '../../src/domain/errors.js';
+import {
+  allowedActions,
+  allowedActionsFor,
+  httpActions,
+  payloadOf,
+  publicActionNames,
+} from '../../src/domain/schemas/caseActions.js';
 import { propose, withdraw } from '../../src/domain/lifecycle/approval.js';
 import { escalate } from '../../src/domain/lifecycle/escalations.js';
 import { openCase } from '../../src/domain/lifecycle/intake.js';
 import { claim } from '../../src/domain/lifecycle/review.js';
-import type { Rule } from '../../src/domain/lifecycle/rule.js';
+import type { Context, Rule } from '../../src/domain/lifecycle/rule.js';
 import { run } from '../../src/domain/lifecycle/rule.js';
 import type { Actor } from '../../src/domain/permissions.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
@@ -168,6 +176,56 @@ describe('allowedActions', () => {
         if (entry.allowed) continue;
         expect(entry.code, `${who.id} ${entry.action}`).not.toBeNull();
         expect(entry.reason, `${who.id} ${entry.action}`).toMatch(/\S/);
+      }
+    }
+  });
+});
+
+/** What the action's own rule says to the sample body `allowedActions` checks it with. */
+function refusalByRule<A extends ActionName>(
+  name: A,
+  c: Case,
+  ids: TargetIds,
+  ctx: Context,
+): DomainError | null {
+  const { rule, sample } = httpActions[name];
+  try {
+    rule.check(c, payloadOf(name, sample(c, ctx), ids), ctx);
+    return null;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+}
+
+describe('allowedActionsFor, over a page of cases', () => {
+  const auditor = actor('u-auditor', ['auditor']);
+  const page = (): Case[] => {
+    const escalated = act(
+      escalate,
+      pending(),
+      { department: 'security', question: 'Seen this device?' },
+      maker,
+    );
+    const spot = [opened(), claimed(), pending(), escalated];
+    return [...spot, ...spot.map((c): Case => ({ ...c, businessLine: 'card' })), ...spot];
+  };
+
+  it('answers each case as its rules do, whatever business line the cases before it were in', () => {
+    for (const who of [creator, maker, checker, cardChecker, security, legal, auditor]) {
+      const ctx = { actor: who, now: T1, policy: defaultPolicy };
+      const answer = allowedActionsFor(ctx);
+      for (const c of page()) {
+        for (const entry of answer(c)) {
+          const target = entry.proposalId ?? entry.escalationId;
+          // Entries about no proposal or escalation at all are the tests above.
+          if (target === null && httpActions[entry.action].target !== 'case') continue;
+          const refusal = refusalByRule(entry.action, c, entry, ctx);
+          const where = `${who.id} ${entry.action} on a ${c.businessLine} case ${c.status}`;
+          expect(entry.code, where).toBe(refusal?.code ?? null);
+          expect(entry.reason, where).toBe(refusal?.detail ?? null);
+          expect(entry.allowed, where).toBe(refusal === null);
+        }
       }
     }
   });

@@ -7,7 +7,7 @@ import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../../domain/schem
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import type { CaseView } from '../schemas.js';
-import { ApiCase, jsonContent, toApiCase, viewOf } from '../schemas.js';
+import { ApiCase, apiCaseViewer, jsonContent, toApiCase, viewOf } from '../schemas.js';
 import { caseRead, guardedRoute } from './guarded.js';
 
 const ListQuery = z.strictObject({
@@ -54,7 +54,7 @@ const AccountParams = z.object({ accountId: AccountId.meta({ param: { name: 'acc
 const HistoryQuery = ListQuery.pick({ limit: true, cursor: true });
 
 function casePage(page: { items: Case[]; nextCursor: string | null }, view: CaseView) {
-  return { items: page.items.map((item) => toApiCase(item, view)), nextCursor: page.nextCursor };
+  return { items: page.items.map(apiCaseViewer(view)), nextCursor: page.nextCursor };
 }
 
 export function register(app: OpenAPIHono<AppEnv>): void {
