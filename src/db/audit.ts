@@ -43,11 +43,11 @@ export function caseAuditInputs(
   }));
 }
 
-type Head = { stream: string; seq: number | null; hash: string | null; known: string[] | null };
+/** A stream's last row, and which of the keys asked about it stores already. */
+export type AuditHead = { stream: string; seq: number | null; hash: string | null; known: string[] | null };
 
-/** Each stream's head, and which of the events' keys it stores already, in one statement. */
-function readHeads(executor: Executor, events: readonly AuditInput[], streams: readonly string[]) {
-  const keys = [...new Set(events.flatMap((e) => (e.eventKey ? [e.eventKey] : [])))];
+/** Each stream's head, and which of `keys` it stores already, in one statement. */
+function readHeads(executor: Executor, streams: readonly string[], keys: readonly string[]) {
   const known = keys.length
     ? sql`(select array_agg(a.event_key) from ${auditEvents} a
         where a.stream = s.stream and a.event_key in (${sql.join(
@@ -55,7 +55,7 @@ function readHeads(executor: Executor, events: readonly AuditInput[], streams: r
           sql`, `,
         )}))`
     : sql`null::text[]`;
-  return executor.execute<Head>(sql`select s.stream, h.seq, h.hash, ${known} as known
+  return executor.execute<AuditHead>(sql`select s.stream, h.seq, h.hash, ${known} as known
     from (values ${sql.join(
       streams.map((stream) => sql`(${stream})`),
       sql`, `,
@@ -74,19 +74,33 @@ function lockStreams(streams: readonly string[]): SQL {
 
 /** One order for every writer, so two writers locking the same streams cannot deadlock. */
 const streamsOf = (events: readonly AuditInput[]) => [...new Set(events.map((e) => e.stream))].sort();
+const keysOf = (events: readonly AuditInput[]) => [
+  ...new Set(events.flatMap((e) => (e.eventKey ? [e.eventKey] : []))),
+];
 
 /**
- * Chains the events onto their streams: takes each stream's lock (held to the end of the transaction, so
- * no other writer can chain onto the same head), then reads each head and which of the events' keys are
- * stored already, and gives the rows still to insert. A retried batch gives none; a batch that overlaps
- * an earlier one gives only its new events, chained after the stored ones. The lock and the read go in
- * one round trip: the read runs after the lock is granted, so it sees the head the lock protects.
+ * Takes each stream's lock (held to the end of the transaction, so no other writer can chain onto the
+ * same head) and reads each head and which of `keys` it stores, in one round trip: the read runs after
+ * the lock is granted, so it sees the head the lock protects.
+ */
+export async function lockHeads(
+  tx: Executor,
+  streams: readonly string[],
+  keys: readonly string[],
+): Promise<AuditHead[]> {
+  const sorted = [...new Set(streams)].sort();
+  const [, heads] = await Promise.all([tx.execute(lockStreams(sorted)), readHeads(tx, sorted, keys)]);
+  return heads;
+}
+
+/**
+ * Chains the events onto their streams under the streams' locks (`lockHeads`), and gives the rows still
+ * to insert. A retried batch gives none; a batch that overlaps an earlier one gives only its new events,
+ * chained after the stored ones.
  */
 export async function chainAudit(tx: Executor, events: readonly AuditInput[]): Promise<AuditRow[]> {
   if (events.length === 0) return [];
-  const streams = streamsOf(events);
-  const [, heads] = await Promise.all([tx.execute(lockStreams(streams)), readHeads(tx, events, streams)]);
-  return chainRows(events, heads);
+  return chainRows(events, await lockHeads(tx, streamsOf(events), keysOf(events)));
 }
 
 /**
@@ -99,10 +113,11 @@ export async function chainAuditOptimistic(
   events: readonly AuditInput[],
 ): Promise<AuditRow[]> {
   if (events.length === 0) return [];
-  return chainRows(events, await readHeads(executor, events, streamsOf(events)));
+  return chainRows(events, await readHeads(executor, streamsOf(events), keysOf(events)));
 }
 
-function chainRows(events: readonly AuditInput[], heads: readonly Head[]): AuditRow[] {
+/** The rows still to insert for the events, chained onto the heads read of their streams. */
+export function chainRows(events: readonly AuditInput[], heads: readonly AuditHead[]): AuditRow[] {
   const state = new Map<string, { seq: number; hash: string; known: Set<string> }>();
   for (const head of heads) {
     state.set(head.stream, {

@@ -1,26 +1,40 @@
 import type { Case } from '../domain/case.js';
 import type { AuditEntry } from '../domain/lifecycle/rule.js';
-import type { AuditRow } from './audit.js';
-import { caseAuditInputs, chainAudit } from './audit.js';
+import type { AuditHead } from './audit.js';
+import { caseAuditInputs, chainRows, insertAudit, lockHeads } from './audit.js';
 import type { Executor } from './client.js';
 import { claimControls, saveCase } from './projections.js';
 
+/** The opening entry's key in a case's trail: the revision it produced. */
+const openingKey = 'r0';
+
 /**
- * What a new case starts with in the database: its claims on the controls it names, its projection, and
- * its opening entry at the head of its trail. The claim, the projection and the trail's lock and head
- * go out in one round trip; the opening's row, chained onto that head, comes back for `insertAudit` (none
- * when a retried intake finds it stored). Call inside a transaction: a claim lost to another case throws,
- * and the transaction takes the rest back.
+ * A new case's first round trip, which needs only its id and the controls it names, so it can go out
+ * before the case is assessed: its claims on those controls, and its trail's lock and head. Call inside
+ * a transaction: a claim lost to another case throws, and the transaction takes the rest back.
+ */
+export async function claimNewCase(
+  tx: Executor,
+  caseId: string,
+  controlIds: readonly string[],
+): Promise<AuditHead[]> {
+  const [, heads] = await Promise.all([
+    claimControls(tx, caseId, controlIds),
+    lockHeads(tx, [caseId], [openingKey]),
+  ]);
+  return heads;
+}
+
+/**
+ * Its second, once the case is assessed: the projection, and the opening entry chained onto the head
+ * `claimNewCase` read (nothing when a retried intake finds it stored), in the same transaction.
  */
 export async function writeNewCase(
   tx: Executor,
   c: Case,
   opening: AuditEntry & { revision: number },
-): Promise<AuditRow[]> {
-  const [, , rows] = await Promise.all([
-    claimControls(tx, c.id, c.controlIds),
-    saveCase(tx, c),
-    chainAudit(tx, caseAuditInputs(c, [opening])),
-  ]);
-  return rows;
+  heads: readonly AuditHead[],
+): Promise<void> {
+  const rows = chainRows(caseAuditInputs(c, [opening]), heads);
+  await Promise.all([saveCase(tx, c), rows.length > 0 ? insertAudit(tx, rows) : undefined]);
 }

@@ -12,8 +12,8 @@ import type {
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
 import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
-import { insertAudit, readStream, verifyStream } from '../../db/audit.js';
-import { writeNewCase } from '../../db/intake.js';
+import { readStream, verifyStream } from '../../db/audit.js';
+import { claimNewCase, writeNewCase } from '../../db/intake.js';
 import type { CaseFilters } from '../../db/projections.js';
 import {
   decodeCursor,
@@ -26,7 +26,7 @@ import {
 import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case, CaseLink } from '../../domain/case.js';
-import type { AccountControls } from '../../domain/controls.js';
+import type { AccountControls, Control } from '../../domain/controls.js';
 import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
 import { caseActions } from '../../domain/caseActions.js';
 import { DomainError } from '../../domain/errors.js';
@@ -146,55 +146,55 @@ export class CaseService {
     linked?: { id: string; linkedTo: CaseLink },
   ): Promise<Case> {
     const named = input.controlIds ?? [];
-    const [controls, onAccount] = await Promise.all([
+    const id = linked?.id ?? newCaseId(input.type, new Date(), idSeed);
+    // The registry's view of the named controls and the account's earlier cases, read while the
+    // transaction begins and claims: the claims need only the case's id and the controls it names.
+    const reads = Promise.all([
       named.length ? this.deps.controls.get(named) : [],
       casesOnAccount(this.deps.db, input.accountId),
     ]);
-    checkNamedControls(input, controls);
-    const now = new Date().toISOString();
-    const accountHistory = accountHistoryOf(onAccount);
-    const risk = assessIntake(input, controls, {
-      earlier: accountHistory,
-      windowMs: this.deps.policy.revert.window,
-      now,
-    });
-    const c = openCase(linked?.id ?? newCaseId(input.type, new Date(), idSeed), input, risk, actor.id, now, {
-      controls,
-      reasonCodeVersion: this.deps.policy.reasonCodes.version,
-      accountHistory,
-      ...(linked ? { linkedTo: linked.linkedTo } : {}),
-    });
-    const workflowInput: CaseWorkflowInput = {
-      case: c,
-      policy: this.deps.policy,
-      afterReview,
-      projected: true,
-    };
+    // Awaited below; handled now too, so a failure while the transaction is still beginning is not unhandled.
+    reads.catch(() => undefined);
     const deadline = () => Date.now() + this.deps.updateTimeoutMs;
 
     // The case's rows and its workflow stand or fall together: the rows are written in a transaction that
     // commits only once Temporal has accepted the start, so a start that fails leaves nothing behind (the
     // trail is append-only) and `case.opened` heads the trail before anyone can see the case to act on it.
-    let startSent = false;
+    let opened: Case | undefined;
     try {
-      await this.intakes.run(() =>
+      return await this.intakes.run(() =>
         this.deps.db.transaction(async (tx) => {
-          const opening = await writeNewCase(tx, c, openingEntry(c));
-          startSent = true;
+          const [read, claimed] = await Promise.allSettled([reads, claimNewCase(tx, id, named)]);
+          if (read.status === 'rejected') throw read.reason;
+          const [controls, onAccount] = read.value;
+          // A named control that is not the account's, not active or named twice is the caller's mistake,
+          // whatever the claims met.
+          checkNamedControls(input, controls);
+          if (claimed.status === 'rejected') throw claimed.reason;
+          const c = this.assessed(id, actor, input, controls, onAccount, linked);
+          opened = c;
+          const workflowInput: CaseWorkflowInput = {
+            case: c,
+            policy: this.deps.policy,
+            afterReview,
+            projected: true,
+          };
           const [written, started] = await Promise.allSettled([
-            opening.length > 0 ? insertAudit(tx, opening) : undefined,
+            writeNewCase(tx, c, openingEntry(c), claimed.value),
             this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput)),
           ]);
           // The start's failure first: a start still in flight must not be mistaken for one that never was.
           if (started.status === 'rejected') throw started.reason;
           if (written.status === 'rejected') throw written.reason;
+          return c;
         }),
       );
     } catch (error) {
-      // Claims, projection or trail refused before the start went out: nothing was started.
-      if (!startSent) throw error;
+      // Refused before the start went out (a named control, a claim, the database): nothing was started.
+      if (!opened) throw error;
       // The start may have reached Temporal before its answer (or this transaction's commit) was lost, or an
       // earlier attempt under the same Idempotency-Key started it; then the case stands, and its rows must too.
+      const c = opened;
       const started = await this.deps.client
         .withDeadline(deadline(), () => this.handle(c).describe())
         .then(() => true)
@@ -203,7 +203,30 @@ export class CaseService {
         throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
       return this.recordStarted(c);
     }
-    return c;
+  }
+
+  /** The new case as intake assesses it: its risk from the named controls and the account's earlier cases. */
+  private assessed(
+    id: string,
+    actor: Actor,
+    input: CreateCaseInput,
+    controls: Control[],
+    onAccount: Case[],
+    linked?: { linkedTo: CaseLink },
+  ): Case {
+    const now = new Date().toISOString();
+    const accountHistory = accountHistoryOf(onAccount);
+    const risk = assessIntake(input, controls, {
+      earlier: accountHistory,
+      windowMs: this.deps.policy.revert.window,
+      now,
+    });
+    return openCase(id, input, risk, actor.id, now, {
+      controls,
+      reasonCodeVersion: this.deps.policy.reasonCodes.version,
+      accountHistory,
+      ...(linked ? { linkedTo: linked.linkedTo } : {}),
+    });
   }
 
   /**
@@ -214,10 +237,9 @@ export class CaseService {
   private async recordStarted(c: Case): Promise<Case> {
     const stored = await findCase(this.deps.db, c.id);
     if (stored?.status === 'closed') return stored;
-    await this.deps.db.transaction(async (tx) => {
-      const opening = await writeNewCase(tx, c, openingEntry(c));
-      if (opening.length > 0) await insertAudit(tx, opening);
-    });
+    await this.deps.db.transaction(async (tx) =>
+      writeNewCase(tx, c, openingEntry(c), await claimNewCase(tx, c.id, c.controlIds)),
+    );
     return stored ?? c;
   }
 
