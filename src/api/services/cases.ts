@@ -179,9 +179,10 @@ export class CaseService {
             afterReview,
             projected: true,
           };
-          const [written, started] = await Promise.allSettled([
-            writeNewCase(tx, c, openingEntry(c), claimed.value),
+          // The start's request goes out first; the rows are built and sent while Temporal answers.
+          const [started, written] = await Promise.allSettled([
             this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput)),
+            writeNewCase(tx, c, openingEntry(c), claimed.value),
           ]);
           // The start's failure first: a start still in flight must not be mistaken for one that never was.
           if (started.status === 'rejected') throw started.reason;
