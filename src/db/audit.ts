@@ -22,6 +22,9 @@ export interface AuditInput {
 
 export type AuditRow = typeof auditEvents.$inferInsert;
 
+/** The key of the case event that produced `revision`, in the case's stream. */
+export const eventKeyOf = (revision: number) => `r${revision}`;
+
 /**
  * A case's accepted changes as rows of its stream, each keyed by the revision it produced: whoever writes
  * one first (the workflow's records, or the API at intake), the other's copy is skipped.
@@ -39,7 +42,7 @@ export function caseAuditInputs(
     details: e.details,
     caseId: c.id,
     accountId: c.accountId,
-    eventKey: `r${e.revision}`,
+    eventKey: eventKeyOf(e.revision),
   }));
 }
 

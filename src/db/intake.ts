@@ -1,12 +1,10 @@
 import type { Case } from '../domain/case.js';
 import type { AuditEntry } from '../domain/lifecycle/rule.js';
 import type { AuditHead } from './audit.js';
-import { caseAuditInputs, chainRows, insertAudit, lockHeads } from './audit.js';
+import { caseAuditInputs, chainRows, eventKeyOf, insertAudit, lockHeads } from './audit.js';
 import type { Executor } from './client.js';
 import { claimControls, saveCase } from './projections.js';
-
-/** The opening entry's key in a case's trail: the revision it produced. */
-const openingKey = 'r0';
+import { OPENING_REVISION } from '../domain/lifecycle/intake.js';
 
 /**
  * A new case's first round trip, which needs only its id and the controls it names, so it can go out
@@ -20,7 +18,7 @@ export async function claimNewCase(
 ): Promise<AuditHead[]> {
   const [, heads] = await Promise.all([
     claimControls(tx, caseId, controlIds),
-    lockHeads(tx, [caseId], [openingKey]),
+    lockHeads(tx, [caseId], [eventKeyOf(OPENING_REVISION)]),
   ]);
   return heads;
 }

@@ -123,12 +123,15 @@ export function openCase(
 }
 
 /** The first entry of every case's audit trail: who opened it, when, and the risk it was assessed at. */
-export function openingEntry(c: Case): AuditEntry & { revision: 0 } {
+/** A new case's revision, which its opening entry produced. */
+export const OPENING_REVISION = 0;
+
+export function openingEntry(c: Case): AuditEntry & { revision: typeof OPENING_REVISION } {
   return {
     action: 'case.opened',
     actor: c.createdBy,
     at: c.createdAt,
     details: { accountId: c.accountId, type: c.type, riskTier: c.riskTier, reasons: c.riskReasons },
-    revision: 0,
+    revision: OPENING_REVISION,
   };
 }
