@@ -97,7 +97,8 @@ export function newCaseId(type: CaseType, now = new Date(), seed?: string): stri
 
 /**
  * Everything the API does with cases: intake, reads, and actions carried to the workflow as updates.
- * Rules are checked here first (so a refusal is quick and audited) and again inside the workflow.
+ * The workflow's update validators check each rule on the case as it is, and a refusal they return is
+ * audited here; on a closed case, whose workflow takes no more updates, the rule is checked here.
  */
 export class CaseService {
   private readonly intakes: Slots;
@@ -378,10 +379,12 @@ export class CaseService {
   }
 
   /**
-   * The API's own check of an action, before it asks the workflow. The projection answers first (no round
-   * trip to a worker); it can lag the workflow by a moment, so a refusal is confirmed against the
-   * workflow's own state before it is reported. A retry (same `updateId`) whose first attempt was applied
-   * is refused by its own effect; it gets the first attempt's outcome instead of a refusal.
+   * The case an action goes to. An open case's workflow decides: its update's validator runs the same rule
+   * on the case as it is now, which the projection can trail by a moment, so a check here could only be
+   * confirmed there (one round trip either way) and is left to it. A repeat of an applied update (same
+   * `updateId`) is answered by Temporal with that update's outcome. A closed case's workflow takes no
+   * more updates: the projection is its last state, and the rule is checked on it here; a retry whose
+   * first attempt closed the case gets that attempt's outcome instead of a refusal.
    */
   private async precheck(
     actor: Actor,
@@ -392,21 +395,15 @@ export class CaseService {
   ): Promise<{ target: Case } | { applied: Case }> {
     const stored = await findCase(this.deps.db, caseId);
     if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    if (stored.status !== 'closed') return { target: stored };
     try {
       check(stored);
       return { target: stored };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-    }
-    const current = stored.status === 'closed' ? stored : await this.read(caseId);
-    try {
-      check(current);
-      return { target: current };
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const earlier = updateId === undefined ? undefined : await this.earlierOutcome(current, updateId);
+      const earlier = updateId === undefined ? undefined : await this.earlierOutcome(stored, updateId);
       if (earlier) return { applied: earlier };
-      return this.deny(actor, current, name, error);
+      return this.deny(actor, stored, name, error);
     }
   }
 
