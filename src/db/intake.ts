@@ -1,10 +1,10 @@
 import type { Case } from '../domain/case.js';
+import { OPENING_REVISION } from '../domain/lifecycle/intake.js';
 import type { AuditEntry } from '../domain/lifecycle/rule.js';
 import type { AuditHead } from './audit.js';
 import { caseAuditInputs, chainRows, eventKeyOf, insertAudit, lockHeads } from './audit.js';
 import type { Executor } from './client.js';
 import { claimControls, saveCase } from './projections.js';
-import { OPENING_REVISION } from '../domain/lifecycle/intake.js';
 
 /**
  * A new case's first round trip, which needs only its id and the controls it names, so it can go out

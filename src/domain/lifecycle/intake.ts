@@ -122,10 +122,10 @@ export function openCase(
   return { ...c, step: describeStep(c) };
 }
 
-/** The first entry of every case's audit trail: who opened it, when, and the risk it was assessed at. */
 /** A new case's revision, which its opening entry produced. */
 export const OPENING_REVISION = 0;
 
+/** The first entry of every case's audit trail: who opened it, when, and the risk it was assessed at. */
 export function openingEntry(c: Case): AuditEntry & { revision: typeof OPENING_REVISION } {
   return {
     action: 'case.opened',
