@@ -20,7 +20,8 @@ import { report } from './section.js';
  * The memory section of `npm run bench`: one worker in a process of its own (`src/worker/main.ts`, as
  * `npm run worker` runs it) holding BENCH_OPEN_CASES open cases, half in review and half in monitoring.
  * It reports the worker's RSS, what each cached workflow run costs, and how much slower an action is on
- * a case the worker has evicted from its cache (replayed from history) than on a cached one.
+ * a case the worker has evicted from its cache (replayed from history) than on a cached one, with what
+ * the worker itself counted for each kind: cache misses and its mean time per workflow task.
  */
 
 export interface MemoryOptions {
@@ -50,12 +51,52 @@ async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number
   return Number(kib) / 1024;
 }
 
-/** The SDK's own count of workflow runs in the worker's cache, from its Prometheus endpoint. */
+/** One of the SDK's own figures from the worker's Prometheus endpoint; 0 for a counter not yet started. */
+function metric(text: string, name: string, metricsUrl: string, absentIsZero = false): number {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+  if (match?.[1]) return Number(match[1]);
+  if (absentIsZero) return 0;
+  throw new Error(`no ${name} at ${metricsUrl}`);
+}
+
+/** The SDK's own count of workflow runs in the worker's cache. */
 async function cachedRuns(metricsUrl: string): Promise<number> {
+  return metric(await (await fetch(metricsUrl)).text(), 'temporal_sticky_cache_size', metricsUrl);
+}
+
+interface TaskCounters {
+  /** Workflow tasks that found their run evicted and replayed it from history. */
+  misses: number;
+  /** Workflow tasks the worker completed, and the milliseconds it spent on them. */
+  tasks: number;
+  taskMs: number;
+}
+
+async function taskCounters(metricsUrl: string): Promise<TaskCounters> {
   const text = await (await fetch(metricsUrl)).text();
-  const match = /^temporal_sticky_cache_size(?:\{[^}]*\})?\s+(\S+)/m.exec(text);
-  if (!match?.[1]) throw new Error(`no temporal_sticky_cache_size at ${metricsUrl}`);
-  return Number(match[1]);
+  return {
+    misses: metric(text, 'temporal_sticky_cache_miss', metricsUrl, true),
+    tasks: metric(text, 'temporal_workflow_task_execution_latency_count', metricsUrl),
+    taskMs: metric(text, 'temporal_workflow_task_execution_latency_sum', metricsUrl),
+  };
+}
+
+function zeroCounters(): TaskCounters {
+  return { misses: 0, tasks: 0, taskMs: 0 };
+}
+
+function addCounters(into: TaskCounters, before: TaskCounters, after: TaskCounters): void {
+  into.misses += after.misses - before.misses;
+  into.tasks += after.tasks - before.tasks;
+  into.taskMs += after.taskMs - before.taskMs;
+}
+
+/** What the worker did for a kind of action: its cache misses, and its mean time per workflow task. */
+function taskFigures(counted: TaskCounters) {
+  return {
+    cacheMisses: counted.misses,
+    meanTaskMs: counted.tasks > 0 ? counted.taskMs / counted.tasks : NaN,
+  };
 }
 
 async function countByStatus(services: Services, status: string): Promise<number> {
@@ -214,19 +255,33 @@ export async function measureMemory(
     const evicted = atN.cached < openCount ? inReview.slice(0, samples) : [];
     const cached = inReview.slice(-samples);
     const timings = { cached: [] as number[], evicted: [] as number[] };
-    const note = async (into: number[], caseId: string) => {
+    // The worker's own counters read around each action tell what it did for it: an evicted case should
+    // cost a cache miss, and its workflow task the replay.
+    const counted = { cached: zeroCounters(), evicted: zeroCounters() };
+    const note = async (kind: 'cached' | 'evicted', caseId: string) => {
+      const before = await taskCounters(metricsUrl);
       const t0 = performance.now();
       await persist((key) => services.cases.act(cast.agent, caseId, 'addNote', { text: 'bench' }, key));
-      into.push(performance.now() - t0);
+      timings[kind].push(performance.now() - t0);
+      // Its record and the workflow task after it follow the answer: counted once the worker is done.
+      await eventually(
+        () => taskCounters(metricsUrl),
+        (after) => after.tasks - before.tasks >= 2,
+        { timeoutMs: 60_000, intervalMs: 10, what: `the worker's tasks for a note on ${caseId}` },
+      ).then((after) => addCounters(counted[kind], before, after));
     };
     for (let i = 0; i < samples; i += 1) {
       const [hot, cold] = [cached[i], evicted[i]];
-      if (hot) await note(timings.cached, hot.id);
-      if (cold) await note(timings.evicted, cold.id);
+      if (hot) await note('cached', hot.id);
+      if (cold) await note('evicted', cold.id);
     }
+    const workerTasks = { cached: taskFigures(counted.cached), evicted: taskFigures(counted.evicted) };
     const cachedP50Ms = percentile(timings.cached, 50);
     const evictedP50Ms = evicted.length > 0 ? percentile(timings.evicted, 50) : NaN;
     const ratio = evictedP50Ms / cachedP50Ms;
+    log(
+      `memory: action p50 ${cachedP50Ms.toFixed(1)} ms cached, ${evictedP50Ms.toFixed(1)} ms evicted; the worker's mean workflow task ${workerTasks.cached.meanTaskMs.toFixed(1)} ms and ${workerTasks.evicted.meanTaskMs.toFixed(1)} ms, ${workerTasks.evicted.cacheMisses} cache misses for ${evicted.length} evicted cases`,
+    );
 
     const figures = {
       openCases: openCount,
@@ -238,6 +293,7 @@ export async function measureMemory(
       kibPerCachedRun,
       actionP50Ms: { cached: cachedP50Ms, evicted: evictedP50Ms },
       evictedToCachedP50: ratio,
+      workerTasks,
     };
     const checks: Check[] = [
       {
