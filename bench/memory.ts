@@ -266,11 +266,12 @@ export async function measureMemory(
       await persist((key) => services.cases.act(cast.agent, caseId, 'addNote', { text: 'bench' }, key));
       timings[kind].push(performance.now() - t0);
       // Its record and the workflow task after it follow the answer: counted once the worker is done.
-      await eventually(
+      const after = await eventually(
         () => taskCounters(metricsUrl),
-        (after) => after.tasks - before.tasks >= tasksPerNote,
+        (now) => now.tasks - before.tasks >= tasksPerNote,
         { timeoutMs: 60_000, intervalMs: 10, what: `the worker's tasks for a note on ${caseId}` },
-      ).then((after) => addCounters(counted[kind], before, after));
+      );
+      addCounters(counted[kind], before, after);
     };
     for (let i = 0; i < samples; i += 1) {
       const [hot, cold] = [cached[i], evicted[i]];
