@@ -101,7 +101,7 @@ export async function lockHeads(
  * to insert. A retried batch gives none; a batch that overlaps an earlier one gives only its new events,
  * chained after the stored ones.
  */
-export async function chainAudit(tx: Executor, events: readonly AuditInput[]): Promise<AuditRow[]> {
+async function chainAudit(tx: Executor, events: readonly AuditInput[]): Promise<AuditRow[]> {
   if (events.length === 0) return [];
   return chainRows(events, await lockHeads(tx, streamsOf(events), keysOf(events)));
 }

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const workflowsPath = join(root, 'workflows', 'index.ts');
-/** What the workflow bundle is built from: its own code, the domain rules, how it is built, and the installed packages. */
+/**
+ * What the workflow bundle is built from: its own code, the domain rules, how it is built, and the
+ * installed packages.
+ */
 const inputs = ['workflows', 'src/domain', 'src/worker/bundle.ts', 'package-lock.json'];
 
 /**

@@ -194,8 +194,9 @@ export class CaseService {
     } catch (error) {
       // Refused before the start went out (a named control, a claim, the database): nothing was started.
       if (!opened) throw error;
-      // The start may have reached Temporal before its answer (or this transaction's commit) was lost, or an
-      // earlier attempt under the same Idempotency-Key started it; then the case stands, and its rows must too.
+      // The start may have reached Temporal before its answer (or this transaction's commit) was lost, or
+      // an earlier attempt under the same Idempotency-Key started it; then the case stands, and its rows
+      // must too.
       const c = opened;
       const started = await this.deps.client
         .withDeadline(deadline(), () => this.handle(c).describe())
