@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Case } from '../src/domain/case.js';
-import { upgradeCase } from '../src/domain/case.js';
+import { changesSince, upgradeCase } from '../src/domain/case.js';
 import type { ActionName } from '../src/domain/caseActions.js';
 import { asFailure } from '../src/domain/failures.js';
 import type { AuditEntry, Rule } from '../src/domain/lifecycle/rule.js';
@@ -42,6 +42,13 @@ export function activitiesFor(policy: Policy) {
  * started before it replay an upsert per change and a notice activity of its own.
  */
 export const LEAN_CASE_PATCH = 'fewer-actions-per-case';
+
+/**
+ * Added after cases were running, to send less through Temporal: a record carries the fields that
+ * changed since the last one the projection took, not the whole case, unless the projection turns out
+ * not to hold that one. Cases started before it send the whole case with every record.
+ */
+export const RECORD_CHANGES_PATCH = 'records-carry-changes';
 
 /** The search attributes a case keeps up to date, in the order they are upserted. */
 function searchAttributesOf(c: Case) {
@@ -82,6 +89,10 @@ export class CaseRuntime {
   /** Whether this run takes the paths of LEAN_CASE_PATCH. */
   readonly lean: boolean;
   private readonly projected: boolean;
+  /** The case as the projection last took it from this run or its starter; unknown until then. */
+  private recorded: Case | undefined;
+  /** Whether this run takes the paths of RECORD_CHANGES_PATCH. */
+  private readonly sendsChanges: boolean;
   /** The search attribute values as the run last sent them (or started with them), to upsert only a change. */
   private published: string;
 
@@ -93,6 +104,8 @@ export class CaseRuntime {
     this.workflowId = workflowInfo().workflowId;
     this.lean = patched(LEAN_CASE_PATCH);
     this.projected = input.projected === true;
+    this.sendsChanges = patched(RECORD_CHANGES_PATCH);
+    if (this.projected) this.recorded = this.case;
     this.published = JSON.stringify(searchAttributesOf(this.case));
   }
 
@@ -136,9 +149,22 @@ export class CaseRuntime {
       await condition(() => (this.pending.length > 0 && !this.canWait()) || done());
       if (this.pending.length === 0) return;
       if (this.lean) this.publishSearchAttributes();
-      const events = this.pending.splice(0);
-      await this.activities.recordProgress({ case: this.case, events });
+      await this.record(this.case, this.pending.splice(0));
     }
+  }
+
+  private async record(c: Case, events: (AuditEntry & { revision: number })[]): Promise<void> {
+    const last = this.sendsChanges ? this.recorded : undefined;
+    const changes = last && changesSince(last, c);
+    if (last && changes) {
+      const outcome = await this.activities.recordChanges({ changes, since: last.revision, events });
+      if (outcome === 'recorded') {
+        this.recorded = c;
+        return;
+      }
+    }
+    await this.activities.recordProgress({ case: c, events });
+    this.recorded = c;
   }
 
   /**

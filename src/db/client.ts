@@ -61,13 +61,14 @@ export type Executor = Database | Parameters<Parameters<Database['transaction']>
 /**
  * `main` and the writes `beside` it sent as one statement (those as data-modifying CTEs): one round trip,
  * and all or nothing even outside a transaction. They see one snapshot, so none may read what another writes.
+ * Returns how many rows `main` returned.
  */
 export async function writeTogether(
   tx: Executor,
   main: SQLWrapper,
   beside: readonly SQLWrapper[],
-): Promise<void> {
-  await tx.execute(
+): Promise<number> {
+  const rows = await tx.execute(
     // getSQL(): a query builder put into `sql` directly would come out in parentheses, as a subquery.
     beside.length === 0
       ? main.getSQL()
@@ -76,4 +77,5 @@ export async function writeTogether(
           sql`, `,
         )} ${main.getSQL()}`,
   );
+  return rows.length;
 }

@@ -2,14 +2,26 @@ import type { SQL } from 'drizzle-orm';
 import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { isStorableInstant } from '../domain/actions.js';
 import { EntityId } from '../domain/schemas/actions.js';
-import type { Case } from '../domain/case.js';
+import type { Case, CaseChanges } from '../domain/case.js';
 import { upgradeCase } from '../domain/case.js';
 import { DomainError } from '../domain/errors.js';
 import type { BusinessLineScope } from '../domain/permissions.js';
 import type { Database, Executor } from './client.js';
 import { caseControlClaims, cases } from './schema/index.js';
 
-function columnsOf(c: Case) {
+/** An instant as a column takes it; a field not given (undefined) stays so. */
+function instant<T extends null | undefined>(iso: string | T): Date | T {
+  return typeof iso === 'string' ? new Date(iso) : iso;
+}
+
+type Columns = Omit<typeof cases.$inferInsert, 'data'>;
+/** Some of the columns; an undefined one is left out of the statement. */
+type SomeColumns = { [K in keyof Columns]?: Columns[K] | undefined };
+
+/** The projection's columns from the case's fields; a field not given leaves its column as it is. */
+function columnsOf(c: Case): Columns;
+function columnsOf(c: CaseChanges): SomeColumns;
+function columnsOf(c: Partial<Case>): SomeColumns {
   return {
     id: c.id,
     workflowId: c.workflowId,
@@ -24,11 +36,10 @@ function columnsOf(c: Case) {
     createdBy: c.createdBy,
     slaBreached: c.slaBreached,
     revision: c.revision,
-    data: c,
-    createdAt: new Date(c.createdAt),
-    updatedAt: new Date(c.updatedAt),
-    firstClaimedAt: c.firstClaimedAt ? new Date(c.firstClaimedAt) : null,
-    closedAt: c.closedAt ? new Date(c.closedAt) : null,
+    createdAt: instant(c.createdAt),
+    updatedAt: instant(c.updatedAt),
+    firstClaimedAt: instant(c.firstClaimedAt),
+    closedAt: instant(c.closedAt),
   };
 }
 
@@ -37,11 +48,32 @@ function columnsOf(c: Case) {
  * The statement itself, so it can also run beside other writes (`writeTogether`).
  */
 export function saveCase(tx: Executor, c: Case) {
-  const { id: _id, ...update } = columnsOf(c);
+  const row = { ...columnsOf(c), data: c };
+  const { id: _id, ...update } = row;
   return tx
     .insert(cases)
-    .values(columnsOf(c))
+    .values(row)
     .onConflictDoUpdate({ target: cases.id, set: update, setWhere: sql`${cases.revision} < ${c.revision}` });
+}
+
+/**
+ * Merges the changed fields onto the stored case, only if it is stored at revision `since`: returns the
+ * row it wrote, none when the projection is elsewhere (the write was done already, or the case is behind
+ * or missing and needs writing whole). The statement itself, like `saveCase`.
+ */
+export function saveCaseChanges(tx: Executor, changes: CaseChanges, since: number) {
+  const { id: _id, ...update } = columnsOf(changes);
+  return tx
+    .update(cases)
+    .set({ ...update, data: sql`${cases.data} || ${JSON.stringify(changes)}::jsonb` })
+    .where(and(eq(cases.id, changes.id), eq(cases.revision, since)))
+    .returning({ id: cases.id });
+}
+
+/** The revision the projection holds for a case, if it holds the case at all. */
+export async function storedRevision(db: Executor, id: string): Promise<number | undefined> {
+  const [row] = await db.select({ revision: cases.revision }).from(cases).where(eq(cases.id, id)).limit(1);
+  return row?.revision;
 }
 
 export async function findCase(db: Executor, id: string): Promise<Case | undefined> {

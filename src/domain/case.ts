@@ -81,3 +81,25 @@ export function upgradeCase(stored: StoredCase): Case {
   const c: Case = Object.assign(caseStartsWith(), stored);
   return { ...c, proposals: (c.proposals as StoredProposal[]).map(upgradeProposal) };
 }
+
+/** What a record of a case's progress carries in place of the whole case: the fields that changed. */
+export type CaseChanges = Partial<Case> & Pick<Case, 'id' | 'accountId' | 'revision'>;
+
+/**
+ * The fields of `after` that no longer hold the values `before` held, with the id and account every
+ * record needs. A rule builds the next case by spreading the last one, so a field it left alone keeps its
+ * value by reference. Undefined when `after` lacks a field `before` had: merging the changes onto the
+ * stored case could not remove it.
+ */
+export function changesSince(before: Case, after: Case): CaseChanges | undefined {
+  const changes: Record<string, unknown> = {
+    id: after.id,
+    accountId: after.accountId,
+    revision: after.revision,
+  };
+  for (const key of Object.keys(before)) if (!(key in after)) return undefined;
+  for (const [key, value] of Object.entries(after)) {
+    if (value !== before[key as keyof Case]) changes[key] = value;
+  }
+  return changes as CaseChanges;
+}

@@ -41,4 +41,13 @@ describe('billable Temporal actions of a low-tier unfreeze, counted from its his
       historyBytes(recorded('v2-unbind-reverification/unfreeze-low-lifted.json')),
     );
   });
+
+  it('stay 18 with records-carry-changes, whose records send the changed fields in fewer bytes', () => {
+    const history = recorded('v6-records-carry-changes/unfreeze-low-lifted.json');
+    const { 'activity recordChanges': records, total } = billableActions(history);
+    expect({ records, total }).toEqual({ records: 4, total: 18 });
+    expect(historyBytes(history)).toBeLessThan(
+      historyBytes(recorded('v5-fewer-actions-per-case/unfreeze-low-lifted.json')),
+    );
+  });
 });

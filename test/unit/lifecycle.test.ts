@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateCaseInput } from '../../src/domain/schemas/actions.js';
 import type { Case } from '../../src/domain/case.js';
+import { changesSince } from '../../src/domain/case.js';
 import type { Control } from '../../src/domain/controls.js';
 import type { DomainError } from '../../src/domain/errors.js';
 import {
@@ -327,6 +328,33 @@ describe('run: one accepted step', () => {
       });
     }
     expect(c).toMatchObject({ status: 'closed', outcome: 'lifted', createdAt: T0 });
+  });
+});
+
+describe('changesSince: what a record of progress carries', () => {
+  it('is the fields a step changed, with the id, account and revision, and merges back to the case', () => {
+    const before = newCase();
+    const { next } = run(claim, before, {}, ctx(agent, T1));
+    const changes = changesSince(before, next);
+    expect(Object.keys(changes ?? {}).sort()).toEqual(
+      ['accountId', 'assignee', 'firstClaimedAt', 'id', 'revision', 'status', 'step', 'updatedAt'].sort(),
+    );
+    expect({ ...before, ...changes }).toEqual(next);
+  });
+
+  it('leaves out what the step did not touch', () => {
+    const before = inReview();
+    const { next } = run(addNote, before, { text: 'called the user' }, ctx(agent, T2));
+    const changes = changesSince(before, next);
+    expect(changes).toHaveProperty('notes', next.notes);
+    expect(changes).not.toHaveProperty('proposals');
+    expect(changes).not.toHaveProperty('status');
+  });
+
+  it('has no answer when a field is gone, which merging could not remove', () => {
+    const before = newCase();
+    const { linkedTo: _gone, ...after } = before;
+    expect(changesSince(before, after as Case)).toBeUndefined();
   });
 });
 

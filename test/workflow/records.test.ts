@@ -1,27 +1,30 @@
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ProgressRecord } from '../../activities/caseRecords.js';
+import type { ChangesOutcome, ChangesRecord, ProgressRecord } from '../../activities/caseRecords.js';
 import { createCaseRecordActivities } from '../../activities/caseRecords.js';
 import { appendAudit, lostChainRace, verifyStream } from '../../src/db/audit.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { connectDatabase } from '../../src/db/client.js';
-import { findCase } from '../../src/db/projections.js';
+import { claimControls, findCase } from '../../src/db/projections.js';
+import type { Case } from '../../src/domain/case.js';
+import { changesSince } from '../../src/domain/case.js';
 import { assessIntake, openCase } from '../../src/domain/lifecycle/intake.js';
 import { caseInput, eventually, newAccountId } from '../support/world.js';
 
 /*
- * The recordProgress activity against the real PostgreSQL, without a workflow: what a retry, an
+ * The record activities against the real PostgreSQL, without a workflow: what a retry, an
  * overlapping batch and a concurrent writer leave in the audit chain and the projection, and how many
  * statements a batch costs.
  */
 let database: DatabaseHandle;
 let statements: string[] = [];
 let recordProgress: (record: ProgressRecord) => Promise<void>;
+let recordChanges: (record: ChangesRecord) => Promise<ChangesOutcome>;
 
 beforeAll(() => {
   database = connectDatabase(inject('databaseUrl'), 3, { onStatement: (text) => statements.push(text) });
-  ({ recordProgress } = createCaseRecordActivities({ db: database.db }));
+  ({ recordProgress, recordChanges } = createCaseRecordActivities({ db: database.db }));
 });
 afterAll(async () => database?.close());
 
@@ -144,5 +147,88 @@ describe('recordProgress', () => {
       ['case.claim', 'denied'],
       ['step.0', 'accepted'],
     ]);
+  });
+});
+
+describe('recordChanges', () => {
+  /** The case after an agent claimed it: two fields and the revision differ from the opened one. */
+  function claimed(c: Case): Case {
+    return {
+      ...c,
+      revision: c.revision + 1,
+      status: 'in_review',
+      assignee: 'usr_agent',
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  it('merges the changed fields onto the projection held at `since`, columns included', async () => {
+    const opened = newCase();
+    await recordProgress({ case: opened, events: events([0]) });
+    const next = claimed(opened);
+    const changes = changesSince(opened, next)!;
+    expect(Object.keys(changes).sort()).toEqual([
+      'accountId',
+      'assignee',
+      'id',
+      'revision',
+      'status',
+      'updatedAt',
+    ]);
+    statements = [];
+    expect(await recordChanges({ changes, since: 0, events: events([1]) })).toBe('recorded');
+    expect(statements).toHaveLength(2);
+    expect(await findCase(database.db, opened.id)).toEqual(next);
+    const [row] = await database.db.execute<{ status: string; assignee: string; revision: number }>(
+      sql`select status, assignee, revision from cases where id = ${opened.id}`,
+    );
+    expect(row).toEqual({ status: 'in_review', assignee: 'usr_agent', revision: 1 });
+    expect((await verifyStream(database.db, opened.id)).verdict).toEqual({ ok: true, events: 2 });
+  });
+
+  it('retried after it committed, changes nothing and says it is recorded', async () => {
+    const opened = newCase();
+    await recordProgress({ case: opened, events: events([0]) });
+    const record = { changes: changesSince(opened, claimed(opened))!, since: 0, events: events([1]) };
+    await recordChanges(record);
+    const first = await verifyStream(database.db, opened.id);
+    expect(await recordChanges(record)).toBe('recorded');
+    expect((await verifyStream(database.db, opened.id)).events).toEqual(first.events);
+    expect((await findCase(database.db, opened.id))?.revision).toBe(1);
+  });
+
+  it('asks for the whole case when the projection does not hold the case at `since`, and keeps the events', async () => {
+    const opened = newCase();
+    const next = claimed(opened);
+    const changes = changesSince(opened, next)!;
+    expect(await recordChanges({ changes, since: 0, events: events([0, 1]) })).toBe('whole_case_needed');
+    expect(await findCase(database.db, opened.id)).toBeUndefined();
+    expect((await verifyStream(database.db, opened.id)).verdict).toEqual({ ok: true, events: 2 });
+
+    await recordProgress({ case: next, events: events([0, 1]) });
+    expect(await findCase(database.db, opened.id)).toEqual(next);
+    expect((await verifyStream(database.db, opened.id)).verdict).toEqual({ ok: true, events: 2 });
+  });
+
+  it('gives the claims back when the changes close the case', async () => {
+    const opened = newCase();
+    const controlId = `ctl_${randomUUID().slice(0, 8)}`;
+    await claimControls(database.db, opened.id, [controlId]);
+    await recordProgress({ case: opened, events: events([0]) });
+    const closed: Case = {
+      ...opened,
+      revision: 1,
+      status: 'closed',
+      outcome: 'rejected',
+      closedAt: new Date().toISOString(),
+    };
+    expect(
+      await recordChanges({ changes: changesSince(opened, closed)!, since: 0, events: events([1]) }),
+    ).toBe('recorded');
+    const held = await database.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from case_control_claims where control_id = ${controlId}`,
+    );
+    expect(held[0]?.n).toBe(0);
+    expect((await findCase(database.db, opened.id))?.status).toBe('closed');
   });
 });

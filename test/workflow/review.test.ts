@@ -1,6 +1,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { notificationsForCase } from '../../src/db/outbox.js';
+import { findCase } from '../../src/db/projections.js';
+import { cases } from '../../src/db/schema/index.js';
+import { caseActions } from '../../src/domain/caseActions.js';
 import type { OutgoingNotification } from '../../src/domain/notifications.js';
 import { startDispatcher } from '../../src/worker/dispatcher.js';
 import type { Services } from '../support/services.js';
@@ -162,6 +166,58 @@ describe('review', () => {
     });
     expect(closed).toMatchObject({ status: 'closed', outcome: 'rejected' });
     expect(closed.notes.map((n) => [n.by, n.text])).toEqual([[cast.agent2.id, 'Called the user back.']]);
+  });
+});
+
+describe('records of progress', () => {
+  /** The payloads of the record activities the case's workflow scheduled, in order. */
+  async function recordsOf(workflowId: string) {
+    const { events } = await services.client.workflow.getHandle(workflowId).fetchHistory();
+    return (events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      const name = scheduled?.activityType?.name;
+      if (!name?.startsWith('record')) return [];
+      const data = scheduled?.input?.payloads?.[0]?.data;
+      return [
+        { name, input: JSON.parse(Buffer.from(data ?? []).toString('utf8')) as Record<string, unknown> },
+      ];
+    });
+  }
+
+  it('carry the fields that changed, not the whole case', async () => {
+    const caseId = await claimedComplaint();
+    const created = await services.cases.read(caseId);
+    const [claimed] = await recordsOf(created.workflowId);
+    expect(claimed?.name).toBe('recordChanges');
+    expect(claimed?.input).toMatchObject({
+      since: 0,
+      changes: { status: 'in_review', assignee: cast.agent.id },
+    });
+    expect(claimed?.input.changes).not.toHaveProperty('subject');
+    const stored = await eventually(
+      () => findCase(services.database.db, caseId),
+      (c) => c?.revision === 1,
+      { what: 'the changes merged onto the projection' },
+    );
+    expect(stored).toEqual(await services.cases.read(caseId));
+  });
+
+  it('write the whole case when the projection does not hold the one they change', async () => {
+    const created = await services.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+    // As if the rows its starter wrote were lost: the run's first record has nothing to merge onto.
+    await services.database.db.delete(cases).where(eq(cases.id, created.id));
+    const handle = services.client.workflow.getHandle(created.workflowId);
+    await handle.executeUpdate(caseActions.claim.update, { args: [{ actor: cast.agent, payload: {} }] });
+    const stored = await eventually(
+      () => findCase(services.database.db, created.id),
+      (c) => c?.revision === 1,
+      { what: 'the projection written whole' },
+    );
+    expect(stored).toMatchObject({ status: 'in_review', assignee: cast.agent.id, subject: created.subject });
+    expect((await recordsOf(created.workflowId)).map((r) => r.name)).toEqual([
+      'recordChanges',
+      'recordProgress',
+    ]);
   });
 });
 
