@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, idempotencyKeys } from '../../src/db/schema/index.js';
+import { caseControlClaims, cases, idempotencyKeys } from '../../src/db/schema/index.js';
+import { workflowIdFor } from '../../src/domain/case.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { expectProblem } from '../support/openapi.js';
@@ -242,6 +243,32 @@ describe('Idempotency-Key', () => {
       expect(retry.status).toBe(201);
       expect(retry.body.id).toBe(first.body.id);
       expect((await casesOnAccount(accountId)).map((r) => r.id)).toEqual([first.body.id]);
+    });
+
+    it('a retried intake whose rows were lost, its control since claimed by another case, ends its run', async () => {
+      const accountId = newAccountId();
+      const control = await applyControl(api.services, accountId, 'login_lock');
+      const key = newKey();
+      const body = caseInput(accountId, { controlIds: [control.id] });
+      const open = (headers: Record<string, string>) =>
+        api.call('POST', '/v1/cases', { token: agent.token, headers, body });
+      const first = await open({ 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      const lost = first.body.id as string;
+      // What a commit lost after Temporal accepted the start leaves: the run, and no rows (the trail's
+      // opening row stays, as the trail is append-only) and no stored answer.
+      await forgetAnswer(key);
+      const { db } = api.services.database;
+      await db.delete(caseControlClaims).where(eq(caseControlClaims.caseId, lost));
+      await db.delete(cases).where(eq(cases.id, lost));
+      const other = await open({});
+      expect(other.status).toBe(201);
+
+      const retry = await open({ 'idempotency-key': key });
+      expectProblem(retry, 409, 'control_conflict');
+      const run = await api.services.client.workflow.getHandle(workflowIdFor(lost)).describe();
+      expect(run.status.name).toBe('TERMINATED');
+      expect((await casesOnAccount(accountId)).map((r) => r.id)).toEqual([other.body.id]);
     });
 
     it('a key left in progress by a request that died is taken over once its lease has passed', async () => {

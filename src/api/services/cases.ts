@@ -26,6 +26,7 @@ import {
 import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case, CaseLink } from '../../domain/case.js';
+import { workflowIdFor } from '../../domain/case.js';
 import type { AccountControls, Control } from '../../domain/controls.js';
 import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
 import { caseActions } from '../../domain/caseActions.js';
@@ -48,6 +49,11 @@ import type { CaseType } from '../../domain/vocabulary.js';
 import { auditDenial } from '../denials.js';
 import { Slots } from './slots.js';
 import { isUnavailable, unavailable } from './unavailable.js';
+
+/** Another open case holds a control the new one names. */
+function isConflict(error: unknown): boolean {
+  return error instanceof DomainError && error.code === 'control_conflict';
+}
 
 /** A revert's answer: the case with the controls back, or the compensation still under way. */
 export type RevertAnswer =
@@ -192,19 +198,49 @@ export class CaseService {
         }),
       );
     } catch (error) {
-      // Refused before the start went out (a named control, a claim, the database): nothing was started.
-      if (!opened) throw error;
+      // Refused before the start went out (a named control, a claim, the database): nothing was started
+      // now. An earlier attempt under the same Idempotency-Key may have started the case's run, though.
+      if (!opened) {
+        if (idSeed !== undefined && isConflict(error)) await this.endUnrecordedRun(id);
+        throw error;
+      }
       // The start may have reached Temporal before its answer (or this transaction's commit) was lost, or
       // an earlier attempt under the same Idempotency-Key started it; then the case stands, and its rows
-      // must too.
+      // must too. A run ended as never recorded is no case.
       const c = opened;
       const started = await this.deps.client
         .withDeadline(deadline(), () => this.handle(c).describe())
-        .then(() => true)
+        .then((run) => run.status.name !== 'TERMINATED')
         .catch(() => false);
       if (!started)
         throw isUnavailable(error) ? unavailable('Temporal did not accept the new case', error) : error;
       return this.recordStarted(c);
+    }
+  }
+
+  /**
+   * Ends the run of a case whose intake never committed (its start reached Temporal, its rows did not)
+   * once another case holds a control it names: without its claims it must not go on. It never became a
+   * case: with no projection nobody could act on it, and its opening waits in the run for the first
+   * change, so it has written nothing. A run that did record itself, or none at all, is left as it is.
+   */
+  private async endUnrecordedRun(caseId: string): Promise<void> {
+    if (await findCase(this.deps.db, caseId)) return;
+    try {
+      await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
+        this.deps.client.workflow
+          .getHandle(workflowIdFor(caseId))
+          .terminate(
+            'intake refused: another case holds a control it names, and this run never became a case',
+          ),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return;
+      // The caller's retry under the same key comes back here until Temporal ends the run.
+      throw unavailable(
+        'could not end the run of a case refused at intake; retry with the same Idempotency-Key',
+        error,
+      );
     }
   }
 
@@ -240,9 +276,14 @@ export class CaseService {
   private async recordStarted(c: Case): Promise<Case> {
     const stored = await findCase(this.deps.db, c.id);
     if (stored?.status === 'closed') return stored;
-    await this.deps.db.transaction(async (tx) =>
-      writeNewCase(tx, c, openingEntry(c), await claimNewCase(tx, c.id, c.controlIds)),
-    );
+    try {
+      await this.deps.db.transaction(async (tx) =>
+        writeNewCase(tx, c, openingEntry(c), await claimNewCase(tx, c.id, c.controlIds)),
+      );
+    } catch (error) {
+      if (isConflict(error)) await this.endUnrecordedRun(c.id);
+      throw error;
+    }
     return stored ?? c;
   }
 
