@@ -32,7 +32,8 @@ const RACES_BEFORE_BACKOFF = 3;
 
 /**
  * Writes the audit rows and the case projection in one statement, so the business record and the read
- * model never disagree; a closed case gives its controls back to the claims table. Two round trips and
+ * model change together (a merge with nothing to merge onto aside, whose whole case follows at once); a
+ * closed case gives its controls back to the claims table. Two round trips and
  * no transaction: the heads, read without a lock, then every write at once, which takes the streams'
  * locks before its rows go in. Another writer chaining onto the case's trail in between (an audited
  * refusal) makes the write fail whole; it is read and chained again. Returns the rows `projection` wrote.
