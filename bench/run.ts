@@ -1,6 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
-import { parseEnv } from '../src/config/env.js';
 import type { Case } from '../src/domain/case.js';
 import type { Control } from '../src/domain/controls.js';
 import { connectServices } from '../test/support/services.js';
@@ -93,12 +92,7 @@ const median = (values: number[]) => percentile(values, 50);
 try {
   const services = await connectServices(
     { databaseUrl: stack.databaseUrl, temporalAddress: stack.server.address, bundlePath: stack.bundlePath },
-    {
-      policy: { monitoring: { window: { low: '1s', medium: '1s', high: '1s', critical: '1s' } } },
-      // As `npm start` runs them: the API and the worker in one process, with the default pool. The tests'
-      // smaller pool lets only two intakes at a time wait on Temporal, which a round's first ten queue on.
-      poolSize: parseEnv({}).DATABASE_POOL_SIZE,
-    },
+    { policy: { monitoring: { window: { low: '1s', medium: '1s', high: '1s', critical: '1s' } } } },
   );
   const cast = await makeCast(services);
   const bareInput = {

@@ -38,8 +38,6 @@ export interface ServicesOptions {
   withoutWorker?: boolean;
   /** Sees every statement the API and the worker send (the benchmark counts them). */
   onStatement?: (text: string) => void;
-  /** Connections the API and the worker share; few by default, as many test files run at once. */
-  poolSize?: number;
 }
 
 export interface Services {
@@ -84,7 +82,7 @@ export async function connectServices(
   options: ServicesOptions = {},
 ): Promise<Services> {
   installQuietRuntime();
-  const poolSize = options.poolSize ?? 5;
+  const poolSize = 5;
   const database = connectDatabase(
     where.databaseUrl,
     poolSize,
