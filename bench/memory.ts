@@ -163,15 +163,25 @@ async function openCases(
     done += 1;
     if (done % Math.max(1, Math.round(count / 10)) === 0) await options.progress?.(done);
   };
-  await Promise.all(
+  let failed = false;
+  // Every lane settles before the error is thrown: closing the connections under another lane's call in
+  // flight would crash the process with the SDK's retry, and lose the error that ended the run.
+  const lanes = await Promise.allSettled(
     Array.from({ length: concurrency }, async () => {
-      while (next < count) {
+      while (next < count && !failed) {
         const index = next;
         next += 1;
-        await one(index);
+        try {
+          await one(index);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     }),
   );
+  const failure = lanes.find((lane) => lane.status === 'rejected');
+  if (failure) throw failure.reason;
   return opened;
 }
 
