@@ -228,11 +228,9 @@ export class CaseService {
     if (await findCase(this.deps.db, caseId)) return;
     try {
       await this.deps.client.withDeadline(Date.now() + this.deps.updateTimeoutMs, () =>
-        this.deps.client.workflow
-          .getHandle(workflowIdFor(caseId))
-          .terminate(
-            'intake refused: another case holds a control it names, and this run never became a case',
-          ),
+        this.handle({ workflowId: workflowIdFor(caseId) }).terminate(
+          'intake refused: another case holds a control it names, and this run never became a case',
+        ),
       );
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return;
