@@ -23,6 +23,36 @@ export interface DatabaseHandle {
   close: () => Promise<void>;
 }
 
+/**
+ * drizzle sends every query unprepared, and postgres.js then asks PostgreSQL for a query's parameter types
+ * before it can send the values: two round trips a statement. Prepared, once per connection and statement
+ * text, the types are known after the first, and a statement is one round trip. Transactions and their
+ * savepoints hand drizzle a connection of their own, which prepares too.
+ */
+function preparing<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  const withCallback =
+    (begin: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const callback = args.pop() as (inner: postgres.TransactionSql) => unknown;
+      return begin(...args, (inner: postgres.TransactionSql) => callback(preparing(inner)));
+    };
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      const bound = value.bind(target) as (...args: unknown[]) => unknown;
+      if (property === 'unsafe')
+        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], {
+            ...options,
+            prepare: true,
+          });
+      if (property === 'begin' || property === 'savepoint') return withCallback(bound);
+      return bound;
+    },
+  });
+}
+
 /** postgres.js takes seconds. */
 const CONNECT_TIMEOUT_S = 5;
 
@@ -44,7 +74,7 @@ export function connectDatabase(
     // Off unless asked for (the benchmark counts statements): postgres.js then keeps each query's text.
     ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}),
   });
-  const db = drizzle(client, { schema, casing: 'snake_case' });
+  const db = drizzle(preparing(client), { schema, casing: 'snake_case' });
   return {
     db,
     ping: async () => {
