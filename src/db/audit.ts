@@ -23,7 +23,7 @@ export interface AuditInput {
 export type AuditRow = typeof auditEvents.$inferInsert;
 
 /** The key of the case event that produced `revision`, in the case's stream. */
-export const eventKeyOf = (revision: number) => `r${revision}`;
+const eventKeyOf = (revision: number) => `r${revision}`;
 
 /**
  * A case's accepted changes as rows of its stream, each keyed by the revision it produced: whoever writes
@@ -86,7 +86,7 @@ const keysOf = (events: readonly AuditInput[]) => [
  * same head) and reads each head and which of `keys` it stores, in one round trip: the read runs after
  * the lock is granted, so it sees the head the lock protects.
  */
-export async function lockHeads(
+async function lockHeads(
   tx: Executor,
   streams: readonly string[],
   keys: readonly string[],
@@ -210,6 +210,17 @@ export function lostChainRace(error: unknown): boolean {
 /** The rows of `chainAudit` in one statement, to run alone or beside other writes (see `writeTogether`). */
 export function insertAudit(tx: Executor, rows: readonly AuditRow[]) {
   return tx.insert(auditEvents).values([...rows]);
+}
+
+/** The head of a stream that has no rows yet. */
+export const emptyHead = (stream: string): AuditHead => ({ stream, seq: null, hash: null, known: null });
+
+/**
+ * A stream's first row as one statement, which inserts nothing when the stream has its first row already:
+ * a row in the first place, or with the same key, is this one written before.
+ */
+export function insertFirstRow(tx: Executor, row: AuditRow) {
+  return tx.insert(auditEvents).values(row).onConflictDoNothing();
 }
 
 /** Appends to each event's stream in order, chaining hashes. Call inside a transaction. */

@@ -82,17 +82,12 @@ export async function findCase(db: Executor, id: string): Promise<Case | undefin
 }
 
 /**
- * Reserves the controls for this case. The claims table's primary key lets only one open case name a
- * control; the loser learns which case holds it. A claim this very case holds already (a retried intake,
- * same Idempotency-Key) comes back as taken, so the common path is one statement.
+ * Reserves the controls for this case: the statement itself, returning each control the case holds now.
+ * The claims table's primary key lets only one open case name a control; a claim this very case holds
+ * already (a retried intake, same Idempotency-Key) comes back as held.
  */
-export async function claimControls(
-  tx: Executor,
-  caseId: string,
-  controlIds: readonly string[],
-): Promise<void> {
-  if (controlIds.length === 0) return;
-  const claimed = await tx
+export function claimControls(tx: Executor, caseId: string, controlIds: readonly string[]) {
+  return tx
     .insert(caseControlClaims)
     .values(controlIds.map((controlId) => ({ controlId, caseId })))
     .onConflictDoUpdate({
@@ -101,12 +96,19 @@ export async function claimControls(
       setWhere: eq(caseControlClaims.caseId, caseId),
     })
     .returning({ controlId: caseControlClaims.controlId });
-  if (claimed.length === controlIds.length) return;
+}
+
+/** The refusal of a case that lost a claim: which other case holds which of the controls it names. */
+export async function controlConflict(
+  tx: Executor,
+  caseId: string,
+  controlIds: readonly string[],
+): Promise<DomainError> {
   const held = await tx
     .select()
     .from(caseControlClaims)
     .where(and(inArray(caseControlClaims.controlId, [...controlIds]), ne(caseControlClaims.caseId, caseId)));
-  throw new DomainError(
+  return new DomainError(
     'control_conflict',
     `another open case already asks to lift ${held.map((t) => `${t.controlId} (case ${t.caseId})`).join(', ')}`,
   );

@@ -13,7 +13,7 @@ import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/mess
 import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
 import { readStream, verifyStream } from '../../db/audit.js';
-import { claimNewCase, writeNewCase } from '../../db/intake.js';
+import { writeNewCase } from '../../db/intake.js';
 import type { CaseFilters } from '../../db/projections.js';
 import {
   decodeCursor,
@@ -155,7 +155,7 @@ export class CaseService {
     const named = input.controlIds ?? [];
     const id = linked?.id ?? newCaseId(input.type, new Date(), idSeed);
     // The registry's view of the named controls and the account's earlier cases, read while the
-    // transaction begins and claims: the claims need only the case's id and the controls it names.
+    // transaction begins.
     const reads = Promise.all([
       named.length ? this.deps.controls.get(named) : [],
       casesOnAccount(this.deps.db, input.accountId),
@@ -167,18 +167,18 @@ export class CaseService {
     // The case's rows and its workflow stand or fall together: the rows are written in a transaction that
     // commits only once Temporal has accepted the start, so a start that fails leaves nothing behind (the
     // trail is append-only) and `case.opened` heads the trail before anyone can see the case to act on it.
+    // The rows go first, in one statement: a claim lost to another case refuses the intake before any run
+    // exists, and the start then has the process to itself.
     let opened: Case | undefined;
     try {
       return await this.intakes.run(() =>
         this.deps.db.transaction(async (tx) => {
-          const [read, claimed] = await Promise.allSettled([reads, claimNewCase(tx, id, named)]);
-          if (read.status === 'rejected') throw read.reason;
-          const [controls, onAccount] = read.value;
+          const [controls, onAccount] = await reads;
           // A named control that is not the account's, not active or named twice is the caller's mistake,
-          // whatever the claims met.
+          // whatever the claims would meet.
           checkNamedControls(input, controls);
-          if (claimed.status === 'rejected') throw claimed.reason;
           const c = this.assessed(id, actor, input, controls, onAccount, linked);
+          await writeNewCase(tx, c, openingEntry(c));
           opened = c;
           const workflowInput: CaseWorkflowInput = {
             case: c,
@@ -186,14 +186,7 @@ export class CaseService {
             afterReview,
             projected: true,
           };
-          // The start's request goes out first; the rows are built and sent while Temporal answers.
-          const [started, written] = await Promise.allSettled([
-            this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput)),
-            writeNewCase(tx, c, openingEntry(c), claimed.value),
-          ]);
-          // The start's failure first: a start still in flight must not be mistaken for one that never was.
-          if (started.status === 'rejected') throw started.reason;
-          if (written.status === 'rejected') throw written.reason;
+          await this.deps.client.withDeadline(deadline(), () => this.startWorkflow(c, workflowInput));
           return c;
         }),
       );
@@ -275,9 +268,7 @@ export class CaseService {
     const stored = await findCase(this.deps.db, c.id);
     if (stored?.status === 'closed') return stored;
     try {
-      await this.deps.db.transaction(async (tx) =>
-        writeNewCase(tx, c, openingEntry(c), await claimNewCase(tx, c.id, c.controlIds)),
-      );
+      await this.deps.db.transaction((tx) => writeNewCase(tx, c, openingEntry(c)));
     } catch (error) {
       if (isConflict(error)) await this.endUnrecordedRun(c.id);
       throw error;
