@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, ne, sql } from 'drizzle-orm';
 import { isStorableInstant } from '../domain/actions.js';
 import { EntityId } from '../domain/schemas/actions.js';
 import type { Case, CaseChanges } from '../domain/case.js';
@@ -43,17 +43,26 @@ function columnsOf(c: Partial<Case>): SomeColumns {
   };
 }
 
+/** Every column but the key, from the row an upsert proposed: the case's values travel once. */
+const proposedRow = Object.fromEntries(
+  Object.entries(getTableColumns(cases))
+    .filter(([key]) => key !== 'id')
+    .map(([key, column]) => [key, sql`excluded.${sql.identifier(column.name)}`]),
+);
+
 /**
  * Writes the case if it is newer than what is stored; an older revision arriving late changes nothing.
  * The statement itself, so it can also run beside other writes (`writeTogether`).
  */
 export function saveCase(tx: Executor, c: Case) {
-  const row = { ...columnsOf(c), data: c };
-  const { id: _id, ...update } = row;
   return tx
     .insert(cases)
-    .values(row)
-    .onConflictDoUpdate({ target: cases.id, set: update, setWhere: sql`${cases.revision} < ${c.revision}` });
+    .values({ ...columnsOf(c), data: c })
+    .onConflictDoUpdate({
+      target: cases.id,
+      set: proposedRow,
+      setWhere: sql`${cases.revision} < excluded.${sql.identifier(cases.revision.name)}`,
+    });
 }
 
 /**
