@@ -182,7 +182,7 @@ export const EnvSchema = z
       .int()
       .min(0)
       .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
-      .default(500)
+      .default(400)
       .describe(
         'case workflow runs a worker keeps in memory (about 0.4 MiB each, see docs/operations.md); others replay from history when next touched',
       ),
