@@ -31,6 +31,7 @@ import * as casesRead from './routes/v1_cases_read.js';
 import * as controls from './routes/v1_controls.js';
 import * as events from './routes/v1_events.js';
 import * as me from './routes/v1_me.js';
+import * as people from './routes/v1_people.js';
 import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
@@ -42,6 +43,7 @@ const routeModules = [
   demoUsers,
   authConfig,
   me,
+  people,
   usersList,
   adminUsers,
   usersRevoke,

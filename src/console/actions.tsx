@@ -34,6 +34,7 @@ const methods = Object.keys({
 export const actionLabels: Record<ActionName, string> = {
   claim: 'Claim',
   release: 'Release',
+  assign: 'Assign',
   addNote: 'Add note',
   requestInfo: 'Request info',
   respondInfo: 'Record info response',
@@ -68,6 +69,7 @@ const choice = <T extends string>(values: Values, name: string, options: readonl
 const bodies: { [A in ActionName]: (v: Values) => ActionBody<A> | undefined } = {
   claim: () => undefined,
   release: () => undefined,
+  assign: (v) => ({ assignee: text(v, 'Assignee'), ...optionalComment(v) }),
   addNote: (v) => ({ text: text(v, 'Note') }),
   requestInfo: (v) => ({ question: text(v, 'Question') }),
   respondInfo: (v) => ({ answer: text(v, 'Answer') }),
@@ -137,6 +139,13 @@ function Fields(props: { action: ActionName; id: string; c: Case; controls: Cont
     case 'claim':
     case 'release':
       return null;
+    case 'assign':
+      return (
+        <>
+          <TextField name="Assignee" id={id('assignee')} />
+          <TextField name="Comment" long required={false} id={id('comment')} />
+        </>
+      );
     case 'addNote':
       return <TextField name="Note" long id={id('note')} />;
     case 'requestInfo':

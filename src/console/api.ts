@@ -49,6 +49,7 @@ export function unwrap<T>(answer: { data?: T; error?: unknown; response: Respons
 const actionPaths = {
   claim: '/v1/cases/{caseId}/claim',
   release: '/v1/cases/{caseId}/release',
+  assign: '/v1/cases/{caseId}/assign',
   addNote: '/v1/cases/{caseId}/notes',
   requestInfo: '/v1/cases/{caseId}/info-requests',
   respondInfo: '/v1/cases/{caseId}/info-responses',

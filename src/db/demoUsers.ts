@@ -6,39 +6,39 @@ import type { NewUser } from './users.js';
 import { actorForToken, issueToken } from './users.js';
 
 const demoUsers: (NewUser & { id: string })[] = [
-  { id: 'usr_demo_agent', name: 'Alice (agent)', roles: ['agent'], businessLines: ['*'], departments: [] },
-  { id: 'usr_demo_agent2', name: 'Aaron (agent)', roles: ['agent'], businessLines: ['*'], departments: [] },
+  { id: 'usr_demo_agent', name: 'Lee Okafor', roles: ['agent'], businessLines: ['*'], departments: [] },
+  { id: 'usr_demo_agent2', name: 'Aaron Lindqvist', roles: ['agent'], businessLines: ['*'], departments: [] },
   {
     id: 'usr_demo_checker',
-    name: 'Chen (checker)',
+    name: 'Chen Wei',
     roles: ['checker'],
     businessLines: ['*'],
     departments: [],
   },
   {
     id: 'usr_demo_senior',
-    name: 'Sam (senior checker)',
+    name: 'Sam Delgado',
     roles: ['checker', 'senior'],
     businessLines: ['*'],
     departments: [],
   },
   {
     id: 'usr_demo_compliance',
-    name: 'Cora (compliance)',
+    name: 'Cora Mbeki',
     roles: ['compliance'],
     businessLines: ['*'],
     departments: [],
   },
   {
     id: 'usr_demo_department',
-    name: 'Dev (security and technical)',
+    name: 'Devi Raman',
     roles: ['department'],
     businessLines: ['*'],
     departments: ['security', 'technical'],
   },
   {
     id: 'usr_demo_auditor',
-    name: 'Ada (auditor)',
+    name: 'Ada Novak',
     roles: ['auditor'],
     businessLines: ['*'],
     departments: [],
@@ -50,7 +50,7 @@ const demoUsers: (NewUser & { id: string })[] = [
     businessLines: ['*'],
     departments: [],
   },
-  { id: 'usr_demo_admin', name: 'Demo admin', roles: ['admin'], businessLines: ['*'], departments: [] },
+  { id: 'usr_demo_admin', name: 'Morgan Reyes', roles: ['admin'], businessLines: ['*'], departments: [] },
 ];
 
 export interface DemoToken {
@@ -71,7 +71,11 @@ export async function seedDemoUsers(db: Database, dataDir: string): Promise<Demo
     .catch(() => [] as DemoToken[]);
   const tokens: DemoToken[] = [];
   for (const user of demoUsers) {
-    await db.insert(users).values(user).onConflictDoNothing();
+    // An install seeded before the demo users had names gets them now; nothing else of theirs changes.
+    await db
+      .insert(users)
+      .values(user)
+      .onConflictDoUpdate({ target: users.id, set: { name: user.name } });
     const previous = saved.find((t) => t.userId === user.id);
     const stillValid = previous && (await actorForToken(db, previous.token))?.actor.id === user.id;
     const token = stillValid ? previous.token : (await issueToken(db, user.id, { label: 'demo' })).token;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Candidate } from '../domain/lifecycle/review.js';
 import type { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
 import type { Department } from '../domain/vocabulary.js';
 import type { Database } from './client.js';
@@ -48,6 +49,26 @@ export async function createUser(db: Database, input: NewUser, id = newId('usr')
 export async function findUser(db: Database, id: string): Promise<Actor | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return row ? toActor(row) : undefined;
+}
+
+/** A user as the directory shows them: a name for their id, and what taking a case needs. */
+export interface Person extends Candidate {
+  displayName: string;
+}
+
+function toPerson(row: typeof users.$inferSelect): Person {
+  const { id, name, roles, businessLines } = toActor(row);
+  return { id, displayName: name, enabled: row.disabledAt === null, roles, businessLines };
+}
+
+/** Every user, disabled ones too: a timeline names people who have since left. */
+export async function listPeople(db: Database): Promise<Person[]> {
+  return (await db.select().from(users).orderBy(asc(users.name), asc(users.id))).map(toPerson);
+}
+
+export async function findPerson(db: Database, id: string): Promise<Person | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row ? toPerson(row) : undefined;
 }
 
 /** A fresh random token; only its hash is stored, so this is the one time anyone sees it. */

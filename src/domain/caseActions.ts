@@ -5,7 +5,7 @@ import { approve, propose, reject, withdraw } from './lifecycle/approval.js';
 import { answerEscalation, escalate } from './lifecycle/escalations.js';
 import { requestAfterReview, requestRevert } from './lifecycle/execution.js';
 import { recordReverification } from './lifecycle/reverification.js';
-import { addNote, claim, release, requestInfo, resolve, respondInfo } from './lifecycle/review.js';
+import { addNote, assign, claim, release, requestInfo, resolve, respondInfo } from './lifecycle/review.js';
 import type { Rule } from './lifecycle/rule.js';
 import type { Actor } from './permissions.js';
 
@@ -30,6 +30,7 @@ export type Target = keyof typeof targetParams;
 const declarations = {
   claim: { target: 'case', rule: claim },
   release: { target: 'case', rule: release },
+  assign: { target: 'case', rule: assign },
   addNote: { target: 'case', rule: addNote },
   requestInfo: { target: 'case', rule: requestInfo },
   respondInfo: { target: 'case', rule: respondInfo },

@@ -83,6 +83,7 @@ const caseReadActions: Record<string, string> = {
   'GET /v1/cases/{caseId}': 'getCase',
   'GET /v1/cases/{caseId}/audit': 'getCaseAudit',
   'GET /v1/cases/{caseId}/events': 'getCaseEvents',
+  'GET /v1/cases/{caseId}/assignees': 'listAssignees',
 };
 
 /**

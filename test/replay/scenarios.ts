@@ -57,6 +57,19 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'case-assigned-by-senior',
+    async run(s, cast) {
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.assign(cast.senior, c.id, { assignee: cast.agent2.id, comment: 'Covering today.' });
+      await s.cases.act(cast.agent2, c.id, 'resolve', {
+        outcome: 'resolved_no_action',
+        summary: 'Explained.',
+      });
+      return c.id;
+    },
+  },
+  {
     name: 'unfreeze-low-lifted',
     async run(s, cast) {
       const lock = await applyControl(s, newAccountId(), 'login_lock');

@@ -23,6 +23,8 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
   const day = 86_400_000;
   return {
     'GET /v1/me': {},
+    'GET /v1/people': {},
+    'GET /v1/cases/{caseId}/assignees': {},
     'GET /v1/admin/users': {},
     'POST /v1/admin/users/{userId}/revoke': { body: { roles: ['auditor'] } },
     'POST /v1/admin/grants': { body: { userId: ids.userId, roles: ['senior'] } },
@@ -59,6 +61,7 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'GET /v1/policy/lift-terms': {},
     'POST /v1/cases/{caseId}/claim': {},
     'POST /v1/cases/{caseId}/release': {},
+    'POST /v1/cases/{caseId}/assign': { body: { assignee: ids.userId, comment: 'Covering today.' } },
     'POST /v1/cases/{caseId}/notes': { body: { text: 'Called the user back.' } },
     'POST /v1/cases/{caseId}/info-requests': { body: { question: 'Please send a photo of your ID.' } },
     'POST /v1/cases/{caseId}/info-responses': { body: { answer: 'Photo received by email.' } },

@@ -36,6 +36,8 @@ import {
 import { assessIntake, checkNamedControls, openCase } from '../../src/domain/lifecycle/intake.js';
 import {
   addNote,
+  assign,
+  assigneeRefusal,
   claim,
   expireInfoRequest,
   release,
@@ -355,6 +357,66 @@ describe('changesSince: what a record of progress carries', () => {
     const before = newCase();
     const { linkedTo: _gone, ...after } = before;
     expect(changesSince(before, after as Case)).toBeUndefined();
+  });
+});
+
+describe('assigning a case', () => {
+  it('a senior hands an open case to an agent: in review, assigned, audited with the comment', () => {
+    const { next, event } = run(
+      assign,
+      newCase(),
+      { assignee: 'u-agent2', comment: 'Cover.' },
+      ctx(lead, T2),
+    );
+    expect(next).toMatchObject({ status: 'in_review', assignee: 'u-agent2', firstClaimedAt: T2 });
+    expect(event).toMatchObject({
+      action: 'case.assigned',
+      actor: 'u-lead',
+      details: { assignee: 'u-agent2', comment: 'Cover.' },
+    });
+  });
+
+  it('reassigning a claimed case keeps its status and first claim time', () => {
+    const c = act(
+      assign,
+      act(requestInfo, inReview(), { question: 'ID?' }, agent, T2),
+      { assignee: 'u-agent2' },
+      lead,
+      T3,
+    );
+    expect(c).toMatchObject({ status: 'awaiting_info', assignee: 'u-agent2', firstClaimedAt: T1 });
+  });
+
+  it('an agent cannot assign, and no one can assign to the current assignee or on a closed case', () => {
+    expect(refusal(assign, inReview(), { assignee: 'u-agent2' }, agent).code).toBe('forbidden');
+    expect(refusal(assign, inReview(), { assignee: 'u-agent' }, lead).detail).toBe(
+      'the case is already assigned to u-agent',
+    );
+    const closed = act(resolve, inReview(), { outcome: 'resolved_no_action', summary: 'done' }, agent, T2);
+    expect(refusal(assign, closed, { assignee: 'u-agent2' }, lead).code).toBe('invalid_state');
+  });
+
+  it.each([
+    ['an enabled agent in scope', { enabled: true, roles: ['agent'], businessLines: ['*'] }, undefined],
+    ['a disabled agent', { enabled: false, roles: ['agent'], businessLines: ['*'] }, 'u-x is disabled'],
+    [
+      'a checker',
+      { enabled: true, roles: ['checker'], businessLines: ['*'] },
+      'u-x does not review cases (case.review)',
+    ],
+    [
+      'an agent of another line',
+      { enabled: true, roles: ['agent'], businessLines: ['card'] },
+      "business line spot is not in u-x's scopes",
+    ],
+    ['a senior', { enabled: true, roles: ['senior'], businessLines: ['spot'] }, undefined],
+  ] as const)('%s may take a spot case or is told why not', (_who, person, why) => {
+    expect(
+      assigneeRefusal(
+        { id: 'u-x', ...person, roles: [...person.roles], businessLines: [...person.businessLines] },
+        'spot',
+      ),
+    ).toBe(why);
   });
 });
 

@@ -78,6 +78,15 @@ function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A)
       if ('accepted' in answer) return c.json(answer.accepted, 202);
       return c.json(toApiCase(answer.case, viewOf(c)), 200);
     }
+    if (name === 'assign') {
+      const assigned = await cases.assign(
+        c.get('actor'),
+        params.caseId,
+        payloadOf('assign', c.req.valid('json'), params),
+        c.req.header('idempotency-key'),
+      );
+      return c.json(toApiCase(assigned, viewOf(c)), 200);
+    }
     const result = await cases.act(
       c.get('actor'),
       params.caseId,

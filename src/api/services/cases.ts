@@ -14,6 +14,8 @@ import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
 import { readStream, verifyStream } from '../../db/audit.js';
 import { writeNewCase } from '../../db/intake.js';
+import type { Person } from '../../db/users.js';
+import { findPerson, listPeople } from '../../db/users.js';
 import type { CaseFilters } from '../../db/projections.js';
 import {
   decodeCursor,
@@ -23,7 +25,12 @@ import {
   casesOnAccount,
   openCasesOnAccount,
 } from '../../db/projections.js';
-import type { CreateCaseInput, RevertInput, RiskSignalInput } from '../../domain/schemas/actions.js';
+import type {
+  AssignInput,
+  CreateCaseInput,
+  RevertInput,
+  RiskSignalInput,
+} from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case, CaseLink } from '../../domain/case.js';
 import { workflowIdFor } from '../../domain/case.js';
@@ -34,6 +41,7 @@ import { DomainError } from '../../domain/errors.js';
 import { refusalIn } from '../../domain/failures.js';
 import type { LateRevert } from '../../domain/lifecycle/execution.js';
 import { pinnedReason } from '../../domain/lifecycle/approval.js';
+import { assigneeRefusal } from '../../domain/lifecycle/review.js';
 import { compensationWorkflowIdOf, followUpCaseIdOf } from '../../domain/lifecycle/execution.js';
 import {
   accountHistoryOf,
@@ -407,6 +415,47 @@ export class CaseService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Hands the case to `payload.assignee`. The workflow checks the case and the caller; who may take it
+   * depends on the user directory, so that is checked here first, with the rule `listAssignees` uses.
+   */
+  async assign(actor: Actor, caseId: string, payload: AssignInput, idempotencyKey?: string): Promise<Case> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    const { rule } = caseActions.assign;
+    const candidate = await findPerson(this.deps.db, payload.assignee);
+    const refusal = candidate
+      ? assigneeRefusal(candidate, stored.businessLine)
+      : `no user ${payload.assignee}`;
+    if (refusal) {
+      // Who asks comes first: someone who may not assign here learns nothing about the people.
+      try {
+        authorize(actor, 'case.release_any', stored.businessLine);
+      } catch (error) {
+        if (error instanceof DomainError) return this.deny(actor, stored, rule.action, error);
+        throw error;
+      }
+      return this.deny(
+        actor,
+        stored,
+        rule.action,
+        new DomainError('validation_failed', `${payload.assignee} cannot take this case: ${refusal}`, [
+          { path: 'assignee', message: refusal },
+        ]),
+      );
+    }
+    return this.act(actor, caseId, 'assign', payload, idempotencyKey);
+  }
+
+  /** Enabled people who may take the case: what `assign` accepts. */
+  async assignees(actor: Actor, caseId: string): Promise<Person[]> {
+    const stored = await findCase(this.deps.db, caseId);
+    if (!stored) throw new DomainError('not_found', `no case ${caseId}`);
+    authorize(actor, 'case.read', stored.businessLine);
+    const people = await listPeople(this.deps.db);
+    return people.filter((person) => assigneeRefusal(person, stored.businessLine) === undefined);
   }
 
   /**

@@ -1,18 +1,32 @@
-import type { InfoRequestInput, InfoResponseInput, NoteInput, ResolveInput } from '../schemas/actions.js';
+import type {
+  AssignInput,
+  InfoRequestInput,
+  InfoResponseInput,
+  NoteInput,
+  ResolveInput,
+} from '../schemas/actions.js';
 import type { Case } from '../case.js';
 import { DomainError } from '../errors.js';
-import { hasPermission } from '../permissions.js';
+import type { Actor } from '../permissions.js';
+import { hasPermission, inScope } from '../permissions.js';
+import type { BusinessLine } from '../vocabulary.js';
 import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
+
+/** Statuses in which a case can be claimed or handed over. */
+const workable = [
+  'open',
+  'in_review',
+  'awaiting_info',
+  'awaiting_approval',
+  'monitoring',
+  'reverted',
+] as const;
 
 export const claim = defineRule<Record<string, never>>({
   action: 'case.claimed',
   permission: 'case.review',
   check(c, _input, { actor }) {
-    requireStatus(
-      c,
-      ['open', 'in_review', 'awaiting_info', 'awaiting_approval', 'monitoring', 'reverted'],
-      'claim',
-    );
+    requireStatus(c, workable, 'claim');
     if (c.assignee !== null && c.assignee !== actor.id) {
       throw new DomainError('invalid_state', `the case is already claimed by ${c.assignee}`);
     }
@@ -45,6 +59,48 @@ export const release = defineRule<Record<string, never>>({
     return { ...c, assignee: null };
   },
 });
+
+/**
+ * Handing a case to someone else, by a senior. Whether that person may take it (enabled, reviewing in
+ * the case's business line) is `assigneeRefusal`, which needs the user directory: the API checks it
+ * before the update, and the directory's list of assignees is built with the same function.
+ */
+export const assign = defineRule<AssignInput>({
+  action: 'case.assigned',
+  permission: 'case.release_any',
+  check(c, input) {
+    requireStatus(c, workable, 'assign');
+    if (c.assignee === input.assignee) {
+      throw new DomainError('invalid_state', `the case is already assigned to ${input.assignee}`);
+    }
+  },
+  apply(c, input, { now }) {
+    return {
+      ...c,
+      assignee: input.assignee,
+      status: c.status === 'open' ? 'in_review' : c.status,
+      firstClaimedAt: c.firstClaimedAt ?? now,
+    };
+  },
+  details: (input, next) => ({
+    assignee: next.assignee,
+    ...(input.comment === undefined ? {} : { comment: input.comment }),
+  }),
+});
+
+/** A person the directory knows, as far as taking a case goes. */
+export interface Candidate extends Pick<Actor, 'id' | 'roles' | 'businessLines'> {
+  enabled: boolean;
+}
+
+/** Why this person may not take a case in this business line, or undefined when they may. */
+export function assigneeRefusal(candidate: Candidate, businessLine: BusinessLine): string | undefined {
+  if (!candidate.enabled) return `${candidate.id} is disabled`;
+  if (!hasPermission(candidate, 'case.review')) return `${candidate.id} does not review cases (case.review)`;
+  if (!inScope(candidate, businessLine))
+    return `business line ${businessLine} is not in ${candidate.id}'s scopes`;
+  return undefined;
+}
 
 export const addNote = defineRule<NoteInput>({
   action: 'note.added',

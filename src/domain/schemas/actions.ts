@@ -162,6 +162,15 @@ export const ResolveInput = z
     ],
   });
 
+export const AssignInput = z
+  .strictObject({
+    assignee: EntityId.describe(
+      'the user who takes the case; `GET /v1/cases/{caseId}/assignees` lists who may',
+    ),
+    comment: text(2_000).optional(),
+  })
+  .meta({ examples: [{ assignee: 'usr_6s77bamRRi4a', comment: 'Lee covers p2p while Sam is away.' }] });
+
 export const RevertInput = z.strictObject({ reason: text(2_000) }).meta({
   examples: [
     { reason: 'A withdrawal to an unknown address an hour after the lift: the takeover is not over.' },
@@ -203,4 +212,5 @@ export type ApproveInput = z.infer<typeof ApproveInput>;
 export type RejectInput = z.infer<typeof RejectInput>;
 export type ResolveInput = z.infer<typeof ResolveInput>;
 export type RevertInput = z.infer<typeof RevertInput>;
+export type AssignInput = z.infer<typeof AssignInput>;
 export type RiskSignalInput = z.infer<typeof RiskSignalInput>;

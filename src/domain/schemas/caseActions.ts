@@ -10,6 +10,7 @@ import type { BusinessLine } from '../vocabulary.js';
 import {
   AnswerEscalationInput,
   ApproveInput,
+  AssignInput,
   EntityId,
   EscalateInput,
   InfoRequestInput,
@@ -107,6 +108,20 @@ export const httpActions: { [A in ActionName]: HttpAction<A> } = {
       operationId: 'releaseCase',
       summary: 'Release a claimed case',
       description: 'Unassigns the case. Only the assignee, or a senior, may release it.',
+    },
+  }),
+  assign: http('assign', {
+    body: AssignInput,
+    // The rule judges the case and the caller; whether a given person may take it is checked against the
+    // user directory before the update, so any id other than the current assignee stands in here.
+    sample: (c) => ({ assignee: c.assignee === 'usr_sample' ? 'usr_sample2' : 'usr_sample' }),
+    route: {
+      path: path('/assign'),
+      status: 200,
+      operationId: 'assignCase',
+      summary: 'Hand a case to someone',
+      description:
+        'Makes another person the case’s assignee, with an optional comment; an open case moves to in_review. The assignee must be enabled, hold case.review and have the case’s business line in scope (`GET /v1/cases/{caseId}/assignees` lists who does); anyone else is refused with 400 validation_failed at `assignee`.',
     },
   }),
   addNote: http('addNote', {
