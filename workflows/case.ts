@@ -6,6 +6,7 @@ import { handleRemainingActions } from './handlers.js';
 import { CaseRuntime } from './runtime.js';
 import { registerAfterReview } from './steps/afterReview.js';
 import { registerApproval } from './steps/approval.js';
+import { registerDeadlines } from './steps/deadlines.js';
 import { registerEscalations } from './steps/escalations.js';
 import type { BeforeLiftStep } from './steps/lift.js';
 import { executeLift } from './steps/lift.js';
@@ -31,6 +32,7 @@ export async function runCase(input: CaseWorkflowInput, plan: CasePlan): Promise
   registerApproval(rt);
   registerMonitoring(rt);
   registerAfterReview(rt, input.afterReview);
+  registerDeadlines(rt);
   handleRemainingActions(rt);
 
   let finished = false;

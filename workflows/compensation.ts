@@ -104,6 +104,7 @@ async function openFollowUp(input: CompensationInput, policy: Policy): Promise<v
     nowIso(),
     {
       reasonCodeVersion: policy.reasonCodes.version,
+      policy,
       linkedTo: { caseId: original.id, liftId: input.liftId, why: input.why },
     },
   );

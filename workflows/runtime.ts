@@ -20,6 +20,7 @@ import { run } from '../src/domain/lifecycle/rule.js';
 import type { Actor } from '../src/domain/permissions.js';
 import { systemActor } from '../src/domain/permissions.js';
 import type { Policy } from '../src/domain/policy.js';
+import { holdingItem } from '../src/domain/waits.js';
 import { defaultPolicy } from '../src/domain/policy.js';
 import type { CaseWorkflowInput } from './messages.js';
 import { AssigneeKey, CaseStatusKey, OutcomeKey, RiskTierKey, SlaBreachedKey } from './searchAttributes.js';
@@ -170,13 +171,13 @@ export class CaseRuntime {
   /**
    * Records that can wait to go out with the next ones: the opening alone, when the starter wrote the
    * projection already; and what an approval queued while its lift is in flight with nobody to wait for,
-   * the lift's outcome moments away (the update's caller has its answer already).
+   * the lift's outcome moments away (the update's caller has its answer already). A step that holds the
+   * lift to wait for someone declares that wait (`src/domain/waits.ts`), and the records go out at once.
    */
   private canWait(): boolean {
     if (!this.lean) return false;
     const onlyOpening = this.projected && this.pending.every((e) => e.revision === 0);
-    const lifting =
-      this.case.status === 'executing' && !this.case.reverifications.some((r) => r.status === 'pending');
+    const lifting = this.case.status === 'executing' && holdingItem(this.case) === undefined;
     return onlyOpening || lifting;
   }
 

@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { EntityId } from '../domain/schemas/actions.js';
-import { Case } from '../domain/schemas/case.js';
+import { Case, Timestamp } from '../domain/schemas/case.js';
+import { PendingItem } from '../domain/schemas/waits.js';
+import { nextDueAt, pendingItems } from '../domain/waits.js';
 import { Control } from '../domain/schemas/controls.js';
 import type { Context } from 'hono';
 import { AllowedAction, allowedActionsFor } from '../domain/schemas/caseActions.js';
@@ -9,6 +11,10 @@ import type { Policy } from '../domain/policy.js';
 import type { ApiSettings, AppEnv } from './context.js';
 
 export const ApiCase = Case.extend({
+  pending: z
+    .array(PendingItem)
+    .describe('everything the case waits for now: who must act, and by when, as each step declares it'),
+  nextDueAt: Timestamp.nullable().describe('the earliest `dueAt` of `pending`; null when nothing is due'),
   links: z.object({
     temporalUi: z.string().nullable().describe('this case’s workflow run in the Temporal Web UI'),
   }),
@@ -51,6 +57,8 @@ export function apiCaseViewer({ settings, policy, actor }: CaseView): (c: Case) 
   // spread of an object this size, several microseconds a case.
   return (c) =>
     Object.assign({}, c, {
+      pending: pendingItems(c),
+      nextDueAt: nextDueAt(c),
       links: { temporalUi: workflows === null ? null : workflows + encodeURIComponent(c.workflowId) },
       allowedActions: allowed(c),
     });

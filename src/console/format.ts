@@ -25,16 +25,9 @@ export function when(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** The earliest deadline still running on the case: an escalation, a question, a proposal's expiry. */
+/** The earliest deadline still running on the case, as the API works it out from what the case waits for. */
 export function nextDue(c: Case): string | null {
-  const dates = [
-    ...c.escalations.filter((e) => e.status === 'open').map((e) => e.dueAt),
-    ...c.infoRequests.filter((r) => r.status === 'open').map((r) => r.dueAt),
-    ...c.proposals.filter((p) => p.status === 'pending').map((p) => p.expiresAt),
-    ...c.afterReviews.filter((r) => r.status !== 'done').map((r) => r.dueAt),
-    ...c.reverifications.filter((r) => r.status === 'pending').map((r) => r.dueAt),
-  ];
-  return dates.sort()[0] ?? null;
+  return c.nextDueAt;
 }
 
 export function words(value: string): string {

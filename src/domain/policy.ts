@@ -1,5 +1,5 @@
 import type { Policy, PolicyInput, ReasonCodeRule } from './schemas/policy.js';
-import type { CaseType, Department, RiskTier } from './vocabulary.js';
+import type { CaseDeadline, CaseType, Channel, Department, RiskTier } from './vocabulary.js';
 
 export type { Policy, PolicyInput, ReasonCodeRule } from './schemas/policy.js';
 
@@ -43,6 +43,15 @@ export const defaultPolicyInput = {
   monitoring: { window: { low: '24h', medium: '72h', high: '7d', critical: '14d' } },
   coolingOff: { withdrawalLock: '24h' },
   breakGlass: { afterReviewWithin: '24h' },
+  caseDeadlines: {
+    firstResponse: { low: '24h', medium: '8h', high: '2h', critical: '30m' },
+    resolution: { low: '10d', medium: '5d', high: '3d', critical: '1d' },
+    // Someone who phoned in waits on the line, or for the call back.
+    overrides: [
+      { channel: 'phone', riskTier: 'low', firstResponse: '4h' },
+      { channel: 'phone', riskTier: 'medium', firstResponse: '2h' },
+    ],
+  },
   reverification: { wait: '48h' },
   reasonCodes: {
     version: '2026-12-01',
@@ -72,6 +81,7 @@ export type PolicyOverride = DeepPartial<PolicyInput>;
 function mapDurations(value: unknown, to: (ms: number) => unknown): unknown {
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
   if (ms !== undefined) return to(ms);
+  if (Array.isArray(value)) return value.map((inner: unknown) => mapDurations(inner, to));
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mapDurations(inner, to)]));
 }
@@ -119,4 +129,29 @@ export function reasonCodeRule(policy: Policy, type: CaseType, code: string): Re
 
 export function monitoringWindowMs(policy: Policy, tier: RiskTier, reason?: ReasonCodeRule): number {
   return reason?.monitoringWindow ?? policy.monitoring.window[tier];
+}
+
+/**
+ * When a new case owes its first response and its resolution: the tier's due times, unless an override
+ * matching the case's type, channel and tier names one. Cases started before the policy had deadlines
+ * replay with a snapshot without them and get the code's defaults.
+ */
+export function caseDeadlinesMs(
+  policy: Policy,
+  c: { type: CaseType; channel: Channel; riskTier: RiskTier },
+): Record<CaseDeadline, number> {
+  const deadlines = policy.caseDeadlines;
+  const matching = deadlines.overrides.filter(
+    (o) =>
+      (o.type === undefined || o.type === c.type) &&
+      (o.channel === undefined || o.channel === c.channel) &&
+      (o.riskTier === undefined || o.riskTier === c.riskTier),
+  );
+  return {
+    first_response:
+      matching.find((o) => o.firstResponse !== undefined)?.firstResponse ??
+      deadlines.firstResponse[c.riskTier],
+    resolution:
+      matching.find((o) => o.resolution !== undefined)?.resolution ?? deadlines.resolution[c.riskTier],
+  };
 }

@@ -6,6 +6,7 @@
 export type {
   BindingKind,
   BusinessLine,
+  CaseDeadline,
   CaseStatus,
   CaseType,
   Channel,
@@ -60,6 +61,9 @@ export const businessLines = [
 ] as const;
 
 export const channels = ['phone', 'email', 'chat', 'ticket', 'internal'] as const;
+
+/** What every case owes by a due time the policy sets: a first response (a claim), and a resolution. */
+export const caseDeadlines = ['first_response', 'resolution'] as const;
 
 export const departments = [
   'technical',

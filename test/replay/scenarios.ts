@@ -24,6 +24,12 @@ export const recordingPolicy = mergeOverrides(everyDurationAs('2s'), {
   reverification: { wait: '30s' },
   // Long enough that a revert after closure is always inside it.
   revert: { window: '1h' },
+  // Out of the way of every path but the one that misses them: a complaint by phone.
+  caseDeadlines: {
+    firstResponse: { low: '1h', medium: '1h', high: '1h', critical: '1h' },
+    resolution: { low: '1h', medium: '1h', high: '1h', critical: '1h' },
+    overrides: [{ channel: 'phone', firstResponse: '2s', resolution: '4s' }],
+  },
   escalation: defaultPolicyInput.escalation,
   activities: defaultPolicyInput.activities,
 } satisfies PolicyOverride);
@@ -296,6 +302,26 @@ export const scenarios: Scenario[] = [
       await s.cases.act(cast.checker, c.id, 'approve', { proposalId });
       await s.cases.act(cast.compliance, c.id, 'approve', { proposalId });
       await untilStatus(s, c.id, 'closed');
+      return c.id;
+    },
+  },
+  {
+    name: 'complaint-deadlines-missed',
+    async run(s, cast) {
+      const c = await s.cases.create(
+        cast.agent,
+        caseInput(newAccountId(), { type: 'complaint', channel: 'phone' }),
+      );
+      await eventually(
+        () => s.cases.read(c.id),
+        (read) => read.missedDeadlines.length === 2,
+        { what: `case ${c.id} to miss its first response and its resolution` },
+      );
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'resolve', {
+        outcome: 'resolved_no_action',
+        summary: 'Called back late.',
+      });
       return c.id;
     },
   },

@@ -13,20 +13,28 @@ import type { Policy, PolicyOverride } from '../../src/domain/policy.js';
 import { everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
 import { resolvePolicy } from '../../src/domain/schemas/policy.js';
 import { createCaseWorker } from '../../src/worker/worker.js';
+import { assertWaitsFitTheHelpers } from './waiting.js';
 
 /**
- * Every duration a minute at most, so each timer-driven path runs inside a test; the ones a test waits
- * out in full are seconds.
+ * Every duration a minute at most, so each timer-driven path runs inside a test, and 30 s inside the wait
+ * helpers' timeout (`assertWaitsFitTheHelpers`); the ones a test waits out in full are seconds. Case
+ * deadlines run from every case's opening, so they are out of every test's reach but their own.
  */
 export const testPolicyOverride = mergeOverrides(everyDurationAs('60s'), {
   monitoring: { window: { low: '4s', medium: '4s', high: '4s', critical: '4s' } },
   coolingOff: { withdrawalLock: '3s' },
   activities: { attemptTimeout: '5s' },
+  caseDeadlines: {
+    firstResponse: { low: '1h', medium: '1h', high: '1h', critical: '1h' },
+    resolution: { low: '1h', medium: '1h', high: '1h', critical: '1h' },
+    overrides: [],
+  },
 } satisfies PolicyOverride);
 
 export function testPolicy(...overrides: PolicyOverride[]): Policy {
   const result = resolvePolicy(mergeOverrides(testPolicyOverride, ...overrides));
   if (!result.success) throw new Error(`bad test policy: ${result.error.message}`);
+  assertWaitsFitTheHelpers(result.data);
   return result.data;
 }
 

@@ -9,6 +9,7 @@ import type { Actor, BusinessLineScope, Role } from '../../src/domain/permission
 import type { BusinessLine, ControlKind, Department } from '../../src/domain/vocabulary.js';
 import { createUser } from '../../src/db/users.js';
 import type { Services } from './services.js';
+import { WAIT_TIMEOUT_MS } from './waiting.js';
 
 /** A fresh account id per test, so tests never see each other's controls or cases. */
 export function newAccountId(): string {
@@ -90,7 +91,7 @@ export function caseInput(accountId: string, overrides: Partial<CreateCaseInput>
 export async function eventually<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  { timeoutMs = 60_000, intervalMs = 200, what = 'condition' } = {},
+  { timeoutMs = WAIT_TIMEOUT_MS, intervalMs = 200, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -102,7 +103,12 @@ export async function eventually<T>(
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2_000)}`);
 }
 
-export function untilStatus(services: Services, caseId: string, status: Case['status'], timeoutMs = 60_000) {
+export function untilStatus(
+  services: Services,
+  caseId: string,
+  status: Case['status'],
+  timeoutMs = WAIT_TIMEOUT_MS,
+) {
   return eventually(
     () => services.cases.read(caseId),
     (c) => c.status === status,

@@ -125,6 +125,7 @@ describe('allowedActions', () => {
         action: 'claim',
         operationId: 'claimCase',
         allowed: true,
+        awaited: true,
         code: null,
         reason: null,
         proposalId: null,
@@ -156,6 +157,7 @@ describe('allowedActions', () => {
         code: 'invalid_state',
         reason: 'no proposal is pending',
         proposalId: null,
+        awaited: false,
       }),
     ]);
   });

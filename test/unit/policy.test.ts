@@ -129,6 +129,14 @@ describe('the default policy', () => {
       monitoring: { window: { low: 24 * HOUR, medium: 72 * HOUR, high: 7 * DAY, critical: 14 * DAY } },
       coolingOff: { withdrawalLock: 24 * HOUR },
       breakGlass: { afterReviewWithin: 24 * HOUR },
+      caseDeadlines: {
+        firstResponse: { low: 24 * HOUR, medium: 8 * HOUR, high: 2 * HOUR, critical: 30 * MINUTE },
+        resolution: { low: 10 * DAY, medium: 5 * DAY, high: 3 * DAY, critical: DAY },
+        overrides: [
+          { channel: 'phone', riskTier: 'low', firstResponse: 4 * HOUR },
+          { channel: 'phone', riskTier: 'medium', firstResponse: 2 * HOUR },
+        ],
+      },
       reverification: { wait: 48 * HOUR },
       revert: { window: 90 * DAY },
       activities: { attemptTimeout: 30 * SECOND },

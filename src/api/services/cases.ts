@@ -263,6 +263,7 @@ export class CaseService {
       controls,
       reasonCodeVersion: this.deps.policy.reasonCodes.version,
       accountHistory,
+      policy: this.deps.policy,
       ...(linked ? { linkedTo: linked.linkedTo } : {}),
     });
   }

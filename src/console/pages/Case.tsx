@@ -177,11 +177,12 @@ function Actions(props: { c: Case; controls: Control[] }) {
   const [open, setOpen] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const allowed = c.allowedActions.filter((a) => a.allowed && a.action !== 'answerEscalation');
-  // "invalid_state" only says the case is past that step. Refusals about this case (four eyes, scope,
-  // a decision already taken) come first; what the caller's roles never include is folded away, except
-  // for decisions on a proposal, which are what a maker or a second checker looks for.
+  // "invalid_state" only says the case is past that step, and an action that answers what the case is not
+  // waiting for has nothing to refuse. Refusals about this case (four eyes, scope, a decision already
+  // taken) come first; what the caller's roles never include is folded away, except for decisions on a
+  // proposal, which are what a maker or a second checker looks for.
   const refused = c.allowedActions.filter(
-    (a) => !a.allowed && a.reason && a.code !== 'invalid_state' && a.action !== 'recordReverification',
+    (a) => !a.allowed && a.reason && a.code !== 'invalid_state' && a.awaited,
   );
   const decision = (a: AllowedAction) => a.action === 'approve' || a.action === 'reject';
   const prominent = refused.filter((a) => a.code !== 'forbidden' || decision(a));

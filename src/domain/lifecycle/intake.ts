@@ -6,8 +6,10 @@ import { DomainError } from '../errors.js';
 import type { RiskAssessment } from '../riskTier.js';
 import { assessRiskTier } from '../riskTier.js';
 import { liftableCategories } from '../vocabulary.js';
+import type { Policy } from '../policy.js';
+import { caseDeadlinesMs } from '../policy.js';
 import type { AuditEntry } from './rule.js';
-import { describeStep } from './rule.js';
+import { addMs, describeStep } from './rule.js';
 
 /**
  * Checks the controls a new case names against the registry's view of the account: each must exist,
@@ -82,6 +84,8 @@ export interface Pinned {
   reasonCodeVersion?: string;
   accountHistory?: AccountHistoryEntry[];
   linkedTo?: CaseLink;
+  /** The policy whose case deadlines the case owes; without it, it owes none. */
+  policy?: Policy;
 }
 
 export function openCase(
@@ -119,6 +123,11 @@ export function openCase(
     createdAt,
     updatedAt: createdAt,
   };
+  if (pinned.policy) {
+    const due = caseDeadlinesMs(pinned.policy, c);
+    c.firstResponseDueAt = addMs(createdAt, due.first_response);
+    c.resolutionDueAt = addMs(createdAt, due.resolution);
+  }
   return { ...c, step: describeStep(c) };
 }
 

@@ -4,6 +4,7 @@ import type { Actor, Permission } from '../permissions.js';
 import { authorize } from '../permissions.js';
 import type { Policy } from '../policy.js';
 import type { CaseStatus } from '../vocabulary.js';
+import { holdingItem } from '../waits.js';
 
 export interface Context {
   actor: Actor;
@@ -86,31 +87,24 @@ export function requireAssignee(c: Case, actor: Actor, doing: string): void {
   }
 }
 
+/**
+ * The step the case is in, in words. While a wait holds the case in its status (a question to the user, a
+ * proposal, a re-verification), that wait's own text says what the case is waiting for.
+ */
 export function describeStep(c: Case): string {
+  const holding = holdingItem(c);
+  if (holding) return holding.step;
   switch (c.status) {
     case 'open':
       return 'waiting for an agent to claim it';
     case 'in_review':
       return c.assignee ? `in review by ${c.assignee}` : 'in review, unassigned';
-    case 'awaiting_info': {
-      const open = c.infoRequests.find((r) => r.status === 'open');
-      return open ? `waiting for the user's answer until ${open.dueAt}` : 'waiting for the user';
-    }
-    case 'awaiting_approval': {
-      const pending = c.proposals.find((p) => p.status === 'pending');
-      if (!pending) return 'waiting for approval';
-      const missing = pending.requiredApprovals - pending.approvals.length;
-      const roleMissing =
-        pending.requiredRole !== null && !pending.approvals.some((a) => a.countsAs === pending.requiredRole);
-      const role = roleMissing ? ` (one ${pending.requiredRole})` : '';
-      return `waiting for ${missing} more approval${missing === 1 ? '' : 's'}${role} of ${pending.id}`;
-    }
-    case 'executing': {
-      const pending = c.reverifications.find((r) => r.status === 'pending');
-      return pending
-        ? `waiting for the user to re-verify until ${pending.dueAt}`
-        : 'lifting the approved controls';
-    }
+    case 'awaiting_info':
+      return 'waiting for the user';
+    case 'awaiting_approval':
+      return 'waiting for approval';
+    case 'executing':
+      return 'lifting the approved controls';
     case 'monitoring': {
       const lift = c.lifts.at(-1);
       return lift ? `watching the account until ${lift.monitoringUntil}` : 'watching the account';

@@ -4,6 +4,7 @@ import { Control } from './controls.js';
 import { RiskHints } from './riskTier.js';
 import {
   BusinessLine,
+  CaseDeadline,
   CaseStatus,
   CaseType,
   Channel,
@@ -220,7 +221,14 @@ export const Case = z.object({
   hints: RiskHints,
   assignee: z.string().nullable(),
   createdBy: z.string(),
-  slaBreached: z.boolean(),
+  slaBreached: z.boolean().describe('an escalation, an after-review or a case deadline was missed'),
+  firstResponseDueAt: Timestamp.nullable().describe(
+    'when the case must have been claimed, by the policy for its type, channel and tier; null for cases opened before case deadlines',
+  ),
+  resolutionDueAt: Timestamp.nullable().describe(
+    'when the case must be closed or its lift carried out; null for cases opened before case deadlines',
+  ),
+  missedDeadlines: z.array(CaseDeadline).describe('the case deadlines it missed, which flagged it'),
   escalations: z.array(Escalation),
   proposals: z.array(Proposal),
   notes: z.array(Note),

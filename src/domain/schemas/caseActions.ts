@@ -6,6 +6,7 @@ import { DomainError } from '../errors.js';
 import type { Context } from '../lifecycle/rule.js';
 import type { Permission } from '../permissions.js';
 import { authorize } from '../permissions.js';
+import { isAwaited } from '../waits.js';
 import type { BusinessLine } from '../vocabulary.js';
 import {
   AnswerEscalationInput,
@@ -69,7 +70,13 @@ function http<A extends ActionName, B extends z.ZodObject>(
   name: A,
   spec: HttpSpec<B> & (z.output<B> extends BodyOf<A> ? unknown : { body: never }),
 ): HttpAction<A> {
-  const action = caseActions[name];
+  // The compiler refuses a name that is no action; this says so too when something runs before it does.
+  const action = Object.hasOwn(caseActions, name) ? caseActions[name] : undefined;
+  if (action === undefined) {
+    throw new Error(
+      `httpActions declares '${name}', which src/domain/caseActions.ts does not: spell it as declared there`,
+    );
+  }
   const param = targetParams[action.target];
   const payload = param === null ? spec.body : spec.body.extend({ [param]: EntityId });
   return {
@@ -301,6 +308,11 @@ export const AllowedAction = z
     reason: z.string().nullable().describe('why not, in words; null when allowed'),
     proposalId: z.string().nullable().describe('the pending proposal the action is about'),
     escalationId: z.string().nullable().describe('the open escalation the action is about'),
+    awaited: z
+      .boolean()
+      .describe(
+        'false for an action that answers something the case is not waiting for now (no re-verification or escalation pending): a refusal then only says there is nothing to answer',
+      ),
   })
   .meta({ id: 'AllowedAction' });
 export type AllowedAction = z.infer<typeof AllowedAction>;
@@ -394,6 +406,7 @@ function entriesFor<A extends ActionName>(
   const { permission } = declared.rule;
   const unauthorized = permission && authorization(permission, c.businessLine);
   const operationId = declared.route?.operationId ?? name;
+  const awaited = isAwaited(c, name);
   return targetIds(c, declared.target).map(({ id, missing }): AllowedAction => {
     const proposalId = param === 'proposalId' ? id : null;
     const escalationId = param === 'escalationId' ? id : null;
@@ -417,6 +430,7 @@ function entriesFor<A extends ActionName>(
       proposalId,
       escalationId,
       allowed: !refusal,
+      awaited,
       code: refusal ? refusal.code : null,
       reason: refusal ? refusal.detail : null,
     };

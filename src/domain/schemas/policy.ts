@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deepMerge, defaultPolicyInput, parseDuration } from '../policy.js';
 import { requiredRoles } from '../vocabulary.js';
-import { Department, EvidenceKind } from './vocabulary.js';
+import { CaseType, Channel, Department, EvidenceKind, RiskTier } from './vocabulary.js';
 
 /** A duration written as `"90s"`, `"24h"`, `"7d"` (or a number of milliseconds); parsed to milliseconds. */
 export const Duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
@@ -55,6 +55,28 @@ export const ReasonCodeMatrix = z
 const perTier = <T extends z.ZodType>(value: T) =>
   z.strictObject({ low: value, medium: value, high: value, critical: value });
 
+const DeadlineOverride = z
+  .strictObject({
+    type: CaseType.optional(),
+    channel: Channel.optional(),
+    riskTier: RiskTier.optional(),
+    firstResponse: Duration.optional(),
+    resolution: Duration.optional(),
+  })
+  .describe('due times for the cases that match every field given');
+
+export const CaseDeadlines = z
+  .strictObject({
+    firstResponse: perTier(Duration).describe('from opening to the first claim'),
+    resolution: perTier(Duration).describe('from opening to the case closed or its lift carried out'),
+    overrides: z
+      .array(DeadlineOverride)
+      .describe(
+        'by type, channel and tier: the first override that matches a case and names a due time sets it',
+      ),
+  })
+  .describe('what every case owes by when; a missed one flags the case like a missed escalation SLA');
+
 export const Policy = z.strictObject({
   approval: z.strictObject({
     expiry: Duration,
@@ -68,6 +90,7 @@ export const Policy = z.strictObject({
   monitoring: z.strictObject({ window: perTier(Duration) }),
   coolingOff: z.strictObject({ withdrawalLock: Duration }),
   breakGlass: z.strictObject({ afterReviewWithin: Duration }),
+  caseDeadlines: CaseDeadlines,
   reverification: z.strictObject({
     wait: Duration.describe('how long the user has to re-verify before an unbind'),
   }),

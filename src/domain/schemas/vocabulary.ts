@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   bindingKinds,
   businessLines,
+  caseDeadlines,
   caseStatuses,
   caseTypes,
   channels,
@@ -25,6 +26,9 @@ export type CaseStatus = z.infer<typeof CaseStatus>;
 
 export const Outcome = z.enum(outcomes).meta({ id: 'Outcome' });
 export type Outcome = z.infer<typeof Outcome>;
+
+export const CaseDeadline = z.enum(caseDeadlines).meta({ id: 'CaseDeadline' });
+export type CaseDeadline = z.infer<typeof CaseDeadline>;
 
 export const RiskTier = z.enum(riskTiers).meta({ id: 'RiskTier' });
 export type RiskTier = z.infer<typeof RiskTier>;
