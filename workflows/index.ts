@@ -1,7 +1,7 @@
 import type { Case } from '../src/domain/case.js';
 import { runCase } from './case.js';
 import type { CaseWorkflowInput } from './messages.js';
-import { reverifyUser } from './steps/reverification.js';
+import { plans } from './plans.js';
 
 /*
  * One workflow type per case type, so ops can tell them apart in the Web UI; they share every step and
@@ -9,15 +9,15 @@ import { reverifyUser } from './steps/reverification.js';
  */
 
 export async function complaintCase(input: CaseWorkflowInput): Promise<Case> {
-  return runCase(input, { beforeLift: [] });
+  return runCase(input, plans.complaintCase);
 }
 
 export async function unfreezeCase(input: CaseWorkflowInput): Promise<Case> {
-  return runCase(input, { beforeLift: [] });
+  return runCase(input, plans.unfreezeCase);
 }
 
 export async function unbindCase(input: CaseWorkflowInput): Promise<Case> {
-  return runCase(input, { beforeLift: [reverifyUser] });
+  return runCase(input, plans.unbindCase);
 }
 
 export { compensateLift } from './compensation.js';

@@ -1,6 +1,6 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +17,15 @@ const inputs = ['workflows', 'src/domain', 'src/worker/bundle.ts', 'package-lock
  * Domain modules every run shares instead of evaluating its own copy: the SDK loads them once per worker
  * thread, before any run exists, and freezes what they export. Only pure modules qualify: no Temporal
  * import (the SDK's workflow modules keep per-run state), nothing they change after loading, no clock or
- * randomness at load. Their own imports are shared with them. `test/workflow/bundle.test.ts` holds this
- * list to those rules.
+ * randomness at load. Their own imports are shared with them. Every rule module in `src/domain/lifecycle/`
+ * is one, so a new step's rules are shared without being listed. `test/workflow/bundle.test.ts` holds
+ * this list to those rules.
  */
 export const sharedDomainModules = [
-  'lifecycle/approval',
-  'lifecycle/escalations',
-  'lifecycle/execution',
-  'lifecycle/intake',
-  'lifecycle/reverification',
-  'lifecycle/review',
+  ...readdirSync(join(root, 'src', 'domain', 'lifecycle'))
+    .filter((file) => file.endsWith('.ts'))
+    .sort()
+    .map((file) => `lifecycle/${file.slice(0, -'.ts'.length)}`),
   'case',
   'controls',
   'actions',

@@ -13,6 +13,11 @@ import { controlRefs, notifyMaker } from './approval.js';
  * the case back where it belongs (in review) and nothing is lifted.
  */
 export interface BeforeLiftStep {
+  /**
+   * The audit action the step records first when it runs: the replay suite looks for it in the recorded
+   * histories, so a step no scenario takes is named before its first production case replays it.
+   */
+  records: string;
   applies(rt: CaseRuntime, proposal: Proposal): boolean;
   run(rt: CaseRuntime, proposal: Proposal): Promise<boolean>;
 }

@@ -21,6 +21,7 @@ export const REVERIFICATION_PATCH = 'unbind-reverification-before-lift';
  * or a failed one, and nothing is lifted: the case goes back to review.
  */
 export const reverifyUser: BeforeLiftStep = {
+  records: requestReverification.action,
   applies: () => patched(REVERIFICATION_PATCH),
   run: requestAndAwaitReverification,
 };
