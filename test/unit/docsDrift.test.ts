@@ -60,7 +60,7 @@ describe('docs/api.md', () => {
     paths: { [path: string]: { [method: string]: Operation } };
     components: { schemas: { [name: string]: { properties?: object } } };
   };
-  const operations = new Map(
+  const operations = new Map<string, Operation>(
     Object.entries(doc.paths).flatMap(([path, byMethod]) =>
       Object.entries(byMethod).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op] as const),
     ),
