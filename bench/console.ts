@@ -58,7 +58,7 @@ export async function measureConsole(services: Services, agent: Actor, rows = 20
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${api.url}/console/sign-in`);
-    await page.getByRole('textbox', { name: 'Token' }).fill(token);
+    await page.getByLabel('Token', { exact: true }).fill(token);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
 

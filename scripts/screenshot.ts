@@ -33,7 +33,7 @@ async function consolePage(browser: Browser, url: string, token: string, path: s
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${url}/console/sign-in`);
-  await page.getByRole('textbox', { name: 'Token' }).fill(token);
+  await page.getByLabel('Token', { exact: true }).fill(token);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
   await page.goto(`${url}${path}`);

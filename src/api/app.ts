@@ -32,6 +32,7 @@ import * as controls from './routes/v1_controls.js';
 import * as events from './routes/v1_events.js';
 import * as me from './routes/v1_me.js';
 import * as people from './routes/v1_people.js';
+import * as session from './routes/v1_session.js';
 import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
@@ -43,6 +44,7 @@ const routeModules = [
   demoUsers,
   authConfig,
   me,
+  session,
   people,
   usersList,
   adminUsers,

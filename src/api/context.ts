@@ -21,6 +21,8 @@ export interface ApiSettings {
   riskSignalHmacSecret?: string | undefined;
   /** Demo users offered for one-click sign-in; set only when the server seeded them (development). */
   demoUsers?: readonly DemoUser[] | undefined;
+  /** How long a browser session lasts from sign-in (`SESSION_TTL`). */
+  sessionTtlMs: number;
   /**
    * How long a key may stay "being processed" before a retry takes it over: longer than any request
    * runs, so only a key whose request died with its process (or lost its database) is taken.
@@ -54,6 +56,8 @@ export interface AppEnv {
     deps: ApiDeps;
     requestId: string;
     actor: Actor;
+    /** The browser session the request came with, when a session cookie authenticated it. */
+    session?: { id: string };
     /** Set by case routes so the request log, and any refusal's audit row, name the case. */
     caseId?: string;
     /** The audit action name of what the route does, for the row of a refusal. */

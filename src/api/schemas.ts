@@ -83,4 +83,7 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   content: { 'application/json': { schema } },
 });
 
-export const bearer = [{ bearer: [] }];
+/** A bearer token, or in a browser the session cookie `POST /v1/session` sets (with its CSRF header). */
+export const bearer = [{ bearer: [] }, { session: [] }];
+/** A bearer token only: what starts a session. */
+export const bearerOnly = [{ bearer: [] }];

@@ -78,6 +78,7 @@ export function buildApiDeps(options: {
       temporalUiUrl: uiUrl(env),
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      sessionTtlMs: env.SESSION_TTL,
       riskSignalHmacSecret: env.RISK_SIGNAL_HMAC_SECRET,
       demoUsers,
       // An action waits for a live read, then for the update, then for an earlier outcome: three bounds.

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { Duration } from '../domain/schemas/policy.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -176,6 +177,9 @@ export const EnvSchema = z
       .min(1_024)
       .default(65_536)
       .describe('largest accepted request body'),
+    SESSION_TTL: Duration.default(8 * 3_600_000).describe(
+      'how long a console sign-in (session cookie) lasts, e.g. `8h`; sign-out and disabling the user end it sooner',
+    ),
     WORKER_METRICS_PORT: port.default(9464).describe('Prometheus port of the worker (SDK runtime metrics)'),
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce
       .number()

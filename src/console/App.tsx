@@ -11,7 +11,7 @@ import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
 import { useMe } from './queries';
 import { navigate, useLocation } from './router';
-import { signOut, useToken } from './session';
+import { checkSession, signOut, useSession } from './session';
 
 const liveWords = { connecting: 'Connecting…', live: 'Live', offline: 'Offline, reconnecting' };
 
@@ -35,8 +35,7 @@ function Page({ path }: { path: string }) {
 function SignedIn({ path }: { path: string }) {
   const me = useMe();
   const queryClient = useQueryClient();
-  const token = useToken();
-  const live = useLiveUpdates(queryClient, token);
+  const live = useLiveUpdates(queryClient, true);
   const main = useRef<HTMLElement>(null);
   // A new page moves focus to its heading, so keyboard and screen-reader users start at the top of it.
   useEffect(() => {
@@ -79,8 +78,7 @@ function SignedIn({ path }: { path: string }) {
         <button
           type="button"
           onClick={() => {
-            signOut();
-            queryClient.clear();
+            void signOut().then(() => queryClient.clear());
           }}
         >
           Sign out
@@ -94,17 +92,22 @@ function SignedIn({ path }: { path: string }) {
 }
 
 export function App() {
-  const token = useToken();
+  const session = useSession();
   const { path, search } = useLocation();
   const signInPage = path === '/sign-in';
   const next = search.get('next');
   useEffect(() => {
-    if (!token && !signInPage) {
+    void checkSession();
+  }, []);
+  useEffect(() => {
+    if (session === 'signed-out' && !signInPage) {
       navigate(`/sign-in?next=${encodeURIComponent(path)}`, { replace: true });
-    } else if (token && signInPage) {
+    } else if (session === 'signed-in' && signInPage) {
       navigate(next?.startsWith('/') ? next : '/queue', { replace: true });
     }
-  }, [token, signInPage, path, next]);
-  if (!token || signInPage) return <SignInPage />;
+  }, [session, signInPage, path, next]);
+  // Until the API has said whether the cookie holds, neither page: a deep link must not flash sign-in.
+  if (session === 'checking') return null;
+  if (session === 'signed-out' || signInPage) return <SignInPage />;
   return <SignedIn path={path} />;
 }

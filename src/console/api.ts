@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './generated/api';
-import { currentToken, signOut } from './session';
+import { sessionEnded, sessionHeaders } from './session';
 
 export type Case = components['schemas']['Case'];
 export type AllowedAction = Case['allowedActions'][number];
@@ -19,17 +19,19 @@ export class ApiError extends Error {
   }
 }
 
-export const api = createClient<paths>({ baseUrl: location.origin });
+/** The browser sends the session cookie; each request that changes something adds the CSRF token. */
+export const api = createClient<paths>({ baseUrl: location.origin, credentials: 'same-origin' });
 
 api.use({
   onRequest({ request }) {
-    const token = currentToken();
-    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    for (const [name, value] of Object.entries(sessionHeaders(request.method))) {
+      request.headers.set(name, value);
+    }
     return request;
   },
   onResponse({ response }) {
-    // A revoked or expired token ends the session; the app then shows the sign-in page.
-    if (response.status === 401 && currentToken()) signOut();
+    // An ended session (signed out elsewhere, expired, user disabled): the app shows the sign-in page.
+    if (response.status === 401) sessionEnded();
     return response;
   },
 });
@@ -104,13 +106,13 @@ export async function act<A extends ActionName>(
     .replace('{proposalId}', encodeURIComponent(request.proposalId ?? ''))
     .replace('{escalationId}', encodeURIComponent(request.escalationId ?? ''));
   for (let attempt = 0; ; attempt++) {
-    const token = currentToken();
     const response = await fetch(path, {
       method: 'POST',
+      credentials: 'same-origin',
       headers: {
         'idempotency-key': request.idempotencyKey,
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...sessionHeaders('POST'),
       },
       ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     }).catch(() => undefined);
@@ -124,7 +126,7 @@ export async function act<A extends ActionName>(
     }
     const payload: unknown = await response?.json().catch(() => ({}));
     if (response?.ok) return payload as Case;
-    if (status === 401 && currentToken()) signOut();
+    if (status === 401) sessionEnded();
     throw new ApiError(status, problemOf(payload));
   }
 }

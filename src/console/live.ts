@@ -1,6 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { currentToken } from './session';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
@@ -10,13 +9,12 @@ interface FeedMessage {
 }
 
 /**
- * Follows GET /v1/events and refetches what a change touches. EventSource cannot send the Authorization
- * header, so the stream is read with fetch; the token never appears in a URL or a server log.
+ * Follows GET /v1/events and refetches what a change touches; the session cookie authenticates it.
  */
 async function follow(signal: AbortSignal, onMessage: (message: FeedMessage) => void): Promise<void> {
-  const token = currentToken();
   const response = await fetch('/v1/events', {
-    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { accept: 'text/event-stream' },
+    credentials: 'same-origin',
     signal,
   });
   if (!response.ok || !response.body) throw new Error(`event stream answered ${response.status}`);
@@ -41,10 +39,10 @@ async function follow(signal: AbortSignal, onMessage: (message: FeedMessage) => 
 }
 
 /** Keeps the event stream open while signed in, reconnecting after a pause; returns its state. */
-export function useLiveUpdates(queryClient: QueryClient, token: string | null): LiveState {
+export function useLiveUpdates(queryClient: QueryClient, signedIn: boolean): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   useEffect(() => {
-    if (!token) return undefined;
+    if (!signedIn) return undefined;
     const controller = new AbortController();
     const run = async () => {
       while (!controller.signal.aborted) {
@@ -68,6 +66,6 @@ export function useLiveUpdates(queryClient: QueryClient, token: string | null): 
     };
     void run();
     return () => controller.abort();
-  }, [queryClient, token]);
+  }, [queryClient, signedIn]);
   return state;
 }

@@ -3,7 +3,7 @@ import type { Access, Grant, GrantStatus } from '../domain/grants.js';
 import type { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
 import type { Department } from '../domain/vocabulary.js';
 import type { Database, Executor } from './client.js';
-import { accessGrants, apiTokens, users } from './schema/index.js';
+import { accessGrants, apiTokens, sessions, users } from './schema/index.js';
 import { newId, toActor } from './users.js';
 
 export interface UserRecord extends Actor {
@@ -61,7 +61,7 @@ export async function setUserAccess(tx: Executor, id: string, access: Access): P
   return toUserRecord(row);
 }
 
-/** Disables the user and revokes every token of theirs, so nothing they hold works from now on. */
+/** Disables the user and revokes every token and session of theirs, so nothing they hold works from now on. */
 export async function disableUser(tx: Executor, id: string): Promise<void> {
   await tx
     .update(users)
@@ -71,6 +71,7 @@ export async function disableUser(tx: Executor, id: string): Promise<void> {
     .update(apiTokens)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(apiTokens.userId, id), isNull(apiTokens.revokedAt)));
+  await tx.delete(sessions).where(eq(sessions.userId, id));
 }
 
 export async function insertUser(

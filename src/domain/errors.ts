@@ -15,6 +15,7 @@ export const errorCodes = [
   'separation_of_duties',
   'out_of_scope',
   'unmapped_identity',
+  'csrf_failed',
   'not_found',
   'method_not_allowed',
   'invalid_state',

@@ -59,20 +59,20 @@ describe('the risk-ops console', () => {
     const page = await stack.newPage();
     await page.goto(`${stack.url}/console/approvals`);
     await page.waitForURL(/\/console\/sign-in/);
-    await expect.poll(() => page.getByRole('textbox', { name: 'Token' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByLabel('Token', { exact: true }).isVisible()).toBe(true);
     await expectAccessible(page);
 
-    await page.getByRole('textbox', { name: 'Token' }).fill('dk_not_a_real_token');
+    await page.getByLabel('Token', { exact: true }).fill('dk_not_a_real_token');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').getByText('unknown, revoked or expired').waitFor();
 
-    await page.getByRole('textbox', { name: 'Token' }).fill(checker.token);
+    await page.getByLabel('Token', { exact: true }).fill(checker.token);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/console/approvals');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('textbox', { name: 'Token' }).waitFor();
+    await page.getByLabel('Token', { exact: true }).waitFor();
     await page.goto(`${stack.url}/console/queue`);
     await page.waitForURL(/\/console\/sign-in/);
   });
@@ -84,7 +84,9 @@ describe('the risk-ops console', () => {
     await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
-    expect(await page.evaluate('sessionStorage.length')).toBe(1);
+    // Signed in by the HttpOnly cookie alone: no token anywhere a page script could read it.
+    expect(await page.evaluate('sessionStorage.length + localStorage.length')).toBe(0);
+    expect(await page.evaluate('document.cookie')).not.toContain('dualkey_session');
   });
 
   it('agent and checker take a medium-tier unfreeze from intake to monitoring, each seeing the other live', async () => {

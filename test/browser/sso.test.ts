@@ -57,7 +57,7 @@ describe('single sign-on in the console', () => {
     await page.waitForURL(/\/console\/sign-in/);
     await page.getByRole('button', { name: 'Sign in with SSO' }).waitFor();
     // Machines' and demo tokens still sign in beside it.
-    await expect.poll(() => page.getByRole('textbox', { name: 'Token' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByLabel('Token', { exact: true }).isVisible()).toBe(true);
     await expect
       .poll(() => page.getByRole('button', { name: 'Sign in', exact: true }).isVisible())
       .toBe(true);
@@ -81,7 +81,7 @@ describe('single sign-on in the console', () => {
       .getByRole('alert')
       .getByText(/maps to a dualkey role/)
       .waitFor();
-    await expect.poll(() => page.getByRole('textbox', { name: 'Token' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByLabel('Token', { exact: true }).isVisible()).toBe(true);
   });
 
   it('an admin signed in with SSO approves another admin’s grant, and is refused their own', async () => {

@@ -57,6 +57,7 @@ export function apiDepsFor(
       temporalUiUrl: 'http://127.0.0.1:8233',
       rateLimitPerMinute: 100_000,
       bodyLimitBytes: 65_536,
+      sessionTtlMs: 3_600_000,
       ...settings,
     },
   };

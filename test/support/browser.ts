@@ -29,10 +29,12 @@ export interface ConsoleStack {
   /** Origin of the API serving the console, e.g. http://127.0.0.1:41234. */
   url: string;
   browser: Browser;
-  /** A browser context of its own: its own sessionStorage, so its own session. */
+  /** A browser context of its own: its own cookies, so its own session. */
   newPage(): Promise<Page>;
   /** A new context signed in with this token through the sign-in page. */
   signedIn(token: string, path?: string): Promise<{ context: BrowserContext; page: Page }>;
+  /** axe-core's source, to evaluate in a page. */
+  axeSource(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -69,12 +71,13 @@ export async function startConsoleStack(
       const page = await newPage();
       const context = page.context();
       await page.goto(`${url}/console/sign-in`);
-      await page.getByRole('textbox', { name: 'Token' }).fill(token);
+      await page.getByLabel('Token', { exact: true }).fill(token);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       if (path !== '/console/queue') await page.goto(`${url}${path}`);
       return { context, page };
     },
+    axeSource: () => axeSource,
     async stop() {
       await Promise.allSettled(contexts.map((c) => c.close()));
       await browser.close();

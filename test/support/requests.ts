@@ -23,6 +23,8 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
   const day = 86_400_000;
   return {
     'GET /v1/me': {},
+    'POST /v1/session': {},
+    'DELETE /v1/session': {},
     'GET /v1/people': {},
     'GET /v1/cases/{caseId}/assignees': {},
     'GET /v1/admin/users': {},

@@ -72,11 +72,12 @@ describe('the OpenAPI document, for generated clients', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('marks the public routes public and every /v1 route as needing a bearer token', () => {
+  it('marks the public routes public, sign-in as needing a bearer token and every other /v1 route either', () => {
+    const either = [{ bearer: [] }, { session: [] }];
     for (const { route, path, operation } of operations) {
       expect({ route, security: operation.security }).toEqual({
         route,
-        security: path.startsWith('/v1/') ? [{ bearer: [] }] : [],
+        security: route === 'POST /v1/session' ? [{ bearer: [] }] : path.startsWith('/v1/') ? either : [],
       });
     }
   });

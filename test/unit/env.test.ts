@@ -33,6 +33,7 @@ describe('parseEnv: defaults', () => {
       UPDATE_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MINUTE: 600,
       BODY_LIMIT_BYTES: 65_536,
+      SESSION_TTL: 8 * 3_600_000,
       WORKER_METRICS_PORT: 9464,
       WORKER_MAX_CACHED_WORKFLOWS: 400,
       LOG_LEVEL: 'info',
@@ -119,6 +120,10 @@ describe('parseEnv: coercion and accepted values', () => {
     });
   });
 
+  it('reads SESSION_TTL as a duration', () => {
+    expect(parseEnv({ SESSION_TTL: '30m' }).SESSION_TTL).toBe(30 * 60_000);
+  });
+
   it.each([
     ['0', 0],
     ['2', 2],
@@ -176,6 +181,7 @@ describe('parseEnv: a bad value names the variable', () => {
     ['DATABASE_POOL_SIZE', '101'],
     ['UPDATE_TIMEOUT_MS', '99'],
     ['BODY_LIMIT_BYTES', '1023'],
+    ['SESSION_TTL', 'forever'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
     ['NODE_ENV', 'staging'],

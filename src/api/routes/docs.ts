@@ -133,7 +133,14 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'a dualkey API token (`dk_…`)',
+    description: 'a dualkey API token (`dk_…`), or an access token of the identity provider',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'dualkey_session',
+    description:
+      'the browser session `POST /v1/session` starts; a request that changes something also sends `X-CSRF-Token`',
   });
   app.openAPIRegistry.registerPath({
     method: 'get',

@@ -27,7 +27,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'streamEvents',
       summary: 'Live case changes (server-sent events)',
       description:
-        'A `text/event-stream` of the cases in the caller’s business lines as they change: `event: case` with `{ "type": "case", "caseId", "revision", "status" }`, and `event: resync` (`{ "type": "resync" }`) when changes may have been missed, so read again. The first event is `ready`. Events carry ids only; read the case for the rest. Send the bearer token in the `Authorization` header (read the stream with `fetch`, not `EventSource`).',
+        'A `text/event-stream` of the cases in the caller’s business lines as they change: `event: case` with `{ "type": "case", "caseId", "revision", "status" }`, and `event: resync` (`{ "type": "resync" }`) when changes may have been missed, so read again. The first event is `ready`. Events carry ids only; read the case for the rest. Authenticate with the bearer token in the `Authorization` header (read the stream with `fetch`, not `EventSource`) or, in a browser, with the session cookie.',
       tags: ['cases'],
       permission: 'case.read',
       request: { query: EventsQuery },

@@ -6,21 +6,6 @@ import { signIn } from '../session';
 import type { SsoConfig } from '../sso';
 import { finishSignIn, isReturning, startSignIn } from '../sso';
 
-/** Checks a token against GET /v1/me before keeping it, so a typo is reported here and not later. */
-async function verify(token: string): Promise<string | null> {
-  const response = await fetch('/v1/me', { headers: { authorization: `Bearer ${token}` } }).catch(
-    () => undefined,
-  );
-  if (!response) return 'The API did not answer; check your connection and try again.';
-  if (response.status === 401) return 'That token is unknown, revoked or expired.';
-  if (response.status === 403) {
-    const problem = (await response.json().catch(() => ({}))) as { detail?: string };
-    return problem.detail ?? 'dualkey gives this identity no role.';
-  }
-  if (!response.ok) return `The API answered ${response.status}; try again shortly.`;
-  return null;
-}
-
 function TokenForm() {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -28,10 +13,9 @@ function TokenForm() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    const problem = token.trim() ? await verify(token.trim()) : 'Enter your API token.';
+    const problem = token.trim() ? await signIn(token) : 'Enter your API token.';
     setBusy(false);
     setError(problem);
-    if (!problem) signIn(token);
   };
   return (
     <form onSubmit={(event) => void submit(event)} className="card" aria-labelledby="token-heading">
@@ -40,7 +24,7 @@ function TokenForm() {
       <input
         id="token"
         name="token"
-        type="text"
+        type="password"
         autoComplete="off"
         spellCheck={false}
         value={token}
@@ -49,7 +33,7 @@ function TokenForm() {
         onChange={(event) => setToken(event.target.value)}
       />
       <p id="token-hint" className="hint">
-        Kept for this tab only; closing the tab signs you out.
+        Used once to sign this browser in; every tab stays signed in until you sign out.
       </p>
       {error ? (
         <p id="token-error" className="error" role="alert">
@@ -77,10 +61,9 @@ function SsoPanel({ config }: { config: SsoConfig }) {
     setBusy(true);
     const finish = async () => {
       const { accessToken, next } = await finishSignIn(config, new URL(location.href));
-      const problem = await verify(accessToken);
-      if (problem) throw new Error(problem);
       navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
-      signIn(accessToken);
+      const problem = await signIn(accessToken);
+      if (problem) throw new Error(problem);
     };
     finish().catch((failure: unknown) => {
       navigate('/sign-in', { replace: true });
@@ -123,7 +106,7 @@ function DemoUsers() {
       <ul className="demo-users">
         {users.map((user) => (
           <li key={user.userId}>
-            <button type="button" onClick={() => signIn(user.token)}>
+            <button type="button" onClick={() => void signIn(user.token)}>
               {user.name}
             </button>
             <span className="hint"> {user.roles.join(', ')}</span>
@@ -134,7 +117,7 @@ function DemoUsers() {
   );
 }
 
-/** Each way of signing in is one panel, and each ends in signIn(token). */
+/** Each way of signing in is one panel, and each ends in signIn(token), which sets the session cookie. */
 export function SignInPage() {
   const config = useAuthConfig();
   const heading = useRef<HTMLHeadingElement>(null);

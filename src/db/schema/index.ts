@@ -5,3 +5,4 @@ export * from './grants.js';
 export * from './idempotency.js';
 export * from './outbox.js';
 export * from './users.js';
+export * from './sessions.js';
