@@ -27,9 +27,9 @@ let windowStart: Date;
 
 beforeAll(async () => {
   windowStart = new Date();
-  // A long monitoring window, so the revert below always lands while the lift is still being watched.
+  // A monitoring window no test outlasts, so the revert below always lands while the lift is still watched.
   services = await startServices({
-    policy: { monitoring: { window: { low: '120s', medium: '120s', high: '120s', critical: '120s' } } },
+    policy: { monitoring: { window: { low: '15m', medium: '15m', high: '15m', critical: '15m' } } },
   });
   cast = await makeCast(services);
 });

@@ -10,7 +10,7 @@ let cast: Cast;
 beforeAll(async () => {
   services = await startServices({
     withoutWorker: true,
-    policy: { monitoring: { window: { low: '120s', medium: '120s', high: '120s', critical: '120s' } } },
+    policy: { monitoring: { window: { low: '15m', medium: '15m', high: '15m', critical: '15m' } } },
   });
   cast = await makeCast(services);
 });
