@@ -14,7 +14,11 @@ export interface LiftRequest {
   notify?: NotificationInput;
 }
 
-export function createControlActivities({ controls, db }: Pick<ActivityDeps, 'controls' | 'db'>) {
+export function createControlActivities({
+  controls,
+  db,
+  notifications,
+}: Pick<ActivityDeps, 'controls' | 'db' | 'notifications'>) {
   return {
     async readControls(ids: string[]): Promise<Control[]> {
       return controls.get(ids);
@@ -26,7 +30,7 @@ export function createControlActivities({ controls, db }: Pick<ActivityDeps, 'co
 
     async liftControls({ notify, ...request }: LiftRequest): Promise<ControlSnapshot[]> {
       const snapshot = await controls.lift(request);
-      if (notify) await enqueueNotification(db, notify);
+      if (notify) await enqueueNotification(db, notify, notifications);
       return snapshot;
     },
 

@@ -1,4 +1,5 @@
 import type { Database } from '../src/db/client.js';
+import type { OutboxRouting } from '../src/db/outbox.js';
 import type { AccountControls } from '../src/domain/controls.js';
 import { asFailure } from '../src/domain/failures.js';
 import { createCaseRecordActivities } from './caseRecords.js';
@@ -8,6 +9,8 @@ import { createNotificationActivities } from './notifications.js';
 export interface ActivityDeps {
   db: Database;
   controls: AccountControls;
+  /** Who gets which notification; without it every notification goes to the log. */
+  notifications?: OutboxRouting | undefined;
 }
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;

@@ -17,11 +17,13 @@ import {
   bootstrapAdmin,
   connectTemporal,
   createAccountControls,
+  createNotificationChannels,
   temporalAddress,
   temporalConnectionOptions,
   uiUrl,
 } from './runtime/wiring.js';
 import { startDevServer } from './temporal/devServer.js';
+import { startMailCatcher } from './runtime/mailCatcher.js';
 import { runWorker } from './worker/run.js';
 
 /**
@@ -52,6 +54,12 @@ async function main(): Promise<void> {
     await assertPortFree(env.TEMPORAL_PORT, 'Temporal dev server', hint);
     await assertPortFree(env.TEMPORAL_UI_PORT, 'Temporal Web UI', `${hint}, or set TEMPORAL_UI_PORT`);
   }
+  const mailCatcherOn = env.MAIL_CATCHER ?? (env.NODE_ENV === 'development' && !env.NOTIFY_SMTP_URL);
+  if (mailCatcherOn) {
+    const hint = 'set MAIL_CATCHER_SMTP_PORT and MAIL_CATCHER_UI_PORT to other ports, or MAIL_CATCHER=false';
+    await assertPortFree(env.MAIL_CATCHER_SMTP_PORT, 'mail catcher SMTP', hint);
+    await assertPortFree(env.MAIL_CATCHER_UI_PORT, 'mail catcher UI', hint);
+  }
   if (!env.DATABASE_URL) {
     await assertPortFree(
       env.EMBEDDED_POSTGRES_PORT,
@@ -76,7 +84,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 
   try {
-    const [devServer, postgres] = await Promise.all([
+    const [devServer, postgres, mailCatcher] = await Promise.all([
       env.TEMPORAL_ADDRESS
         ? undefined
         : startDevServer({
@@ -91,7 +99,17 @@ async function main(): Promise<void> {
       env.DATABASE_URL
         ? undefined
         : startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_POSTGRES_PORT, persistent: true }),
+      mailCatcherOn
+        ? startMailCatcher({
+            cacheDir: env.DUALKEY_CACHE_DIR,
+            dataDir,
+            smtpPort: env.MAIL_CATCHER_SMTP_PORT,
+            uiPort: env.MAIL_CATCHER_UI_PORT,
+            log: say,
+          })
+        : undefined,
     ]);
+    if (mailCatcher) stops.push(() => mailCatcher.stop());
     if (devServer) stops.push(() => devServer.stop());
     if (postgres) stops.push(() => postgres.stop());
     const databaseUrl = env.DATABASE_URL ?? postgres?.url;
@@ -114,6 +132,13 @@ async function main(): Promise<void> {
       connection: temporal.connection,
       nativeConnection,
       log,
+      channels: createNotificationChannels(env, {
+        db: database.db,
+        contacts: controls,
+        log,
+        smtpUrl: mailCatcher?.smtpUrl,
+      }),
+      maxDeliveryAttempts: env.NOTIFY_MAX_ATTEMPTS,
     });
     stops.push(() => worker.stop());
     await bootstrapAdmin(env, database.db, (message) => log.warn(message));
@@ -140,6 +165,11 @@ async function main(): Promise<void> {
       ...(ui ? [`  Temporal Web UI   ${ui}`] : []),
       `  PostgreSQL        ${postgres ? `embedded, ${databaseUrl}` : 'DATABASE_URL'}`,
       `  Worker metrics    http://${env.HOST}:${env.WORKER_METRICS_PORT}/metrics`,
+      ...(mailCatcher
+        ? [
+            `  Mail catcher      ${mailCatcher.uiUrl} (Mailpit via ${mailCatcher.source}; SMTP ${mailCatcher.smtpUrl})`,
+          ]
+        : []),
       `  Data              ${dataDir}`,
       ...(demoTokens.length
         ? [

@@ -36,11 +36,13 @@ import * as session from './routes/v1_session.js';
 import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
+import * as respond from './routes/respond.js';
 
 const routeModules = [
   health,
   docs,
   consolePages,
+  respond,
   demoUsers,
   authConfig,
   me,

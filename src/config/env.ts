@@ -155,6 +155,55 @@ export const EnvSchema = z
       .optional()
       .describe('base URL of the account service, for ACCOUNT_CONTROLS=http'),
     ACCOUNT_SERVICE_TOKEN: optionalText.describe('bearer token sent to the account service'),
+    ACCOUNT_CONTACT_CATCH_ALL: z
+      .email()
+      .default('account-owner@dualkey.example')
+      .describe(
+        'the address the PostgreSQL account service answers `contact()` with for every account (it keeps no owners’ addresses)',
+      ),
+    NOTIFY_SMTP_URL: z
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+      .optional()
+      .describe(
+        'SMTP server for e-mail notifications: `smtps://` is TLS from the start, `smtp://` upgrades with STARTTLS when offered; credentials and options go in the URL. `npm start` uses its mail catcher when unset',
+      ),
+    NOTIFY_EMAIL_FROM: z
+      .string()
+      .min(3)
+      .default('dualkey risk operations <risk-ops@dualkey.example>')
+      .describe('sender of notification e-mails'),
+    NOTIFY_WEBHOOK_URL: z
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+      .optional()
+      .describe('endpoint that receives every notification as a signed Standard Webhooks message'),
+    NOTIFY_WEBHOOK_SECRET: z
+      .string()
+      .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'each secret is "whsec_" and base64')).min(1),
+      )
+      .optional()
+      .describe(
+        'signing secret(s) of NOTIFY_WEBHOOK_URL (`whsec_…`); list two, comma-separated, while rotating',
+      ),
+    NOTIFY_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(12)
+      .describe(
+        'tries of one delivery (backoff from 1 s doubling to 10 min) before it is given up and listed for an admin to retry',
+      ),
+    MAIL_CATCHER: flag
+      .optional()
+      .describe(
+        '`npm start` runs a local mail catcher (Mailpit) and sends notification e-mail to it; default: on in development without NOTIFY_SMTP_URL',
+      ),
+    MAIL_CATCHER_SMTP_PORT: port.default(1025).describe('SMTP port of the local mail catcher'),
+    MAIL_CATCHER_UI_PORT: port.default(8025).describe('web UI port of the local mail catcher'),
     RISK_SIGNAL_HMAC_SECRET: optionalText.describe(
       'when set, risk signals must carry a valid X-Dualkey-Signature',
     ),
@@ -211,6 +260,13 @@ export const EnvSchema = z
         code: 'custom',
         path: ['DUALKEY_SSO_MAPPING'],
         message: 'required when OIDC_ISSUER is set',
+      });
+    }
+    if (env.NOTIFY_WEBHOOK_URL && !env.NOTIFY_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOTIFY_WEBHOOK_SECRET'],
+        message: 'required when NOTIFY_WEBHOOK_URL is set',
       });
     }
     if (env.ACCOUNT_CONTROLS === 'http' && !env.ACCOUNT_SERVICE_URL) {

@@ -1,6 +1,10 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
-import { notifications } from './schema/index.js';
+import type { Delivery, DeliveryState, NotificationRouting } from '../domain/notifications.js';
+import { parseRecipient, routeNotification } from '../domain/notifications.js';
+import { departments } from '../domain/vocabulary.js';
+import { cases, notifications, respondTokens } from './schema/index.js';
 
 export interface NotificationInput {
   /** One notification per key, however often the activity that queues it is retried. */
@@ -13,11 +17,110 @@ export interface NotificationInput {
 
 export type PendingNotification = typeof notifications.$inferSelect;
 
-export async function enqueueNotification(tx: Executor, input: NotificationInput): Promise<void> {
-  await tx
-    .insert(notifications)
-    .values({ ...input, caseId: input.caseId ?? null })
-    .onConflictDoNothing({ target: notifications.key });
+/** What the worker's configuration makes of the routing table: which channels exist at all. */
+export interface OutboxRouting {
+  routing: NotificationRouting;
+  email: boolean;
+}
+
+/** Where a queued notification goes when no routing is given: the log, as before channels existed. */
+const logOnly: OutboxRouting = {
+  routing: {
+    version: 'log',
+    departments: {},
+    leads: {},
+    checkers: {},
+    accountOwner: { email: false },
+    users: { webhooks: [] },
+    webhooks: {},
+  },
+  email: false,
+};
+
+/** Stable for every attempt of one delivery: derived from its key, never from the attempt. */
+export function messageIdOf(key: string): string {
+  return `msg_${createHash('sha256').update(key).digest('base64url').slice(0, 27)}`;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The path of the public respond page for a token. */
+export const respondPath = (token: string) => `/respond/${token}`;
+
+/**
+ * Queues one notification as one row per delivery the routing table gives it. A question to the account
+ * owner also mints its respond link, in the same transaction, and only when the rows are new: a retried
+ * activity neither sends a second link nor leaves an unused one behind.
+ */
+export async function enqueueNotification(
+  db: Database | Executor,
+  input: NotificationInput,
+  outbox: OutboxRouting = logOnly,
+): Promise<void> {
+  const recipient = parseRecipient(input.recipient, departments);
+  const caseId = input.caseId ?? null;
+  let businessLine: string | undefined;
+  if (recipient?.to === 'role' && caseId) {
+    const [row] = await db
+      .select({ businessLine: cases.businessLine })
+      .from(cases)
+      .where(eq(cases.id, caseId))
+      .limit(1);
+    businessLine = row?.businessLine;
+  }
+  const deliveries: Delivery[] = routeNotification(
+    outbox.routing,
+    recipient,
+    input.kind,
+    { businessLine },
+    { email: outbox.email, webhooks: Object.keys(outbox.routing.webhooks).length > 0 },
+  );
+  const question = input.payload.question;
+  const infoRequestId = input.payload.infoRequestId;
+  const dueAt = input.payload.dueAt;
+  const mintsLink =
+    input.kind === 'info.requested' &&
+    recipient?.to === 'account' &&
+    caseId !== null &&
+    typeof question === 'string' &&
+    typeof infoRequestId === 'string' &&
+    typeof dueAt === 'string';
+  const token = mintsLink ? randomBytes(32).toString('base64url') : undefined;
+  const payload = token ? { ...input.payload, respondPath: respondPath(token) } : input.payload;
+
+  const write = async (tx: Executor) => {
+    const inserted = await tx
+      .insert(notifications)
+      .values(
+        deliveries.map((d) => ({
+          key:
+            deliveries.length === 1 && d.channel === 'log'
+              ? input.key
+              : `${input.key}|${d.channel}:${d.target}`,
+          recipient: input.recipient,
+          kind: input.kind,
+          caseId,
+          payload,
+          channel: d.channel,
+          target: d.target,
+          routingVersion: outbox.routing.version,
+        })),
+      )
+      .onConflictDoNothing({ target: notifications.key })
+      .returning({ id: notifications.id });
+    if (token && inserted.length > 0 && caseId) {
+      await tx.insert(respondTokens).values({
+        tokenHash: hashToken(token),
+        caseId,
+        infoRequestId: infoRequestId as string,
+        question: question as string,
+        expiresAt: new Date(dueAt as string),
+      });
+    }
+  };
+  await db.transaction(write);
 }
 
 /**
@@ -54,8 +157,17 @@ export async function markDelivered(db: Database, ids: readonly number[]): Promi
     .where(inArray(notifications.id, [...ids]));
 }
 
-/** Exponential backoff from 1 s, capped at 10 minutes; delivery is retried until it succeeds. */
-export async function markFailed(db: Database, id: number, attempts: number, error: string): Promise<void> {
+/**
+ * Exponential backoff from 1 s, capped at 10 minutes. After `maxAttempts` tries the delivery is given up:
+ * it stays in the outbox, listed for an admin to retry, instead of hammering a receiver that is gone.
+ */
+export async function markFailed(
+  db: Database,
+  id: number,
+  attempts: number,
+  error: string,
+  maxAttempts: number,
+): Promise<void> {
   const delayMs = Math.min(1_000 * 2 ** attempts, 600_000);
   await db
     .update(notifications)
@@ -63,8 +175,25 @@ export async function markFailed(db: Database, id: number, attempts: number, err
       attempts: attempts + 1,
       lastError: error.slice(0, 1_000),
       nextAttemptAt: sql`now() + ${`${delayMs} milliseconds`}::interval`,
+      ...(attempts + 1 >= maxAttempts ? { status: 'given_up' as const } : {}),
     })
     .where(eq(notifications.id, id));
+}
+
+/** Puts a failing or given-up delivery back in the queue, due now, with a fresh allowance of tries. */
+export async function retryDelivery(db: Database, id: number): Promise<PendingNotification | undefined> {
+  const [row] = await db
+    .update(notifications)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+    .where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'given_up'])))
+    .returning();
+  return row;
+}
+
+export function deliveryStateOf(row: Pick<PendingNotification, 'status' | 'lastError'>): DeliveryState {
+  if (row.status === 'delivered') return 'delivered';
+  if (row.status === 'given_up') return 'given_up';
+  return row.lastError === null ? 'queued' : 'failing';
 }
 
 export async function notificationsForCase(db: Database, caseId: string): Promise<PendingNotification[]> {
@@ -73,4 +202,55 @@ export async function notificationsForCase(db: Database, caseId: string): Promis
     .from(notifications)
     .where(eq(notifications.caseId, caseId))
     .orderBy(asc(notifications.id));
+}
+
+export async function findNotification(db: Database, id: number): Promise<PendingNotification | undefined> {
+  const [row] = await db.select().from(notifications).where(eq(notifications.id, id)).limit(1);
+  return row;
+}
+
+/** Deliveries in trouble, newest first: still failing (retried with backoff) or given up. */
+export async function troubledDeliveries(
+  db: Database,
+  state: 'failing' | 'given_up',
+  limit: number,
+): Promise<PendingNotification[]> {
+  const where =
+    state === 'given_up'
+      ? eq(notifications.status, 'given_up')
+      : and(eq(notifications.status, 'pending'), isNotNull(notifications.lastError));
+  return db.select().from(notifications).where(where).orderBy(desc(notifications.id)).limit(limit);
+}
+
+export interface RespondToken {
+  caseId: string;
+  infoRequestId: string;
+  question: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export async function findRespondToken(db: Database, token: string): Promise<RespondToken | undefined> {
+  const [row] = await db
+    .select()
+    .from(respondTokens)
+    .where(eq(respondTokens.tokenHash, hashToken(token)))
+    .limit(1);
+  return row;
+}
+
+/** Spends a token; false when it was already spent or has expired meanwhile. */
+export async function spendRespondToken(db: Database, token: string): Promise<boolean> {
+  const spent = await db
+    .update(respondTokens)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(respondTokens.tokenHash, hashToken(token)),
+        isNull(respondTokens.usedAt),
+        gt(respondTokens.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({ caseId: respondTokens.caseId });
+  return spent.length > 0;
 }

@@ -5,7 +5,16 @@ import { approve, propose, reject, withdraw } from './lifecycle/approval.js';
 import { answerEscalation, escalate } from './lifecycle/escalations.js';
 import { requestAfterReview, requestRevert } from './lifecycle/execution.js';
 import { recordReverification } from './lifecycle/reverification.js';
-import { addNote, assign, claim, release, requestInfo, resolve, respondInfo } from './lifecycle/review.js';
+import {
+  addNote,
+  answerAsOwner,
+  assign,
+  claim,
+  release,
+  requestInfo,
+  resolve,
+  respondInfo,
+} from './lifecycle/review.js';
 import type { Rule } from './lifecycle/rule.js';
 import type { Actor } from './permissions.js';
 
@@ -34,6 +43,7 @@ const declarations = {
   addNote: { target: 'case', rule: addNote },
   requestInfo: { target: 'case', rule: requestInfo },
   respondInfo: { target: 'case', rule: respondInfo },
+  answerAsOwner: { target: 'case', rule: answerAsOwner },
   escalate: { target: 'case', rule: escalate },
   answerEscalation: { target: 'escalation', rule: answerEscalation },
   propose: { target: 'case', rule: propose },

@@ -80,6 +80,18 @@ export interface AccountControls {
   reapply(input: ReapplyControls): Promise<Control[]>;
 }
 
+/**
+ * How to reach an account's owner, asked of the account service each time a message goes out, so dualkey
+ * keeps no user's address. `email` is null when the owner has none on file.
+ */
+export interface AccountContact {
+  email: string | null;
+}
+
+export interface AccountContacts {
+  contact(accountId: string): Promise<AccountContact>;
+}
+
 /** Which of `refs` are no longer active at the version the caller saw, judged by the controls as they are now. */
 export function changesSince(
   refs: readonly ControlRef[],

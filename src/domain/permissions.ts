@@ -1,7 +1,7 @@
 import { DomainError } from './errors.js';
 import type { Actor, Permission, PrivilegedRole, Role } from './schemas/permissions.js';
 import type { BusinessLine } from './vocabulary.js';
-import { businessLines, departments, isOneOf } from './vocabulary.js';
+import { ACCOUNT_OWNER, businessLines, departments, isOneOf } from './vocabulary.js';
 
 export type { Actor, BusinessLineScope, Permission, PrivilegedRole, Role } from './schemas/permissions.js';
 
@@ -100,6 +100,18 @@ export const systemActor: Actor = {
   name: 'dualkey',
   roles: [],
   businessLines: ['*'],
+  departments: [],
+};
+
+/**
+ * Whoever followed a respond link to answer a question: known only as the owner of the account the
+ * question went to. Holds no permission; only the rule made for it (`answerAsOwner`) lets it act.
+ */
+export const accountOwnerActor: Actor = {
+  id: ACCOUNT_OWNER,
+  name: 'the account owner',
+  roles: [],
+  businessLines: [],
   departments: [],
 };
 

@@ -65,6 +65,14 @@ export const channels = ['phone', 'email', 'chat', 'ticket', 'internal'] as cons
 /** What every case owes by a due time the policy sets: a first response (a claim), and a resolution. */
 export const caseDeadlines = ['first_response', 'resolution'] as const;
 
+/** How an answer to a question reached the case: told to an agent, or typed by the owner on the respond page. */
+export const answerChannels = ['phone', 'email', 'chat', 'ticket', 'respond_link'] as const;
+/** What an agent may record an answer as having come through; the respond link records itself. */
+export const agentAnswerChannels = ['phone', 'email', 'chat', 'ticket'] as const;
+
+/** Who answered a question the account owner was asked through the respond link. */
+export const ACCOUNT_OWNER = 'account_owner';
+
 export const departments = [
   'technical',
   'customer_service',

@@ -8,7 +8,11 @@ import type { Database } from '../db/client.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { ensureBootstrapAdmin } from '../db/users.js';
-import type { AccountControls } from '../domain/controls.js';
+import type { Logger } from 'pino';
+import { loadNotificationRouting } from '../config/policy.js';
+import type { AccountContacts, AccountControls } from '../domain/controls.js';
+import type { Channels } from '../notify/channels.js';
+import { createChannels } from '../notify/channels.js';
 import { untilReachable } from './reachable.js';
 
 /** The URL `npm start` gives its embedded PostgreSQL, so `npm run api` / `worker` find it by default. */
@@ -20,11 +24,31 @@ export function temporalAddress(env: Pick<Env, 'TEMPORAL_ADDRESS' | 'TEMPORAL_PO
   return env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
 }
 
-export function createAccountControls(env: Env, db: Database): AccountControls {
+export function createAccountControls(env: Env, db: Database): AccountControls & AccountContacts {
   if (env.ACCOUNT_CONTROLS === 'http' && env.ACCOUNT_SERVICE_URL) {
     return new HttpAccountControls(env.ACCOUNT_SERVICE_URL, env.ACCOUNT_SERVICE_TOKEN);
   }
-  return new PostgresAccountControls(db);
+  return new PostgresAccountControls(db, env.ACCOUNT_CONTACT_CATCH_ALL);
+}
+
+/** The URL people reach the API at, for links in messages: PUBLIC_URL, else where it listens. */
+export function publicUrl(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  return env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
+}
+
+/** The worker's notification channels, from the environment and the policy file's routing table. */
+export function createNotificationChannels(
+  env: Env,
+  options: { db: Database; contacts: AccountContacts; log: Logger; smtpUrl?: string | undefined },
+): Channels {
+  return createChannels({
+    settings: { ...env, NOTIFY_SMTP_URL: options.smtpUrl ?? env.NOTIFY_SMTP_URL },
+    routing: loadNotificationRouting(env.DUALKEY_POLICY),
+    db: options.db,
+    contacts: options.contacts,
+    publicUrl: publicUrl(env),
+    log: options.log,
+  });
 }
 
 type TemporalSecurity = Pick<

@@ -23,7 +23,7 @@ export function sdkDownloadDir(cacheDir: string): string {
   return join(cacheDir, 'sdk-download');
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return true;
@@ -32,7 +32,10 @@ async function isExecutable(path: string): Promise<boolean> {
   }
 }
 
-async function onPath(name: string, pathVariable = process.env.PATH ?? ''): Promise<string | undefined> {
+export async function onPath(
+  name: string,
+  pathVariable = process.env.PATH ?? '',
+): Promise<string | undefined> {
   for (const dir of pathVariable.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     if (await isExecutable(candidate)) return candidate;
@@ -77,22 +80,29 @@ export const installAdvice =
   `or install a Go toolchain so dualkey can build it (go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}), ` +
   'or set TEMPORAL_ADDRESS to use a Temporal server that is already running.';
 
-/** Step 5: builds the CLI with the Go toolchain into the cache. The first build takes minutes. */
-export async function goInstallTemporalCli(
-  cacheDir: string,
-  log: (line: string) => void,
-): Promise<ResolvedCli> {
-  const bin = goInstallDir(cacheDir);
-  await mkdir(bin, { recursive: true });
-  log(
-    `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${bin} (first time only; takes a few minutes)`,
+/**
+ * Builds a Go program with `go install` into `bin`. The first build takes minutes; Go caches modules and
+ * builds, so a second is quick. Rejects with `advice` when there is no toolchain or the build fails.
+ */
+export async function goInstall(options: {
+  module: string;
+  version: string;
+  bin: string;
+  binary: string;
+  what: string;
+  advice: string;
+  log: (line: string) => void;
+}): Promise<string> {
+  await mkdir(options.bin, { recursive: true });
+  options.log(
+    `building the ${options.what} ${options.version} with Go into ${options.bin} (first time only; takes a few minutes)`,
   );
   const tail: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+    const child = spawn('go', ['install', `${options.module}@${options.version}`], {
       env: {
         ...process.env,
-        GOBIN: bin,
+        GOBIN: options.bin,
         GOFLAGS: [process.env.GOFLAGS, '-buildvcs=false'].filter(Boolean).join(' '),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,16 +117,35 @@ export async function goInstallTemporalCli(
     child.stderr.on('data', keep);
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT')
-        reject(new StartupError(`no Temporal CLI found and no Go toolchain to build one. ${installAdvice}`));
+        reject(
+          new StartupError(`no ${options.what} found and no Go toolchain to build one. ${options.advice}`),
+        );
       else reject(error);
     });
     child.on('close', (exitCode) => resolve(exitCode ?? 1));
   });
-  const path = join(bin, 'temporal');
+  const path = join(options.bin, options.binary);
   if (code !== 0 || !(await isExecutable(path))) {
     throw new StartupError(
-      `building the Temporal CLI with Go failed (is the Go module proxy reachable?):\n  ${tail.join('\n  ')}\n${installAdvice}`,
+      `building the ${options.what} with Go failed (is the Go module proxy reachable?):\n  ${tail.join('\n  ')}\n${options.advice}`,
     );
   }
+  return path;
+}
+
+/** Step 5: builds the CLI with the Go toolchain into the cache. */
+export async function goInstallTemporalCli(
+  cacheDir: string,
+  log: (line: string) => void,
+): Promise<ResolvedCli> {
+  const path = await goInstall({
+    module: TEMPORAL_CLI_MODULE,
+    version: TEMPORAL_CLI_VERSION,
+    bin: goInstallDir(cacheDir),
+    binary: 'temporal',
+    what: 'Temporal CLI',
+    advice: installAdvice,
+    log,
+  });
   return { path, source: 'go-install' };
 }

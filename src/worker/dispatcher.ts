@@ -1,17 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import { markDelivered, markFailed, takeDue } from '../db/outbox.js';
+import { markDelivered, markFailed, messageIdOf, takeDue } from '../db/outbox.js';
 import type { Notifier } from '../domain/notifications.js';
-
-/** The default notifier writes each notification to the log; production plugs in a real channel. */
-export function logNotifier(log: Logger): Notifier {
-  return {
-    deliver(notification) {
-      log.info({ notification }, `notify ${notification.recipient}: ${notification.kind}`);
-      return Promise.resolve();
-    },
-  };
-}
 
 /**
  * Drains the notification outbox: delivers what is due, reschedules failures with backoff. Several
@@ -22,8 +12,11 @@ export function startDispatcher(options: {
   notifier: Notifier;
   log: Logger;
   intervalMs?: number;
+  /** Tries before a delivery is given up and left for an admin to retry. */
+  maxAttempts?: number | undefined;
 }): { stop(): Promise<void> } {
   const intervalMs = options.intervalMs ?? 1_000;
+  const maxAttempts = options.maxAttempts ?? 12;
   let stopped = false;
   let wake: (() => void) | undefined;
 
@@ -37,14 +30,22 @@ export function startDispatcher(options: {
             try {
               await options.notifier.deliver({
                 id: row.id,
+                messageId: messageIdOf(row.key),
                 recipient: row.recipient,
                 kind: row.kind,
                 caseId: row.caseId,
+                channel: row.channel,
+                target: row.target,
                 payload: row.payload,
+                createdAt: row.createdAt.toISOString(),
               });
               delivered.push(row.id);
             } catch (error) {
-              await markFailed(options.db, row.id, row.attempts, (error as Error).message);
+              await markFailed(options.db, row.id, row.attempts, (error as Error).message, maxAttempts);
+              options.log.warn(
+                { notification: row.id, channel: row.channel, target: row.target, err: error },
+                'notification delivery failed; retrying with backoff',
+              );
             }
           }
         } finally {

@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { parseEnv } from '../config/env.js';
 import { createLogger, installSdkRuntime } from '../runtime/logger.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
-import { connectDependencies, createAccountControls } from '../runtime/wiring.js';
+import { connectDependencies, createAccountControls, createNotificationChannels } from '../runtime/wiring.js';
 import { untilReachable } from '../runtime/reachable.js';
 import { runWorker } from './run.js';
 
@@ -18,9 +18,12 @@ async function main(): Promise<void> {
     () => NativeConnection.connect(connectionOptions),
     say,
   );
+  const controls = createAccountControls(env, database.db);
   const worker = await runWorker(env, {
     db: database.db,
-    controls: createAccountControls(env, database.db),
+    controls,
+    channels: createNotificationChannels(env, { db: database.db, contacts: controls, log }),
+    maxDeliveryAttempts: env.NOTIFY_MAX_ATTEMPTS,
     connection: temporal.connection,
     nativeConnection,
     log,

@@ -5,9 +5,10 @@ import { createActivities } from '../../activities/index.js';
 import type { Env } from '../config/env.js';
 import type { Database } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
-import type { Notifier } from '../domain/notifications.js';
+import type { Channels } from '../notify/channels.js';
+import { logNotifier } from '../notify/channels.js';
 import { registerSearchAttributes } from '../temporal/searchAttributes.js';
-import { logNotifier, startDispatcher } from './dispatcher.js';
+import { startDispatcher } from './dispatcher.js';
 import { createCaseWorker, runUntilStopped } from './worker.js';
 
 export interface RunningWorker {
@@ -28,7 +29,9 @@ export async function runWorker(
     connection: Connection;
     nativeConnection: NativeConnection;
     log: Logger;
-    notifier?: Notifier;
+    /** Without channels, every notification is written to the log. */
+    channels?: Channels | undefined;
+    maxDeliveryAttempts?: number | undefined;
   },
 ): Promise<RunningWorker> {
   const { log } = options;
@@ -45,16 +48,30 @@ export async function runWorker(
     connection: options.nativeConnection,
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db: options.db, controls: options.controls }),
+    activities: createActivities({
+      db: options.db,
+      controls: options.controls,
+      notifications: options.channels?.outbox,
+    }),
     maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
   });
-  const dispatcher = startDispatcher({ db: options.db, notifier: options.notifier ?? logNotifier(log), log });
+  log.info(
+    options.channels?.summary ??
+      'no notification channel is configured: notifications are written to the log only',
+  );
+  const dispatcher = startDispatcher({
+    db: options.db,
+    notifier: options.channels?.notifier ?? logNotifier(log),
+    log,
+    maxAttempts: options.maxDeliveryAttempts,
+  });
   const running = runUntilStopped(worker);
   return {
     done: running.done,
     async stop() {
       await running.stop();
       await dispatcher.stop();
+      options.channels?.close();
     },
   };
 }

@@ -44,11 +44,12 @@ import {
   requestInfo,
   resolve,
   respondInfo,
+  answerAsOwner,
 } from '../../src/domain/lifecycle/review.js';
 import type { Context, Rule } from '../../src/domain/lifecycle/rule.js';
 import { describeStep, run } from '../../src/domain/lifecycle/rule.js';
 import type { Actor } from '../../src/domain/permissions.js';
-import { systemActor } from '../../src/domain/permissions.js';
+import { accountOwnerActor, systemActor } from '../../src/domain/permissions.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import type { RiskTier } from '../../src/domain/vocabulary.js';
 import { RiskTier as RiskTierSchema } from '../../src/domain/schemas/vocabulary.js';
@@ -549,6 +550,7 @@ describe('information requests', () => {
         status: 'open',
         answer: null,
         answeredBy: null,
+        answeredVia: null,
       },
     ]);
     expect(c.step).toBe(`waiting for the user's answer until ${dueAt}`);
@@ -588,8 +590,46 @@ describe('information requests', () => {
       status: 'answered',
       answer: 'photo attached',
       answeredBy: 'u-agent',
+      answeredVia: 'phone',
     });
     expect(c.step).toBe('in review by u-agent');
+  });
+
+  it('an agent records how the user answered when it was not by phone', () => {
+    const c = act(respondInfo, asked(), { answer: 'photo attached', via: 'ticket' }, agent, T2);
+    expect(c.infoRequests[0]).toMatchObject({ answeredBy: 'u-agent', answeredVia: 'ticket' });
+  });
+
+  it('the account owner’s answer through the respond link is recorded as theirs', () => {
+    const { next, event } = run(
+      answerAsOwner,
+      asked(),
+      { infoRequestId: 'info-1', answer: 'here is my photo' },
+      ctx(accountOwnerActor, T2),
+    );
+    expect(next.status).toBe('in_review');
+    expect(next.infoRequests[0]).toMatchObject({
+      status: 'answered',
+      answer: 'here is my photo',
+      answeredBy: 'account_owner',
+      answeredVia: 'respond_link',
+    });
+    expect(event).toMatchObject({
+      actor: 'account_owner',
+      action: 'info.answered',
+      details: { infoRequestId: 'info-1', answeredBy: 'account_owner', via: 'respond_link' },
+    });
+  });
+
+  it('the account owner cannot answer a request that is no longer open', () => {
+    const answered = act(respondInfo, asked(), { answer: 'by phone' }, agent, T2);
+    expect(
+      refusal(answerAsOwner, answered, { infoRequestId: 'info-1', answer: 'late' }, accountOwnerActor).code,
+    ).toBe('invalid_state');
+    expect(
+      refusal(answerAsOwner, asked(), { infoRequestId: 'info-9', answer: 'wrong one' }, accountOwnerActor)
+        .detail,
+    ).toBe('information request info-9 is not open');
   });
 
   it('an answer with no question outstanding is refused', () => {

@@ -1,14 +1,47 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { expireInfoRequest } from '../../src/domain/lifecycle/review.js';
 import { handleAction } from '../handlers.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
 
+/**
+ * Added after cases were running: a question is now sent to the account owner (with a link to answer it
+ * on the respond page), and the assignee hears when the owner answers there. Cases that asked before
+ * sent nothing, and replay so.
+ */
+export const ASK_ACCOUNT_OWNER_PATCH = 'ask-account-owner-with-respond-link';
+
 /** Questions to the user have a deadline; claim, release, notes, answers and resolution are plain rules. */
 export function registerReview(rt: CaseRuntime): void {
   handleAction(rt, 'requestInfo', (next) => {
     const request = next.infoRequests.at(-1);
-    if (request) rt.spawnTimer(() => infoRequestDeadline(rt, request.id, request.dueAt));
+    if (!request) return;
+    rt.spawnTimer(() => infoRequestDeadline(rt, request.id, request.dueAt));
+    if (patched(ASK_ACCOUNT_OWNER_PATCH)) {
+      rt.spawnTimer(() =>
+        rt.activities.notify({
+          key: `${rt.workflowId}:${request.id}:asked`,
+          recipient: `account:${next.accountId}`,
+          kind: 'info.requested',
+          caseId: next.id,
+          payload: { infoRequestId: request.id, question: request.question, dueAt: request.dueAt },
+        }),
+      );
+    }
+  });
+  handleAction(rt, 'answerAsOwner', (next) => {
+    const { assignee } = next;
+    const request = next.infoRequests.findLast((r) => r.answeredVia === 'respond_link');
+    if (!assignee || !request || !patched(ASK_ACCOUNT_OWNER_PATCH)) return;
+    rt.spawnTimer(() =>
+      rt.activities.notify({
+        key: `${rt.workflowId}:${request.id}:answered`,
+        recipient: `user:${assignee}`,
+        kind: 'info.answered',
+        caseId: next.id,
+        payload: { infoRequestId: request.id, answeredVia: 'respond_link' },
+      }),
+    );
   });
 }
 

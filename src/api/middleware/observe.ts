@@ -27,7 +27,8 @@ export function observe(deps: ApiDeps): MiddlewareHandler<AppEnv> {
       {
         requestId,
         method: c.req.method,
-        path: c.req.path,
+        // A respond link's token is a credential until used: the log keeps the route, not the token.
+        path: route === '/respond/:token' ? route : c.req.path,
         route,
         status: c.res.status,
         ms: Math.round(seconds * 1_000),

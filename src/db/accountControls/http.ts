@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type {
+  AccountContact,
+  AccountContacts,
   AccountControls,
   ApplyControl,
   Control,
@@ -11,12 +13,13 @@ import { Control as ControlSchema } from '../../domain/schemas/controls.js';
 import { DomainError } from '../../domain/errors.js';
 
 const Items = z.object({ items: z.array(ControlSchema) });
+const Contact = z.object({ email: z.email().nullable() });
 
 /**
  * For exchanges whose account service already owns restrictions and bindings. The contract it expects
  * is in docs/account-service.md; every mutating call carries an Idempotency-Key.
  */
-export class HttpAccountControls implements AccountControls {
+export class HttpAccountControls implements AccountControls, AccountContacts {
   constructor(
     private readonly baseUrl: string,
     private readonly token?: string,
@@ -69,6 +72,11 @@ export class HttpAccountControls implements AccountControls {
 
   async list(accountId: string): Promise<Control[]> {
     return (await this.call('GET', `accounts/${encodeURIComponent(accountId)}/controls`, Items)).items;
+  }
+
+  /** The owner's address as the account service has it now; dualkey never stores it. */
+  async contact(accountId: string): Promise<AccountContact> {
+    return this.call('GET', `accounts/${encodeURIComponent(accountId)}/contact`, Contact);
   }
 
   async get(ids: readonly string[]): Promise<Control[]> {

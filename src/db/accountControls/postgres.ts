@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type {
+  AccountContact,
+  AccountContacts,
   AccountControls,
   ApplyControl,
   Control,
@@ -45,9 +47,20 @@ async function lockRows(tx: Executor, ids: readonly string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** The default registry: controls are rows with versions; every change is an event row with its key. */
-export class PostgresAccountControls implements AccountControls {
-  constructor(private readonly db: Database) {}
+/**
+ * The default registry: controls are rows with versions; every change is an event row with its key. It
+ * knows no owners' addresses, so `contact()` answers one catch-all mailbox for every account: on one
+ * machine that is the local mail catcher's inbox.
+ */
+export class PostgresAccountControls implements AccountControls, AccountContacts {
+  constructor(
+    private readonly db: Database,
+    private readonly catchAllContact: string | null = null,
+  ) {}
+
+  contact(): Promise<AccountContact> {
+    return Promise.resolve({ email: this.catchAllContact });
+  }
 
   async list(accountId: string): Promise<Control[]> {
     const rows = await this.db

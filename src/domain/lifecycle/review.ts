@@ -3,6 +3,7 @@ import type {
   InfoRequestInput,
   InfoResponseInput,
   NoteInput,
+  OwnerAnswerInput,
   ResolveInput,
 } from '../schemas/actions.js';
 import type { Case } from '../case.js';
@@ -10,6 +11,7 @@ import { DomainError } from '../errors.js';
 import type { Actor } from '../permissions.js';
 import { hasPermission, inScope } from '../permissions.js';
 import type { BusinessLine } from '../vocabulary.js';
+import { ACCOUNT_OWNER } from '../vocabulary.js';
 import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
 
 /** Statuses in which a case can be claimed or handed over. */
@@ -134,6 +136,7 @@ export const requestInfo = defineRule<InfoRequestInput>({
       status: 'open' as const,
       answer: null,
       answeredBy: null,
+      answeredVia: null,
     };
     return { ...c, status: 'awaiting_info', infoRequests: [...c.infoRequests, request] };
   },
@@ -150,16 +153,61 @@ export const respondInfo = defineRule<InfoResponseInput>({
     requireStatus(c, ['awaiting_info'], 'record the user’s answer');
   },
   apply(c, input, { actor }) {
+    // Answers recorded before channels existed carry no `via`: they were all told to an agent.
+    const via = input.via ?? 'phone';
     return {
       ...c,
       status: 'in_review',
       infoRequests: c.infoRequests.map((r) =>
         r.status === 'open'
-          ? { ...r, status: 'answered' as const, answer: input.answer, answeredBy: actor.id }
+          ? {
+              ...r,
+              status: 'answered' as const,
+              answer: input.answer,
+              answeredBy: actor.id,
+              answeredVia: via,
+            }
           : r,
       ),
     };
   },
+  details: (input) => ({ answeredBy: 'agent', via: input.via ?? 'phone' }),
+});
+
+/**
+ * The account owner's own answer, from the respond page: the link they followed was minted for this one
+ * request, so an answer to a request that was since answered, expired or replaced is refused.
+ */
+export const answerAsOwner = defineRule<OwnerAnswerInput>({
+  action: 'info.answered',
+  check(c, input) {
+    requireStatus(c, ['awaiting_info'], 'record the user’s answer');
+    if (!c.infoRequests.some((r) => r.id === input.infoRequestId && r.status === 'open')) {
+      throw new DomainError('invalid_state', `information request ${input.infoRequestId} is not open`);
+    }
+  },
+  apply(c, input) {
+    return {
+      ...c,
+      status: 'in_review',
+      infoRequests: c.infoRequests.map((r) =>
+        r.id === input.infoRequestId
+          ? {
+              ...r,
+              status: 'answered' as const,
+              answer: input.answer,
+              answeredBy: ACCOUNT_OWNER,
+              answeredVia: 'respond_link' as const,
+            }
+          : r,
+      ),
+    };
+  },
+  details: (input) => ({
+    infoRequestId: input.infoRequestId,
+    answeredBy: ACCOUNT_OWNER,
+    via: 'respond_link',
+  }),
 });
 
 export const expireInfoRequest = defineRule<{ infoRequestId: string }>({

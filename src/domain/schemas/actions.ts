@@ -4,7 +4,15 @@ import { upgradeEvidence } from '../case.js';
 import { Reverification } from './case.js';
 import { ReasonCodeName } from './policy.js';
 import { RiskHints } from './riskTier.js';
-import { BusinessLine, CaseType, Channel, Department, EvidenceKind, Severity } from './vocabulary.js';
+import {
+  AgentAnswerChannel,
+  BusinessLine,
+  CaseType,
+  Channel,
+  Department,
+  EvidenceKind,
+  Severity,
+} from './vocabulary.js';
 
 /**
  * Inputs that cross from outside into a case. The HTTP edge validates request bodies with these; the
@@ -69,9 +77,19 @@ export const NoteInput = z.strictObject({ text: text(5_000) }).meta({
 export const InfoRequestInput = z.strictObject({ question: text(2_000) }).meta({
   examples: [{ question: 'Please send a photo of your ID next to a note with today’s date.' }],
 });
-export const InfoResponseInput = z.strictObject({ answer: text(5_000) }).meta({
-  examples: [{ answer: 'The user sent the photo through the ticket; it matches the KYC record.' }],
-});
+export const InfoResponseInput = z
+  .strictObject({
+    answer: text(5_000),
+    via: AgentAnswerChannel.optional().describe('how the user gave the answer; phone when omitted'),
+  })
+  .meta({
+    examples: [
+      { answer: 'The user sent the photo through the ticket; it matches the KYC record.', via: 'ticket' },
+    ],
+  });
+/** The account owner's answer, typed on the respond page the link in their message opens. */
+export const OwnerAnswerInput = z.strictObject({ infoRequestId: EntityId, answer: text(5_000) });
+export type OwnerAnswerInput = z.infer<typeof OwnerAnswerInput>;
 
 export const EscalateInput = z
   .strictObject({

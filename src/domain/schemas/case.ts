@@ -3,6 +3,7 @@ import { requiredRoles, reverificationMethods } from '../vocabulary.js';
 import { Control } from './controls.js';
 import { RiskHints } from './riskTier.js';
 import {
+  AnswerChannel,
   BusinessLine,
   CaseDeadline,
   CaseStatus,
@@ -56,6 +57,9 @@ export const InfoRequest = z
     status: z.enum(['open', 'answered', 'expired']),
     answer: z.string().nullable(),
     answeredBy: z.string().nullable(),
+    answeredVia: AnswerChannel.nullable()
+      .optional()
+      .describe('how the answer came: told to an agent (phone, e-mail, chat, ticket) or on the respond page'),
   })
   .meta({ id: 'InfoRequest' });
 export type InfoRequest = z.infer<typeof InfoRequest>;

@@ -17,6 +17,7 @@ import {
   InfoRequestInput,
   InfoResponseInput,
   NoteInput,
+  OwnerAnswerInput,
   ProposeInput,
   RecordReverificationInput,
   RejectInput,
@@ -162,9 +163,11 @@ export const httpActions: { [A in ActionName]: HttpAction<A> } = {
       status: 200,
       operationId: 'respondToInfoRequest',
       summary: 'Record the user’s answer',
-      description: 'Records the answer to the open information request and returns the case to in_review.',
+      description:
+        'Records the answer the user gave an agent (by phone unless `via` says otherwise) to the open information request and returns the case to in_review. An answer the account owner types on the respond page records itself.',
     },
   }),
+  answerAsOwner: http('answerAsOwner', { body: OwnerAnswerInput }),
   escalate: http('escalate', {
     body: EscalateInput,
     sample: () => ({ department: 'security', question: 'question' }) as const,

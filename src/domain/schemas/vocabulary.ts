@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  agentAnswerChannels,
+  answerChannels,
   bindingKinds,
   businessLines,
   caseDeadlines,
@@ -37,6 +39,9 @@ export const BusinessLine = z.enum(businessLines).meta({ id: 'BusinessLine' });
 export type BusinessLine = z.infer<typeof BusinessLine>;
 
 export const Channel = z.enum(channels).meta({ id: 'Channel' });
+export const AnswerChannel = z.enum(answerChannels).meta({ id: 'AnswerChannel' });
+export type AnswerChannel = z.infer<typeof AnswerChannel>;
+export const AgentAnswerChannel = z.enum(agentAnswerChannels);
 export type Channel = z.infer<typeof Channel>;
 
 export const Department = z.enum(departments).meta({ id: 'Department' });
