@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyControl as applyControlService } from '../../src/api/services/controls.js';
+import { notificationsForCase } from '../../src/db/outbox.js';
+import { accountOwnerActor } from '../../src/domain/permissions.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
 import { compensationWorkflowIdOf } from '../../src/domain/lifecycle/execution.js';
 import { defaultPolicyInput, everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
@@ -187,6 +189,30 @@ export const scenarios: Scenario[] = [
       await s.cases.act(cast.agent, c.id, 'claim', {});
       await s.cases.act(cast.agent, c.id, 'requestInfo', { question: 'Which device?' });
       await s.cases.act(cast.agent, c.id, 'respondInfo', { answer: 'My laptop.' });
+      await s.cases.act(cast.agent, c.id, 'resolve', { outcome: 'resolved_no_action', summary: 'Fine.' });
+      return c.id;
+    },
+  },
+  {
+    name: 'info-request-answered-by-owner',
+    async run(s, cast) {
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'requestInfo', { question: 'Which device?' });
+      await eventually(
+        () => notificationsForCase(s.database.db, c.id),
+        (queued) => queued.some((n) => n.kind === 'info.requested'),
+        { what: 'the question to the account owner queued' },
+      );
+      await s.cases.act(accountOwnerActor, c.id, 'answerAsOwner', {
+        infoRequestId: 'info-1',
+        answer: 'My laptop.',
+      });
+      await eventually(
+        () => notificationsForCase(s.database.db, c.id),
+        (queued) => queued.some((n) => n.kind === 'info.answered'),
+        { what: 'the assignee told of the answer' },
+      );
       await s.cases.act(cast.agent, c.id, 'resolve', { outcome: 'resolved_no_action', summary: 'Fine.' });
       return c.id;
     },
