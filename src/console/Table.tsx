@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { memo } from 'react';
 import { timeLeft, when } from './format';
 
 export interface Column<Row> {
@@ -7,6 +8,24 @@ export interface Column<Row> {
   /** The cell's class, where the row calls for one (a breached deadline, a changed version). */
   className?: (row: Row) => string | undefined;
 }
+
+function RowOf<Row>(props: { row: Row; columns: readonly Column<Row>[] }) {
+  return (
+    <tr>
+      {props.columns.map((column) => (
+        <td key={column.header} className={column.className?.(props.row)}>
+          {column.cell(props.row)}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/*
+ * A row renders again only when its own item changed: the live feed replaces one case in a list of
+ * hundreds, and the other rows keep their DOM.
+ */
+const MemoRow = memo(RowOf, (before, after) => before.row === after.row) as typeof RowOf;
 
 /**
  * Every list in the console is one of these: a caption, a header per column, a row per item, so that
@@ -20,29 +39,25 @@ export function Table<Row>(props: {
   rowKey: (row: Row) => string;
 }) {
   return (
-    <table className={props.className}>
-      {props.caption === undefined ? null : <caption>{props.caption}</caption>}
-      <thead>
-        <tr>
-          {props.columns.map((column) => (
-            <th key={column.header} scope="col">
-              {column.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row) => (
-          <tr key={props.rowKey(row)}>
+    <div className="table-wrap">
+      <table className={props.className}>
+        {props.caption === undefined ? null : <caption>{props.caption}</caption>}
+        <thead>
+          <tr>
             {props.columns.map((column) => (
-              <td key={column.header} className={column.className?.(row)}>
-                {column.cell(row)}
-              </td>
+              <th key={column.header} scope="col">
+                {column.header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <MemoRow key={props.rowKey(row)} row={row} columns={props.columns} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,10 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { FormEvent, ReactNode } from 'react';
-import { useState } from 'react';
+import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
+import { useRef, useState } from 'react';
 import type { ActionBody, ActionName, AllowedAction, Case, Control } from './api';
 import { ApiError, act, newIdempotencyKey } from './api';
-import { words } from './format';
-import { departmentValues as departments } from './generated/api';
+import { duration, words } from './format';
+import type { components } from './generated/api';
+import { departmentValues as departments, evidenceKindValues as evidenceKinds } from './generated/api';
+import { useReasonCodes } from './queries';
+
+type EvidenceKind = components['schemas']['EvidenceKind'];
 
 /*
  * Choices of the forms whose values the API lists only inline: a record keyed by the API's own union, so
@@ -49,7 +53,8 @@ export const actionLabels: Record<ActionName, string> = {
   recordReverification: 'Record re-verification',
 };
 
-export type Outcome = { kind: 'done' | 'moved' | 'refused' | 'pending'; text: string };
+/** What became of an action, in words; a success remembers the case's revision it left behind. */
+export type Outcome = { kind: 'done' | 'moved' | 'refused' | 'pending'; text: string; revision?: number };
 
 type Values = Record<string, string | string[]>;
 const text = (values: Values, name: string) => {
@@ -65,6 +70,20 @@ const optionalComment = (v: Values) => {
 const choice = <T extends string>(values: Values, name: string, options: readonly T[], fallback: T): T =>
   options.find((option) => option === text(values, name)) ?? fallback;
 
+const evidencePrefix = 'Evidence: ';
+
+/** Every `Evidence: <kind>` field that was filled in, and the further evidence when it names a kind. */
+function evidenceOf(v: Values): ActionBody<'propose'>['evidence'] & object {
+  const required = evidenceKinds.flatMap((kind) => {
+    const ref = text(v, `${evidencePrefix}${kind}`).trim();
+    return ref ? [{ kind, ref }] : [];
+  });
+  const furtherKind = evidenceKinds.find((kind) => kind === text(v, 'Further evidence kind'));
+  const furtherRef = text(v, 'Further evidence reference').trim();
+  const further = furtherKind && furtherRef ? [{ kind: furtherKind, ref: furtherRef }] : [];
+  return [...required, ...further];
+}
+
 /** The request body each form sends, typed by the API's own schema for that action's route. */
 const bodies: { [A in ActionName]: (v: Values) => ActionBody<A> | undefined } = {
   claim: () => undefined,
@@ -78,11 +97,15 @@ const bodies: { [A in ActionName]: (v: Values) => ActionBody<A> | undefined } = 
     question: text(v, 'Question'),
   }),
   answerEscalation: (v) => ({ answer: text(v, 'Answer') }),
-  propose: (v) => ({
-    controlIds: Array.isArray(v.controls) ? v.controls : [],
-    reasonCode: text(v, 'Reason code'),
-    justification: text(v, 'Justification'),
-  }),
+  propose: (v) => {
+    const evidence = evidenceOf(v);
+    return {
+      controlIds: Array.isArray(v.controls) ? v.controls : [],
+      reasonCode: text(v, 'Reason code'),
+      justification: text(v, 'Justification'),
+      ...(evidence.length ? { evidence } : {}),
+    };
+  },
   approve: (v) => optionalComment(v),
   withdraw: (v) => optionalComment(v),
   reject: (v) => ({ comment: text(v, 'Comment') }),
@@ -97,20 +120,27 @@ const bodies: { [A in ActionName]: (v: Values) => ActionBody<A> | undefined } = 
   }),
 };
 
-function TextField(props: { name: string; long?: boolean; required?: boolean; id: string }) {
+export function TextField(props: {
+  name: string;
+  long?: boolean;
+  required?: boolean;
+  id: string;
+  hint?: string;
+}) {
   const optional = props.required === false;
+  const hint = [optional ? 'Optional' : '', props.hint ?? ''].filter(Boolean).join('. ');
   const common = {
     id: props.id,
     name: props.name,
     required: !optional,
-    ...(optional ? { 'aria-describedby': `${props.id}-hint` } : {}),
+    ...(hint ? { 'aria-describedby': `${props.id}-hint` } : {}),
   };
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.name}</label>
-      {optional ? (
+      {hint ? (
         <span id={`${props.id}-hint`} className="hint">
-          Optional
+          {hint}
         </span>
       ) : null}
       {props.long ? <textarea {...common} rows={3} /> : <input {...common} />}
@@ -118,18 +148,101 @@ function TextField(props: { name: string; long?: boolean; required?: boolean; id
   );
 }
 
-function Choice(props: { name: string; id: string; options: readonly string[] }) {
+export function Choice(props: {
+  name: string;
+  id: string;
+  options: readonly (string | readonly [string, string])[];
+  value?: string;
+  onChange?(value: string): void;
+  required?: boolean;
+}) {
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.name}</label>
-      <select id={props.id} name={props.name} required>
-        {props.options.map((o) => (
-          <option key={o} value={o}>
-            {words(o)}
-          </option>
-        ))}
+      <select
+        id={props.id}
+        name={props.name}
+        required={props.required ?? true}
+        {...(props.value === undefined ? {} : { value: props.value })}
+        {...(props.onChange ? { onChange: (e) => props.onChange?.(e.target.value) } : {})}
+      >
+        {props.options.map((o) => {
+          const [value, label] = typeof o === 'string' ? [o, words(o)] : o;
+          return (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          );
+        })}
       </select>
     </div>
+  );
+}
+
+/**
+ * The reason code as a choice among those the policy lists for the case's type, with what each demands:
+ * a field per evidence kind it needs, and the signers it adds. The rules stay in the API; this only shows
+ * the matrix it serves.
+ */
+function ReasonAndEvidence(props: { c: Case; id: (name: string) => string }) {
+  const matrix = useReasonCodes();
+  const codes = Object.entries(matrix.data?.[props.c.type] ?? {});
+  const [chosen, setChosen] = useState('');
+  const rule = codes.find(([code]) => code === chosen)?.[1];
+  if (matrix.isPending) return <p role="status">Loading the reason codes…</p>;
+  if (!codes.length)
+    return <p className="error">The policy lists no reason codes for {props.c.type} cases.</p>;
+  const pinned = props.c.reasonCodeVersion;
+  return (
+    <>
+      <Choice
+        name="Reason code"
+        id={props.id('reason-code')}
+        value={chosen}
+        onChange={setChosen}
+        options={[
+          ['', 'Choose a reason…'],
+          ...codes.map(([code, r]) => [code, `${words(code)}: ${r.description}`] as const),
+        ]}
+      />
+      {pinned && matrix.data && pinned !== matrix.data.version ? (
+        <p className="hint">
+          This case follows reason codes of {pinned}; today’s are {matrix.data.version}. The API checks the
+          proposal against the case’s own.
+        </p>
+      ) : null}
+      {rule ? (
+        <div className="reason-terms" aria-live="polite">
+          <p>
+            <strong>{words(chosen)}</strong>: {rule.description}.{' '}
+            {rule.evidence.length
+              ? `Needs evidence: ${rule.evidence.map(words).join(', ')}.`
+              : 'Needs no evidence.'}{' '}
+            {rule.approverRole ? `Adds a ${rule.approverRole} signer to the quorum.` : 'Adds no signer.'}
+            {rule.monitoringWindow ? ` Watched for ${duration(rule.monitoringWindow)} after the lift.` : ''}
+            {rule.coolingOff ? ` Cooling-off of ${duration(rule.coolingOff)}.` : ''}
+          </p>
+          {rule.evidence.map((kind: EvidenceKind) => (
+            <TextField
+              key={kind}
+              name={`${evidencePrefix}${kind}`}
+              id={props.id(`evidence-${kind}`)}
+              hint="Where it is: a reference, a call id, an order number"
+            />
+          ))}
+        </div>
+      ) : null}
+      <fieldset>
+        <legend>Further evidence (optional)</legend>
+        <Choice
+          name="Further evidence kind"
+          id={props.id('further-kind')}
+          required={false}
+          options={[['', 'None'], ...evidenceKinds]}
+        />
+        <TextField name="Further evidence reference" id={props.id('further-ref')} required={false} />
+      </fieldset>
+    </>
   );
 }
 
@@ -188,7 +301,7 @@ function Fields(props: { action: ActionName; id: string; c: Case; controls: Cont
               );
             })}
           </fieldset>
-          <TextField name="Reason code" id={id('reason-code')} />
+          <ReasonAndEvidence c={props.c} id={id} />
           <TextField name="Justification" long id={id('justification')} />
         </>
       );
@@ -249,11 +362,14 @@ export function ActionControl(props: {
   open: boolean;
   onToggle(open: boolean): void;
   onOutcome(outcome: Outcome): void;
+  /** Why the action became impossible while its form was open: the form stays, with what was typed. */
+  unavailable?: string | undefined;
   children?: ReactNode;
 }) {
   const { entry, c } = props;
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
   const [key, setKey] = useState(() => newIdempotencyKey());
   const formId = `form-${entry.action}-${entry.proposalId ?? entry.escalationId ?? 'case'}`;
   const label = actionLabels[entry.action];
@@ -280,7 +396,11 @@ export function ActionControl(props: {
       queryClient.setQueryData(['case', c.id], next);
       setKey(newIdempotencyKey());
       props.onToggle(false);
-      props.onOutcome({ kind: 'done', text: `${label}: done. The case is now ${next.status}.` });
+      props.onOutcome({
+        kind: 'done',
+        text: `${label}: done. The case is now ${words(next.status)}.`,
+        revision: next.revision,
+      });
     } catch (error) {
       const outcome = describeFailure(error);
       if (outcome.kind !== 'pending') setKey(newIdempotencyKey());
@@ -303,6 +423,16 @@ export function ActionControl(props: {
     void run(values);
   };
 
+  const close = () => {
+    props.onToggle(false);
+    toggle.current?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    close();
+  };
+
   if (!needsForm(entry.action)) {
     return (
       <button type="button" disabled={busy} onClick={() => void run({})}>
@@ -314,6 +444,7 @@ export function ActionControl(props: {
     <>
       <button
         type="button"
+        ref={toggle}
         aria-expanded={props.open}
         aria-controls={formId}
         onClick={() => props.onToggle(!props.open)}
@@ -321,14 +452,19 @@ export function ActionControl(props: {
         {label}
       </button>
       {props.open ? (
-        <form id={formId} className="action-form" onSubmit={submit}>
+        <form id={formId} className="action-form" aria-label={label} onSubmit={submit} onKeyDown={onKeyDown}>
+          {props.unavailable ? (
+            <p className="error" role="alert">
+              {label} is no longer possible: {props.unavailable}. What you typed is kept below.
+            </p>
+          ) : null}
           <Fields action={entry.action} id={formId} c={c} controls={props.controls} />
           {props.children}
           <div className="buttons">
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={busy || props.unavailable !== undefined}>
               Submit
             </button>
-            <button type="button" className="secondary" onClick={() => props.onToggle(false)}>
+            <button type="button" className="secondary" onClick={close}>
               Cancel
             </button>
           </div>

@@ -1,25 +1,8 @@
 import type { Case } from './api';
 
-const units: [number, string][] = [
-  [86_400_000, 'd'],
-  [3_600_000, 'h'],
-  [60_000, 'min'],
-  [1_000, 's'],
-];
+export { ago, duration, timeLeft } from './durations';
 
-/** "3 h", "12 min": the largest unit that fits. */
-export function duration(ms: number): string {
-  const abs = Math.abs(ms);
-  for (const [size, unit] of units) if (abs >= size) return `${Math.floor(abs / size)} ${unit}`;
-  return '0 s';
-}
-
-/** "in 12 min" or "overdue by 3 min", from now. */
-export function timeLeft(iso: string, now = Date.now()): string {
-  const ms = Date.parse(iso) - now;
-  return ms >= 0 ? `in ${duration(ms)}` : `overdue by ${duration(ms)}`;
-}
-
+/** An instant in the viewer's own time zone and words: "6 Dec 2026, 23:14". */
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -32,4 +15,9 @@ export function nextDue(c: Case): string | null {
 
 export function words(value: string): string {
   return value.replaceAll('_', ' ');
+}
+
+/** "1 control", "3 controls". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { Case } from './api';
+import { api, unwrap } from './api';
+import type { CaseQuery } from './queries';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
@@ -38,24 +41,89 @@ async function follow(signal: AbortSignal, onMessage: (message: FeedMessage) => 
   }
 }
 
+/** Whether a case belongs in a list fetched with these filters: the same equalities the API applies. */
+function belongs(c: Case, query: CaseQuery): boolean {
+  return (
+    (query.status === undefined || c.status === query.status) &&
+    (query.type === undefined || c.type === query.type) &&
+    (query.assignee === undefined || c.assignee === query.assignee) &&
+    (query.accountId === undefined || c.accountId === query.accountId) &&
+    (query.businessLine === undefined || c.businessLine === query.businessLine) &&
+    (query.riskTier === undefined || c.riskTier === query.riskTier) &&
+    (query.slaBreached === undefined || String(c.slaBreached) === query.slaBreached)
+  );
+}
+
+/** The list with the case put in, replaced or taken out; the same array when nothing changed. */
+function patchList(list: Case[], fresh: Case, query: CaseQuery): Case[] {
+  const at = list.findIndex((c) => c.id === fresh.id);
+  const keep = belongs(fresh, query);
+  if (at < 0) return keep ? [fresh, ...list] : list;
+  if (!keep) return list.filter((c) => c.id !== fresh.id);
+  if ((list[at]?.revision ?? -1) > fresh.revision) return list;
+  return list.map((c, i) => (i === at ? fresh : c));
+}
+
+const pagesThatShowCases = new Set(['cases', 'case', 'account-cases', 'controls']);
+
+/**
+ * One case changed: read that case once and put it where it shows, so a note on one case costs one case's
+ * bytes, not a refetch of every list. Then whatever the change may have touched beside the case itself is
+ * read again: its timeline, its account's controls and case history.
+ */
+async function refreshCase(queryClient: QueryClient, caseId: string): Promise<void> {
+  const watched = queryClient
+    .getQueryCache()
+    .findAll({ type: 'active' })
+    .some((q) => pagesThatShowCases.has(String(q.queryKey[0])));
+  if (!watched) {
+    await queryClient.invalidateQueries({ queryKey: ['case', caseId] });
+    return;
+  }
+  let fresh: Case;
+  try {
+    fresh = unwrap(await api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } }));
+  } catch {
+    await queryClient.invalidateQueries({ queryKey: ['case', caseId] });
+    await queryClient.invalidateQueries({ queryKey: ['cases'] });
+    return;
+  }
+  const held = queryClient.getQueryData<Case>(['case', caseId]);
+  if (!held || held.revision <= fresh.revision) queryClient.setQueryData(['case', caseId], fresh);
+  for (const [key, list] of queryClient.getQueriesData<Case[]>({ queryKey: ['cases'] })) {
+    if (list) queryClient.setQueryData(key, patchList(list, fresh, (key[1] ?? {}) as CaseQuery));
+  }
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['case', caseId, 'events'] }),
+    queryClient.invalidateQueries({ queryKey: ['controls', fresh.accountId] }),
+    queryClient.invalidateQueries({ queryKey: ['account-cases', fresh.accountId] }),
+  ]);
+}
+
 /** Keeps the event stream open while signed in, reconnecting after a pause; returns its state. */
 export function useLiveUpdates(queryClient: QueryClient, signedIn: boolean): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   useEffect(() => {
     if (!signedIn) return undefined;
     const controller = new AbortController();
+    let connectedBefore = false;
     const run = async () => {
       while (!controller.signal.aborted) {
         try {
           await follow(controller.signal, (message) => {
-            if (message.type === 'ready') setState('live');
             if (message.type === 'case' && message.caseId) {
-              void queryClient.invalidateQueries({ queryKey: ['case', message.caseId] });
-              void queryClient.invalidateQueries({ queryKey: ['cases'] });
-            } else {
-              // Connected anew, or told changes were missed: anything on screen may be stale.
-              void queryClient.invalidateQueries();
+              void refreshCase(queryClient, message.caseId);
+              return;
             }
+            if (message.type === 'ready') {
+              setState('live');
+              // The first connection comes with the pages' own first reads; a later one may have missed changes.
+              if (!connectedBefore) {
+                connectedBefore = true;
+                return;
+              }
+            }
+            void queryClient.invalidateQueries();
           });
         } catch {
           if (controller.signal.aborted) return;

@@ -25,8 +25,49 @@ async function listCases(query: CaseQuery, max: number): Promise<Case[]> {
 export const useMe = () =>
   useQuery({ queryKey: ['me'], queryFn: async () => unwrap(await api.GET('/v1/me')), staleTime: 60_000 });
 
+/**
+ * A case list's cache key: ['cases', query, max]. The live feed patches the one case that changed into
+ * every such list instead of refetching them (see live.ts).
+ */
 export const useCases = (query: CaseQuery, max = 1_000) =>
   useQuery({ queryKey: ['cases', query, max], queryFn: () => listCases(query, max) });
+
+/** An account's cases, newest first, with their lifts and reverts. */
+export const useAccountCases = (accountId: string | undefined) =>
+  useQuery({
+    queryKey: ['account-cases', accountId],
+    enabled: accountId !== undefined,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/v1/accounts/{accountId}/cases', {
+          params: { path: { accountId: accountId ?? '' }, query: { limit: 50 } },
+        }),
+      ),
+  });
+
+export const useReasonCodes = () =>
+  useQuery({
+    queryKey: ['reason-codes'],
+    queryFn: async () => unwrap(await api.GET('/v1/policy/reason-codes')),
+    staleTime: 5 * 60_000,
+  });
+
+/**
+ * What /readyz says of Temporal, PostgreSQL and the workers. It answers 503 with the same body when
+ * something is down, which is exactly what this wants to read.
+ */
+export const useReadiness = () =>
+  useQuery({
+    queryKey: ['readiness'],
+    queryFn: async () => {
+      const answer = await api.GET('/readyz');
+      const body = answer.data ?? answer.error;
+      if (!body) throw new Error(`readiness answered ${answer.response.status}`);
+      return body;
+    },
+    refetchInterval: 15_000,
+    staleTime: 10_000,
+  });
 
 export const useCase = (caseId: string) =>
   useQuery({

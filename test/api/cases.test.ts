@@ -901,7 +901,7 @@ describe('users, tokens and identity', () => {
     );
   });
 
-  it('GET /v1/me names the caller, their roles, scopes and departments', async () => {
+  it('GET /v1/me names the caller, their roles, scopes, departments and permissions', async () => {
     const me = await as(security, 'GET', '/v1/me');
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
@@ -910,6 +910,7 @@ describe('users, tokens and identity', () => {
       roles: ['department'],
       businessLines: ['*'],
       departments: ['security'],
+      permissions: ['case.read', 'department.respond'],
     });
   });
 });

@@ -1,11 +1,17 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
-import { Actor } from '../../domain/schemas/permissions.js';
+import { z } from '@hono/zod-openapi';
+import { permissionsOf } from '../../domain/permissions.js';
+import { Actor, Permission } from '../../domain/schemas/permissions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { bearer, jsonContent } from '../schemas.js';
 
-export const Me = Actor.meta({ id: 'Me' });
+export const Me = Actor.extend({
+  permissions: z
+    .array(Permission)
+    .describe('what the roles add up to, so a client offers only the views its user can use'),
+}).meta({ id: 'Me' });
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
@@ -15,11 +21,14 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'getMe',
       summary: 'Who am I',
       description:
-        'The caller’s identity, roles, business-line scopes and departments.\n\nPermission: none (any valid token).',
+        'The caller’s identity, roles, business-line scopes, departments and the permissions their roles give.\n\nPermission: none (any valid token).',
       tags: ['identity'],
       security: bearer,
       responses: { 200: jsonContent(Me, 'the caller'), ...problems(401, 429) },
     }),
-    (c) => c.json(c.get('actor'), 200),
+    (c) => {
+      const actor = c.get('actor');
+      return c.json({ ...actor, permissions: [...permissionsOf(actor.roles)] }, 200);
+    },
   );
 }

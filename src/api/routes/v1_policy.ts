@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { ReasonCodeMatrix } from '../../domain/schemas/policy.js';
+import { ReasonCodeMatrix, ReasonCodeRule } from '../../domain/schemas/policy.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';
@@ -19,12 +19,18 @@ const LiftTerms = z
   .meta({ id: 'LiftTerms' });
 
 /** As served: durations in milliseconds, as the parsed policy holds them. */
+const ServedReasonCodeRule = ReasonCodeRule.extend({
+  monitoringWindow: Milliseconds.optional().describe('replaces the tier’s monitoring window'),
+  coolingOff: Milliseconds.optional().describe('replaces the withdrawal lock after an unbind'),
+}).meta({ id: 'ReasonCodeRule' });
+const ServedReasonCodes = z.record(z.string(), ServedReasonCodeRule);
+
 const ReasonCodes = z
   .object({
     version: z.string(),
-    complaint: z.record(z.string(), z.unknown()),
-    unfreeze: z.record(z.string(), z.unknown()),
-    unbind: z.record(z.string(), z.unknown()),
+    complaint: ServedReasonCodes,
+    unfreeze: ServedReasonCodes,
+    unbind: ServedReasonCodes,
   })
   .describe(ReasonCodeMatrix.description ?? '')
   .meta({ id: 'ReasonCodeMatrix' });

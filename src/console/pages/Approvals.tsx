@@ -1,5 +1,8 @@
 import { useMemo } from 'react';
+import { words } from '../format';
 import { CaseLink } from '../Link';
+import { Person } from '../people';
+import { useTitle } from '../title';
 import { Badge, Table, TimeLeft } from '../Table';
 import { useCases } from '../queries';
 import { QueryState } from './QueryState';
@@ -20,6 +23,7 @@ export function ApprovalsPage() {
     [cases.data],
   );
   const now = Date.now();
+  useTitle('Approvals');
   return (
     <>
       <h1 tabIndex={-1}>Approvals</h1>
@@ -33,13 +37,20 @@ export function ApprovalsPage() {
             { header: 'Case', cell: ({ c }) => <CaseLink id={c.id} /> },
             { header: 'Subject', cell: ({ c }) => c.subject },
             { header: 'Risk tier', cell: ({ c }) => <Badge kind="tier" value={c.riskTier} /> },
-            { header: 'Proposed by', cell: ({ proposal }) => proposal.maker },
-            { header: 'Reason', cell: ({ proposal }) => proposal.reasonCode },
+            { header: 'Proposed by', cell: ({ proposal }) => <Person id={proposal.maker} /> },
+            { header: 'Reason', cell: ({ proposal }) => words(proposal.reasonCode) },
+            {
+              header: 'Evidence',
+              cell: ({ proposal }) =>
+                proposal.evidence.length
+                  ? proposal.evidence.map((e) => `${words(e.kind)}: ${e.ref}`).join('; ')
+                  : 'none',
+            },
             {
               header: 'Approvals',
               cell: ({ proposal }) =>
                 `${proposal.approvals.length} of ${proposal.requiredApprovals}` +
-                (proposal.requiredRole ? `; one must be ${proposal.requiredRole}` : ''),
+                (proposal.requiredRoles.length ? `; needs ${proposal.requiredRoles.join(' and ')}` : ''),
             },
             { header: 'Expires', cell: ({ proposal }) => <TimeLeft at={proposal.expiresAt} now={now} /> },
           ]}

@@ -1,28 +1,47 @@
 import type { ReactNode } from 'react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AllowedAction, Case, Control } from '../api';
 import type { Outcome } from '../actions';
 import { ActionControl, actionLabels } from '../actions';
-import { duration, timeLeft, when, words } from '../format';
-import { useAccountControls, useCase, useLiftTerms, useTimeline } from '../queries';
-import { Badge, Table } from '../Table';
+import { duration, nextDue, when, words } from '../format';
+import { Link } from '../Link';
+import { Person, usePersonName } from '../people';
+import { useAccountControls, useCase, useLiftTerms, useMe, useTimeline } from '../queries';
+import { ApplyRestriction } from '../restriction';
+import { Badge, Table, TimeLeft } from '../Table';
+import { TimelineEntry, announcement, tell } from '../timeline';
+import { useTitle } from '../title';
 import { QueryState } from './QueryState';
 
-const entryKey = (a: AllowedAction) => `${a.action}:${a.proposalId ?? ''}:${a.escalationId ?? ''}`;
+const entryKey = (a: Pick<AllowedAction, 'action' | 'proposalId' | 'escalationId'>) =>
+  `${a.action}:${a.proposalId ?? ''}:${a.escalationId ?? ''}`;
 
 function Facts({ c }: { c: Case }) {
+  const due = nextDue(c);
   const facts: [string, ReactNode][] = [
     ['Status', <Badge kind="status" value={c.status} testId="case-status" />],
     ['Step', c.step],
-    ['Type', c.type],
+    ['Type', words(c.type)],
     ['Risk tier', <Badge kind="tier" value={c.riskTier} />],
-    ['Account', c.accountId],
-    ['Business line', c.businessLine],
-    ['Channel', c.channel],
-    ['Assignee', c.assignee ?? 'unassigned'],
-    ['Opened by', `${c.createdBy}, ${when(c.createdAt)}`],
-    ['SLA', c.slaBreached ? 'breached' : 'within SLA'],
+    ['Account', <Link to={`/accounts/${encodeURIComponent(c.accountId)}`}>{c.accountId}</Link>],
+    ['Business line', words(c.businessLine)],
+    ['Channel', words(c.channel)],
+    ['Assignee', <Person id={c.assignee} />],
+    [
+      'Opened by',
+      <>
+        <Person id={c.createdBy} />, {when(c.createdAt)}
+      </>,
+    ],
+    ['Next due', due ? <TimeLeft at={due} /> : '—'],
+    [
+      'SLA',
+      <span className={c.slaBreached ? 'breached' : undefined}>
+        {c.slaBreached ? 'breached: a deadline was missed' : 'within SLA'}
+      </span>,
+    ],
   ];
+  if (c.externalRef) facts.push(['External reference', c.externalRef]);
   return (
     <dl className="facts">
       {facts.map(([term, value]) => (
@@ -35,14 +54,18 @@ function Facts({ c }: { c: Case }) {
   );
 }
 
-function ControlsTable({ c, controls }: { c: Case; controls: Control[] }) {
+/** The account's controls as the API lists them now; a case event refetches them. */
+export function ControlsTable(props: { accountId: string; controls: Control[]; caseControlIds?: string[] }) {
+  const { controls, caseControlIds } = props;
   return (
     <section aria-labelledby="controls-h">
-      <h2 id="controls-h">Controls on account {c.accountId}</h2>
+      <h2 id="controls-h">Controls on account {props.accountId}</h2>
       {controls.length === 0 ? (
         <p>No controls on this account.</p>
       ) : (
         <Table
+          caption="Restrictions and bindings, as the account service has them now"
+          className="controls"
           rows={controls}
           rowKey={(k) => k.id}
           columns={[
@@ -52,7 +75,14 @@ function ControlsTable({ c, controls }: { c: Case; controls: Control[] }) {
             { header: 'State', cell: (k) => <Badge kind="control" value={k.status} /> },
             { header: 'Version', cell: (k) => k.version },
             { header: 'Reason', cell: (k) => k.reason },
-            { header: 'In this case', cell: (k) => (c.controlIds.includes(k.id) ? 'yes' : 'no') },
+            ...(caseControlIds
+              ? [
+                  {
+                    header: 'In this case',
+                    cell: (k: Control) => (caseControlIds.includes(k.id) ? 'yes' : 'no'),
+                  },
+                ]
+              : []),
           ]}
         />
       )}
@@ -60,59 +90,96 @@ function ControlsTable({ c, controls }: { c: Case; controls: Control[] }) {
   );
 }
 
-function ProposalView(props: { c: Case; proposal: Case['proposals'][number]; controls: Control[] }) {
+type Proposal = Case['proposals'][number];
+
+function ProposalView(props: { c: Case; proposal: Proposal; controls: Control[] }) {
   const { c, proposal, controls } = props;
   const terms = useLiftTerms().data;
   const lift = c.lifts.find((l) => l.proposalId === proposal.id);
   const approvals = proposal.approvals.length;
-  const changes = proposal.controlIds.map((id) => {
+  // "Changed since proposed" voids an approval only while approvals are still being gathered; once the
+  // proposal is decided, the versions moving is the lift itself (or its revert), not a warning.
+  const pending = proposal.status === 'pending';
+  const rows = proposal.controlIds.map((id) => {
     const now = controls.find((k) => k.id === id);
     const seen = proposal.controlVersions[id];
-    return { id, now, seen, changed: now !== undefined && seen !== undefined && now.version !== seen };
+    const snapshot = lift?.snapshot.find((s) => s.id === id);
+    return {
+      id,
+      now,
+      seen,
+      snapshot,
+      changed: pending && now !== undefined && seen !== undefined && now.version !== seen,
+    };
   });
+  const after = lift
+    ? lift.status === 'reverted'
+      ? 'lifted, then put back'
+      : 'lifted'
+    : pending
+      ? 'lifted once approved'
+      : `unchanged (proposal ${proposal.status})`;
   const quorum =
     `${approvals} of ${proposal.requiredApprovals} approval${proposal.requiredApprovals === 1 ? '' : 's'}` +
-    (proposal.requiredRole ? `; one must be ${proposal.requiredRole}` : '');
+    (proposal.requiredRoles.length ? `; needs ${proposal.requiredRoles.join(' and ')}` : '');
   return (
     <article className="proposal" aria-labelledby={`p-${proposal.id}`}>
       <h3 id={`p-${proposal.id}`}>
         Proposal {proposal.id} <Badge kind="proposal" value={proposal.status} />
       </h3>
       <p>
-        {proposal.maker} proposes to lift {proposal.controlIds.length} control
-        {proposal.controlIds.length === 1 ? '' : 's'} ({proposal.reasonCode}): {proposal.justification}
+        <Person id={proposal.maker} /> proposes to lift {proposal.controlIds.length} control
+        {proposal.controlIds.length === 1 ? '' : 's'}, reason <strong>{words(proposal.reasonCode)}</strong>:{' '}
+        {proposal.justification}
       </p>
+      <h4>Evidence</h4>
+      {proposal.evidence.length ? (
+        <ul aria-label={`Evidence for proposal ${proposal.id}`}>
+          {proposal.evidence.map((e, i) => (
+            <li key={`${e.kind}-${i}`}>
+              <strong>{words(e.kind)}</strong>: {e.ref}
+              {e.note ? ` (${e.note})` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No evidence given.</p>
+      )}
       <Table
         className="ledger"
         caption="What the lift changes"
-        rows={changes}
+        rows={rows}
         rowKey={({ id }) => id}
         columns={[
           { header: 'Control', cell: ({ id }) => id },
-          { header: 'Kind', cell: ({ now }) => (now ? words(now.kind) : '—') },
+          { header: 'Kind', cell: ({ now, snapshot }) => words(now?.kind ?? snapshot?.kind ?? '—') },
           { header: 'Version proposed', cell: ({ seen }) => seen ?? '—' },
           {
-            header: 'Version now',
+            header: 'Now',
             cell: ({ now, changed }) =>
-              `${now?.version ?? '—'}${changed ? ' (changed: approval is void)' : ''}`,
+              `${now ? `${now.status} v${now.version}` : 'not listed'}${changed ? ' (changed since proposed: approval is void)' : ''}`,
             className: ({ changed }) => (changed ? 'breached' : undefined),
           },
           {
             header: 'Before',
-            cell: ({ now }) => <del>{now ? `${words(now.kind)} active` : 'active'}</del>,
+            cell: ({ seen, snapshot }) => <del>active v{snapshot?.version ?? seen ?? '?'}</del>,
           },
-          { header: 'After', cell: () => <ins>removed</ins> },
+          { header: 'After', cell: () => <ins>{after}</ins> },
         ]}
       />
       <p>
         <strong>Quorum:</strong> {quorum}.{' '}
-        {proposal.status === 'pending' ? `Expires ${timeLeft(proposal.expiresAt)}.` : ''}
+        {pending ? (
+          <>
+            Expires <TimeLeft at={proposal.expiresAt} /> ({when(proposal.expiresAt)}).
+          </>
+        ) : null}
       </p>
       {approvals > 0 ? (
         <ul aria-label="Approvals">
           {proposal.approvals.map((a) => (
             <li key={a.by}>
-              Approved by {a.by}
+              Approved by <Person id={a.by} />
               {a.countsAs ? ` (counts as ${a.countsAs})` : ''}, {when(a.at)}
               {a.comment ? `: “${a.comment}”` : ''}
             </li>
@@ -121,17 +188,25 @@ function ProposalView(props: { c: Case; proposal: Case['proposals'][number]; con
       ) : null}
       {proposal.rejection ? (
         <p>
-          Rejected by {proposal.rejection.by}, {when(proposal.rejection.at)}: “{proposal.rejection.comment}”
+          Rejected by <Person id={proposal.rejection.by} />, {when(proposal.rejection.at)}: “
+          {proposal.rejection.comment}”
         </p>
       ) : null}
       {lift ? (
         <p>
-          Lifted {when(lift.liftedAt)}; monitoring until {when(lift.monitoringUntil)} ({lift.status}).
+          Lifted {when(lift.liftedAt)}; watched until {when(lift.monitoringUntil)} ({words(lift.status)}).
           {lift.coolingOff
             ? ` Cooling-off: withdrawal lock ${lift.coolingOff.controlId} until ${when(lift.coolingOff.until)} (${lift.coolingOff.status}).`
             : ''}
+          {lift.revert ? (
+            <>
+              {' '}
+              Reverted {when(lift.revert.completedAt)} at the request of{' '}
+              <Person id={lift.revert.requestedBy} />: “{lift.revert.reason}”.
+            </>
+          ) : null}
         </p>
-      ) : proposal.status === 'pending' ? (
+      ) : pending ? (
         <p>
           <strong>After approval:</strong> the controls are lifted and the account is watched for{' '}
           {terms ? duration(terms.monitoringWindowMs[c.riskTier]) : 'the monitoring window'} ({c.riskTier}{' '}
@@ -146,11 +221,39 @@ function ProposalView(props: { c: Case; proposal: Case['proposals'][number]; con
   );
 }
 
-function Timeline({ caseId }: { caseId: string }) {
-  const timeline = useTimeline(caseId);
+/**
+ * The case's timeline in words, and a polite live region that says what others just did to the case
+ * ("Approved by Lee Okafor"); what the viewer did themselves is told by the action's own outcome.
+ */
+function Timeline({ c }: { c: Case }) {
+  const timeline = useTimeline(c.id);
+  const name = usePersonName();
+  const me = useMe().data;
+  const seen = useRef<number | null>(null);
+  const [said, setSaid] = useState<string[]>([]);
+  const items = timeline.data?.items;
+  useEffect(() => {
+    if (!items) return;
+    const last = items.at(-1)?.seq ?? 0;
+    if (seen.current === null) {
+      seen.current = last;
+      return;
+    }
+    const fresh = items.filter((i) => i.seq > (seen.current ?? 0) && i.outcome === 'accepted');
+    seen.current = Math.max(seen.current, last);
+    const told = fresh
+      .filter((i) => i.actor !== me?.id)
+      .map((i) => announcement(i, name))
+      .filter((t): t is string => t !== null);
+    if (told.length) setSaid(told);
+  }, [items, me?.id, name]);
+  let answered = 0;
   return (
     <section aria-labelledby="timeline-h">
       <h2 id="timeline-h">Timeline</h2>
+      <div role="status" aria-live="polite" className="announce">
+        {said.join('. ')}
+      </div>
       <QueryState query={timeline}>
         {timeline.data?.chain ? (
           <p className={timeline.data.chain.verified ? 'ok' : 'error'}>
@@ -160,12 +263,15 @@ function Timeline({ caseId }: { caseId: string }) {
           </p>
         ) : null}
         <ol data-testid="timeline" className="timeline">
-          {(timeline.data?.items ?? []).map((item) => (
-            <li key={item.seq} className={item.outcome === 'denied' ? 'denied' : undefined}>
-              <time dateTime={item.at}>{when(item.at)}</time> <strong>{item.actor}</strong> {item.action}
-              {item.outcome === 'denied' ? ' — denied' : ''}
-            </li>
-          ))}
+          {(items ?? []).map((item) => {
+            const told = tell(item, c, name, answered);
+            if (item.action === 'info.answered') answered += 1;
+            return (
+              <li key={item.seq} className={item.outcome === 'denied' ? 'denied' : undefined}>
+                <TimelineEntry item={item} told={told} name={name} />
+              </li>
+            );
+          })}
         </ol>
       </QueryState>
     </section>
@@ -174,20 +280,49 @@ function Timeline({ caseId }: { caseId: string }) {
 
 function Actions(props: { c: Case; controls: Control[] }) {
   const { c, controls } = props;
+  const me = useMe().data;
   const [open, setOpen] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // The entry whose form is open, as it was when opened: if the API stops offering it, the form stays
+  // with what was typed, and says why.
+  const opened = useRef<AllowedAction | null>(null);
+  // A success is about the state it left: once the case moves on, the message goes.
+  useEffect(() => {
+    if (outcome?.kind === 'done' && outcome.revision !== undefined && c.revision > outcome.revision) {
+      setOutcome(null);
+    }
+  }, [c.revision, outcome]);
+
   const allowed = c.allowedActions.filter((a) => a.allowed && a.action !== 'answerEscalation');
+  const openEntry = open === null ? undefined : c.allowedActions.find((a) => entryKey(a) === open);
+  const stillOpen =
+    open !== null &&
+    !allowed.some((a) => entryKey(a) === open) &&
+    opened.current?.action !== 'answerEscalation'
+      ? (openEntry ?? opened.current)
+      : null;
+  const shown = stillOpen ? [...allowed, stillOpen] : allowed;
+  const unavailableWhy = (entry: AllowedAction) =>
+    stillOpen && entryKey(entry) === entryKey(stillOpen)
+      ? (openEntry?.reason ?? 'the case moved on and the API no longer offers it').replace(/\.$/, '') ||
+        'not allowed now'
+      : undefined;
+
   // "invalid_state" only says the case is past that step, and an action that answers what the case is not
   // waiting for has nothing to refuse. Refusals about this case (four eyes, scope, a decision already
   // taken) come first; what the caller's roles never include is folded away, except for decisions on a
   // proposal, which are what a maker or a second checker looks for.
   const refused = c.allowedActions.filter(
-    (a) => !a.allowed && a.reason && a.code !== 'invalid_state' && a.awaited,
+    (a) => !a.allowed && a.reason && a.code !== 'invalid_state' && a.awaited && entryKey(a) !== open,
   );
   const decision = (a: AllowedAction) => a.action === 'approve' || a.action === 'reject';
   const prominent = refused.filter((a) => a.code !== 'forbidden' || decision(a));
   const folded = refused.filter((a) => !prominent.includes(a));
   const escalationAnswers = c.allowedActions.filter((a) => a.allowed && a.action === 'answerEscalation');
+  const toggle = (entry: AllowedAction) => (isOpen: boolean) => {
+    opened.current = isOpen ? entry : null;
+    setOpen(isOpen ? entryKey(entry) : null);
+  };
   const control = (entry: AllowedAction) => (
     <ActionControl
       key={entryKey(entry)}
@@ -195,10 +330,12 @@ function Actions(props: { c: Case; controls: Control[] }) {
       c={c}
       controls={controls}
       open={open === entryKey(entry)}
-      onToggle={(isOpen) => setOpen(isOpen ? entryKey(entry) : null)}
+      onToggle={toggle(entry)}
       onOutcome={setOutcome}
+      unavailable={unavailableWhy(entry)}
     />
   );
+  const mayRestrict = me?.permissions.includes('controls.apply') ?? false;
   return (
     <>
       <section aria-labelledby="actions-h">
@@ -209,8 +346,21 @@ function Actions(props: { c: Case; controls: Control[] }) {
         >
           {outcome?.text}
         </div>
-        {allowed.length ? (
-          <div className="actions">{allowed.map(control)}</div>
+        {shown.length || mayRestrict ? (
+          <div className="actions">
+            {shown.map(control)}
+            {mayRestrict ? (
+              <ApplyRestriction
+                c={c}
+                open={open === 'applyRestriction'}
+                onToggle={(isOpen) => {
+                  opened.current = null;
+                  setOpen(isOpen ? 'applyRestriction' : null);
+                }}
+                onOutcome={setOutcome}
+              />
+            ) : null}
+          </div>
         ) : (
           <p>There is nothing you can do on this case right now.</p>
         )}
@@ -250,12 +400,20 @@ function Actions(props: { c: Case; controls: Control[] }) {
               return (
                 <li key={e.id}>
                   <p>
-                    <strong>{words(e.department)}</strong> asked by {e.requestedBy}: {e.question}
+                    <strong>{words(e.department)}</strong> asked by <Person id={e.requestedBy} />:{' '}
+                    {e.question}
                   </p>
                   <p className={e.breached ? 'breached' : undefined}>
-                    {e.status === 'open'
-                      ? `Open; SLA due ${when(e.dueAt)} (${timeLeft(e.dueAt)})${e.breached ? ', breached' : ''}.`
-                      : `Answered by ${e.answeredBy}: ${e.answer}`}
+                    {e.status === 'open' ? (
+                      <>
+                        Open; due {when(e.dueAt)} (<TimeLeft at={e.dueAt} />)
+                        {e.breached ? ', SLA breached' : ''}.
+                      </>
+                    ) : (
+                      <>
+                        Answered by <Person id={e.answeredBy} />: {e.answer}
+                      </>
+                    )}
                   </p>
                   {answer ? control(answer) : null}
                 </li>
@@ -273,6 +431,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const c = query.data;
   const controls = useAccountControls(c?.accountId);
   const accountControls = controls.data?.items ?? [];
+  useTitle(c ? `Case ${caseId}: ${c.subject}` : `Case ${caseId}`);
   return (
     <>
       <h1 tabIndex={-1}>Case {caseId}</h1>
@@ -286,9 +445,13 @@ export function CasePage({ caseId }: { caseId: string }) {
               <p className="hint">Risk tier because: {c.riskReasons.join('; ')}</p>
             ) : null}
             <Actions c={c} controls={accountControls} />
-            {c.type !== 'complaint' || accountControls.length ? (
-              <ControlsTable c={c} controls={accountControls} />
-            ) : null}
+            <QueryState query={controls}>
+              <ControlsTable
+                accountId={c.accountId}
+                controls={accountControls}
+                caseControlIds={c.controlIds}
+              />
+            </QueryState>
             {c.proposals.length ? (
               <section aria-labelledby="proposals-h">
                 <h2 id="proposals-h">Proposals</h2>
@@ -303,8 +466,15 @@ export function CasePage({ caseId }: { caseId: string }) {
                 <ul>
                   {c.infoRequests.map((r) => (
                     <li key={r.id}>
-                      {r.question} — {r.status}
-                      {r.answer ? `: ${r.answer}` : ` (due ${timeLeft(r.dueAt)})`}
+                      {r.question} — {words(r.status)}
+                      {r.answer ? (
+                        `: ${r.answer}`
+                      ) : r.status === 'open' ? (
+                        <>
+                          {' '}
+                          (due <TimeLeft at={r.dueAt} />)
+                        </>
+                      ) : null}
                     </li>
                   ))}
                 </ul>
@@ -316,13 +486,16 @@ export function CasePage({ caseId }: { caseId: string }) {
                 <ul>
                   {c.notes.map((n) => (
                     <li key={n.id}>
-                      <strong>{n.by}</strong>, {when(n.at)}: {n.text}
+                      <strong>
+                        <Person id={n.by} />
+                      </strong>
+                      , {when(n.at)}: {n.text}
                     </li>
                   ))}
                 </ul>
               </section>
             ) : null}
-            <Timeline caseId={c.id} />
+            <Timeline c={c} />
           </div>
         ) : null}
       </QueryState>

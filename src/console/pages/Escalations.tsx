@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
-import { timeLeft, when, words } from '../format';
+import { when, words } from '../format';
 import { CaseLink } from '../Link';
-import { Table } from '../Table';
+import { Person } from '../people';
+import { Table, TimeLeft } from '../Table';
+import { useTitle } from '../title';
 import { useCases, useMe } from '../queries';
 import { QueryState } from './QueryState';
 
@@ -22,6 +24,7 @@ export function EscalationsPage() {
     [cases.data, departments],
   );
   const now = Date.now();
+  useTitle('Escalations');
   return (
     <>
       <h1 tabIndex={-1}>Escalations</h1>
@@ -43,11 +46,16 @@ export function EscalationsPage() {
             { header: 'Case', cell: ({ c }) => <CaseLink id={c.id} /> },
             { header: 'Department', cell: ({ e }) => words(e.department) },
             { header: 'Question', cell: ({ e }) => e.question },
-            { header: 'Asked by', cell: ({ e }) => e.requestedBy },
+            { header: 'Asked by', cell: ({ e }) => <Person id={e.requestedBy} /> },
             { header: 'Due', cell: ({ e }) => when(e.dueAt) },
             {
               header: 'Time left',
-              cell: ({ e }) => `${timeLeft(e.dueAt, now)}${e.breached ? ' · SLA breached' : ''}`,
+              cell: ({ e }) => (
+                <>
+                  <TimeLeft at={e.dueAt} now={now} />
+                  {e.breached ? ' · SLA breached' : ''}
+                </>
+              ),
               className: ({ e }) => (e.breached ? 'breached' : undefined),
             },
           ]}

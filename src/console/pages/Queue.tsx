@@ -1,24 +1,26 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Case } from '../api';
-import { duration, nextDue, timeLeft, words } from '../format';
+import { ago, nextDue, words } from '../format';
 import { caseStatusValues, caseTypeValues, riskTierValues } from '../generated/api';
 import { CaseLink } from '../Link';
-import { Badge, Table } from '../Table';
+import { Person } from '../people';
+import { navigate, useLocation } from '../router';
+import { Badge, Table, TimeLeft } from '../Table';
 import type { CaseQuery } from '../queries';
 import { useCases, useMe } from '../queries';
+import { useTitle } from '../title';
 import { QueryState } from './QueryState';
 
-type Sort = 'newest' | 'oldest' | 'due';
+const sorts = [
+  ['newest', 'Newest first'],
+  ['oldest', 'Oldest first'],
+  ['due', 'Nearest due date'],
+] as const;
+type Sort = (typeof sorts)[number][0];
 
-interface Filters {
-  status: string;
-  type: string;
-  riskTier: string;
-  slaBreached: string;
-  assignee: string;
-}
-
-const noFilters: Filters = { status: '', type: '', riskTier: '', slaBreached: '', assignee: '' };
+const filterNames = ['status', 'type', 'riskTier', 'slaBreached', 'assignee'] as const;
+type FilterName = (typeof filterNames)[number];
+type Filters = Record<FilterName, string>;
 
 function sortCases(cases: Case[], sort: Sort): Case[] {
   // Cases with no deadline sort after every case with one.
@@ -29,7 +31,7 @@ function sortCases(cases: Case[], sort: Sort): Case[] {
 
 /** A filter: the values the API's schema lists, or [value, words] pairs. */
 interface FilterField {
-  name: keyof Filters;
+  name: FilterName;
   label: string;
   any: string;
   options: readonly (string | readonly [string, string])[];
@@ -86,21 +88,34 @@ export function CaseTable(props: { cases: Case[]; caption: string; now?: number 
   return (
     <Table
       caption={props.caption}
+      className="cases"
       rows={props.cases}
       rowKey={(c) => c.id}
       columns={[
         { header: 'Case', cell: (c) => <CaseLink id={c.id} /> },
         { header: 'Subject', cell: (c) => c.subject },
-        { header: 'Type', cell: (c) => c.type },
+        { header: 'Type', cell: (c) => words(c.type) },
         { header: 'Status', cell: (c) => <Badge kind="status" value={c.status} /> },
         { header: 'Risk tier', cell: (c) => <Badge kind="tier" value={c.riskTier} /> },
-        { header: 'Assignee', cell: (c) => c.assignee ?? 'unassigned' },
-        { header: 'Age', cell: (c) => duration(now - Date.parse(c.createdAt)) },
+        { header: 'Assignee', cell: (c) => <Person id={c.assignee} /> },
+        {
+          header: 'Age',
+          cell: (c) => (
+            <time dateTime={c.createdAt} title={new Date(c.createdAt).toLocaleString()}>
+              {ago(c.createdAt, now)}
+            </time>
+          ),
+        },
         {
           header: 'Next due',
           cell: (c) => {
             const due = nextDue(c);
-            return `${due ? timeLeft(due, now) : '—'}${c.slaBreached ? ' · SLA breached' : ''}`;
+            return (
+              <>
+                {due ? <TimeLeft at={due} now={now} /> : '—'}
+                {c.slaBreached ? ' · SLA breached' : ''}
+              </>
+            );
           },
           className: (c) => (c.slaBreached ? 'breached' : undefined),
         },
@@ -109,49 +124,91 @@ export function CaseTable(props: { cases: Case[]; caption: string; now?: number 
   );
 }
 
-export function QueuePage() {
+/** The queue's view: every open case, the caller's own, or the cases they proposed a lift on. */
+export type QueueView = 'all' | 'mine' | 'proposals';
+
+const views: Record<QueueView, { title: string; lede: string }> = {
+  all: { title: 'Queue', lede: 'Open cases in your business lines.' },
+  mine: { title: 'My cases', lede: 'Cases assigned to you.' },
+  proposals: { title: 'My proposals', lede: 'Cases on which you proposed a lift, and where each stands.' },
+};
+
+/**
+ * Filters and sort live in the URL (`?riskTier=medium&sort=due`), so a queue can be shared as a link and
+ * comes back as it was on Back and on reload.
+ */
+export function QueuePage({ view = 'all' }: { view?: QueueView }) {
   const me = useMe();
-  const [filters, setFilters] = useState<Filters>(noFilters);
-  const [sort, setSort] = useState<Sort>('newest');
+  const { path, search } = useLocation();
+  const filters = Object.fromEntries(filterNames.map((n) => [n, search.get(n) ?? ''])) as Filters;
+  const sort: Sort = sorts.find(([s]) => s === search.get('sort'))?.[0] ?? 'newest';
+  const { title, lede } = views[view];
+  useTitle(title);
+
+  const change = (name: FilterName | 'sort', value: string) => {
+    const next = new URLSearchParams(search);
+    if (value && !(name === 'sort' && value === 'newest')) next.set(name, value);
+    else next.delete(name);
+    const query = next.toString();
+    navigate(`${path}${query ? `?${query}` : ''}`, { replace: true });
+  };
 
   const query: CaseQuery = {};
-  if (filters.status) query.status = filters.status as NonNullable<CaseQuery['status']>;
-  if (filters.type) query.type = filters.type as NonNullable<CaseQuery['type']>;
-  if (filters.riskTier) query.riskTier = filters.riskTier as NonNullable<CaseQuery['riskTier']>;
-  if (filters.slaBreached) query.slaBreached = filters.slaBreached as NonNullable<CaseQuery['slaBreached']>;
-  if (filters.assignee === 'me' && me.data) query.assignee = me.data.id;
+  const pick = <T extends string>(value: string, options: readonly T[]) => options.find((o) => o === value);
+  const status = pick(filters.status, caseStatusValues);
+  const type = pick(filters.type, caseTypeValues);
+  const riskTier = pick(filters.riskTier, riskTierValues);
+  const slaBreached = pick(filters.slaBreached, ['true', 'false'] as const);
+  if (status) query.status = status;
+  if (type) query.type = type;
+  if (riskTier) query.riskTier = riskTier;
+  if (slaBreached) query.slaBreached = slaBreached;
+  if ((view === 'mine' || filters.assignee === 'me') && me.data) query.assignee = me.data.id;
+  const waitingForMe = (view === 'mine' || filters.assignee === 'me') && !me.data;
   const cases = useCases(query);
 
   const shown = useMemo(() => {
+    const mine = me.data?.id;
     const open = (cases.data ?? []).filter(
-      (c) => (filters.status || c.status !== 'closed') && (filters.assignee !== 'unassigned' || !c.assignee),
+      (c) =>
+        (filters.status || c.status !== 'closed' || view === 'proposals') &&
+        (filters.assignee !== 'unassigned' || !c.assignee) &&
+        (view !== 'proposals' || c.proposals.some((p) => p.maker === mine)),
     );
     return sortCases(open, sort);
-  }, [cases.data, filters.status, filters.assignee, sort]);
+  }, [cases.data, filters.status, filters.assignee, sort, view, me.data?.id]);
 
   return (
     <>
-      <h1 tabIndex={-1}>Queue</h1>
-      <p className="lede">Open cases in your business lines.</p>
+      <h1 tabIndex={-1}>{title}</h1>
+      <p className="lede">{lede}</p>
       <form className="filters" aria-label="Filter and sort the queue" onSubmit={(e) => e.preventDefault()}>
-        {filterFields.map((field) => (
-          <FilterSelect
-            key={field.name}
-            field={field}
-            value={filters[field.name]}
-            onChange={(value) => setFilters({ ...filters, [field.name]: value })}
-          />
-        ))}
+        {filterFields
+          .filter((field) => view === 'all' || field.name !== 'assignee')
+          .map((field) => (
+            <FilterSelect
+              key={field.name}
+              field={field}
+              value={filters[field.name]}
+              onChange={(value) => change(field.name, value)}
+            />
+          ))}
         <div className="field">
           <label htmlFor="f-sort">Sort by</label>
-          <select id="f-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
-            <option value="newest">Newest first</option>
-            <option value="oldest">Oldest first</option>
-            <option value="due">Nearest due date</option>
+          <select id="f-sort" value={sort} onChange={(e) => change('sort', e.target.value)}>
+            {sorts.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </div>
       </form>
-      <QueryState query={cases} empty={shown.length === 0} emptyText="No cases match these filters.">
+      <QueryState
+        query={waitingForMe ? { isPending: true, error: null } : cases}
+        empty={shown.length === 0}
+        emptyText="No cases match these filters."
+      >
         <CaseTable cases={shown} caption={`${shown.length} cases`} />
       </QueryState>
     </>

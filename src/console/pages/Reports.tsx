@@ -3,6 +3,7 @@ import { duration, words } from '../format';
 import { businessLineValues as businessLines } from '../generated/api';
 import type { ReportQuery } from '../queries';
 import { useMe, useReport } from '../queries';
+import { useTitle } from '../title';
 import { QueryState } from './QueryState';
 
 interface Bar {
@@ -77,6 +78,7 @@ export function ReportsPage() {
     ...(businessLine ? { businessLine } : {}),
   });
   const data = report.data;
+  useTitle('Reports');
   return (
     <>
       <h1 tabIndex={-1}>Reports</h1>

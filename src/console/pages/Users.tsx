@@ -4,6 +4,7 @@ import type { components } from '../generated/api';
 import { ApiError, api, unwrap } from '../api';
 import { useMe, usePendingGrants, useUsers } from '../queries';
 import { Table, TimeLeft } from '../Table';
+import { useTitle } from '../title';
 import { QueryState } from './QueryState';
 
 type Grant = components['schemas']['Grant'];
@@ -70,6 +71,7 @@ export function UsersPage() {
   const names = new Map((users.data?.items ?? []).map((u) => [u.id, u.name]));
   const pending = grants.data?.items ?? [];
   const now = Date.now();
+  useTitle('Users');
   return (
     <>
       <h1 tabIndex={-1}>Users</h1>
