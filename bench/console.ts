@@ -19,7 +19,13 @@ export interface ConsoleFigures {
   queueRenderMs: number;
   /** Median time from opening /console/queue to 200 rows painted: load, fetch and render. */
   queueLoadMs: number;
+  /** What the queue's page received to list the 200 cases: the full list, once. */
+  queueListBytes: number;
+  /** What the same page received, on average, for one note added to one of its cases. */
+  caseChangeBytes: number;
 }
+
+const caseChanges = 5;
 
 /** Page-side: resolves once `count` rows are in the table and the next frame has been painted. */
 const rowsPainted = `(count) => new Promise((resolve) => {
@@ -44,11 +50,12 @@ async function javascriptGzipBytes(): Promise<number> {
 export async function measureConsole(services: Services, agent: Actor, rows = 200): Promise<ConsoleFigures> {
   await buildConsole();
   let next = 0;
+  const ids: string[] = [];
   await Promise.all(
     Array.from({ length: 10 }, async () => {
       while (next < rows) {
         next += 1;
-        await services.cases.create(agent, caseInput(newAccountId(), { type: 'complaint' }));
+        ids.push((await services.cases.create(agent, caseInput(newAccountId(), { type: 'complaint' }))).id);
       }
     }),
   );
@@ -82,10 +89,44 @@ export async function measureConsole(services: Services, agent: Actor, rows = 20
         })()`),
       );
     }
+
+    // Bytes on the wire (encoded bodies and headers) the page receives from the API.
+    let received = 0;
+    let listBytes = 0;
+    const counted: Promise<void>[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (!path.startsWith('/v1/') || path === '/v1/events') return;
+      counted.push(
+        response
+          .request()
+          .sizes()
+          .then((sizes) => {
+            received += sizes.responseBodySize + sizes.responseHeadersSize;
+            if (path === '/v1/cases') listBytes += sizes.responseBodySize + sizes.responseHeadersSize;
+          }),
+      );
+    });
+    await page.goto(`${api.url}/console/queue`);
+    await page.evaluate(`(${rowsPainted})(${rows})`);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await Promise.all(counted);
+    const queueListBytes = listBytes;
+    received = 0;
+    const changed = ids[0];
+    if (!changed) throw new Error('no case to change');
+    for (let n = 0; n < caseChanges; n++) {
+      const read = page.waitForResponse((r) => new URL(r.url()).pathname === `/v1/cases/${changed}`);
+      await services.cases.act(agent, changed, 'addNote', { text: `Bench note ${n + 1}` });
+      await read;
+    }
+    await Promise.all(counted);
     return {
       jsGzipBytes: await javascriptGzipBytes(),
       queueRenderMs: median(renders),
       queueLoadMs: median(loads),
+      queueListBytes,
+      caseChangeBytes: Math.round(received / caseChanges),
     };
   } finally {
     await browser.close();

@@ -247,6 +247,16 @@ try {
         consoleFigures.queueRenderMs,
         `<= ${goals.console.queueRenderMs}`,
       ),
+      check(
+        'console: KB received per case change, 200 listed',
+        consoleFigures.caseChangeBytes / 1_000,
+        '<= 15',
+      ),
+      check(
+        'console: per case change vs the 200-case list (x)',
+        consoleFigures.caseChangeBytes / consoleFigures.queueListBytes,
+        '<= 0.1',
+      ),
     ],
   };
   await bareWorker.stop();

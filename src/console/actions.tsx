@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { FormEvent, KeyboardEvent, ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { useRef, useState } from 'react';
+import { useActionForm } from './escape';
 import type { ActionBody, ActionName, AllowedAction, Case, Control } from './api';
 import { ApiError, act, newIdempotencyKey } from './api';
 import { duration, words } from './format';
@@ -427,11 +428,7 @@ export function ActionControl(props: {
     props.onToggle(false);
     toggle.current?.focus();
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    close();
-  };
+  useActionForm(props.open, formId, close);
 
   if (!needsForm(entry.action)) {
     return (
@@ -452,7 +449,7 @@ export function ActionControl(props: {
         {label}
       </button>
       {props.open ? (
-        <form id={formId} className="action-form" aria-label={label} onSubmit={submit} onKeyDown={onKeyDown}>
+        <form id={formId} className="action-form" onSubmit={submit}>
           {props.unavailable ? (
             <p className="error" role="alert">
               {label} is no longer possible: {props.unavailable}. What you typed is kept below.

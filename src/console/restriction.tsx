@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { FormEvent, KeyboardEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useRef, useState } from 'react';
+import { useActionForm } from './escape';
 import type { Case } from './api';
 import { ApiError, api, newIdempotencyKey, unwrap } from './api';
 import { Choice, TextField } from './actions';
@@ -45,10 +46,12 @@ export function ApplyRestriction(props: {
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(() => newIdempotencyKey());
   const toggle = useRef<HTMLButtonElement>(null);
+  const formId = 'form-apply-restriction';
   const close = () => {
     props.onToggle(false);
     toggle.current?.focus();
   };
+  useActionForm(props.open, formId, close);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -90,12 +93,6 @@ export function ApplyRestriction(props: {
       await queryClient.invalidateQueries({ queryKey: ['controls', c.accountId] });
     }
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    close();
-  };
-  const formId = 'form-apply-restriction';
   return (
     <>
       <button
@@ -108,13 +105,7 @@ export function ApplyRestriction(props: {
         Apply restriction
       </button>
       {props.open ? (
-        <form
-          id={formId}
-          className="action-form"
-          aria-label="Apply restriction"
-          onSubmit={(event) => void submit(event)}
-          onKeyDown={onKeyDown}
-        >
+        <form id={formId} className="action-form" onSubmit={(event) => void submit(event)}>
           <p className="hint">
             On account {c.accountId} ({words(c.businessLine)}), at once; a review of it is then due on this
             case.

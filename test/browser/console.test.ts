@@ -81,9 +81,9 @@ describe('the risk-ops console', () => {
     const page = await stack.newPage();
     await page.goto(`${stack.url}/console`);
     await page.getByRole('button', { name: 'Chen (checker)' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
+    // A checker starts on the approvals inbox.
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/approvals');
     // Signed in by the HttpOnly cookie alone: no token anywhere a page script could read it.
     expect(await page.evaluate('sessionStorage.length + localStorage.length')).toBe(0);
     expect(await page.evaluate('document.cookie')).not.toContain('dualkey_session');
@@ -103,7 +103,7 @@ describe('the risk-ops console', () => {
 
     await agentPage.getByRole('button', { name: 'Propose lift' }).click();
     await expect.poll(() => agentPage.getByRole('checkbox', { name: 'trading_lock' }).isChecked()).toBe(true);
-    await agentPage.getByLabel('Reason code').fill('verified_owner');
+    await agentPage.getByLabel('Reason code').selectOption('verified_owner');
     await agentPage.getByLabel('Justification').fill('The owner passed a video call with ID.');
     await agentPage.getByRole('button', { name: 'Submit' }).click();
     await expect.poll(() => status(agentPage).textContent()).toBe('awaiting_approval');
@@ -124,7 +124,7 @@ describe('the risk-ops console', () => {
     await expect
       .poll(() => status(agentPage).textContent(), { timeout: 30_000 })
       .toMatch(/^(executing|monitoring)$/);
-    await agentPage.getByText(`Approved by ${checker.id}`).waitFor();
+    await agentPage.getByRole('list', { name: 'Approvals' }).getByText(`Approved by ${checker.id}`).waitFor();
     await expect.poll(() => status(agentPage).textContent(), { timeout: 30_000 }).toBe('monitoring');
     const timeline = agentPage.getByTestId('timeline').getByRole('listitem');
     await expect.poll(async () => (await timeline.allTextContents()).join('\n')).toMatch(/approv/);
@@ -184,7 +184,7 @@ describe('the risk-ops console', () => {
     await expectAccessible(page);
   });
 
-  it('an approver sees at once that another checker has already approved', async () => {
+  it('an approver sees at once that another checker has already approved, and keeps what they typed', async () => {
     const caseId = await mediumUnfreeze();
     expect((await stack.api.call('POST', `/v1/cases/${caseId}/claim`, { token: agent.token })).status).toBe(
       200,
@@ -200,16 +200,24 @@ describe('the risk-ops console', () => {
 
     const { page } = await stack.signedIn(checker.token, `/console/cases/${caseId}`);
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    await page.getByLabel('Comment', { exact: true }).waitFor();
+    await page.getByLabel('Comment', { exact: true }).fill('Checked the KYC record.');
 
     const approved = await stack.api.call('POST', `/v1/cases/${caseId}/proposals/${proposalId}/approve`, {
       token: other.token,
       body: {},
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    await page.getByText(`Approved by ${other.id}`).waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+    await page
+      .getByRole('list', { name: 'Approvals' })
+      .getByText(`Approved by ${other.id}`)
+      .waitFor({ timeout: 30_000 });
     await expect.poll(() => status(page).textContent()).not.toBe('awaiting_approval');
+    // The open form stays with the comment typed into it, says why it can no longer be sent, and cannot be.
+    await page.getByRole('alert').getByText('Approve is no longer possible').waitFor();
+    expect(await page.getByLabel('Comment', { exact: true }).inputValue()).toBe('Checked the KYC record.');
+    expect(await page.getByRole('button', { name: 'Submit' }).isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
   });
 
   it('a lead reads the operations report as charts', async () => {
@@ -232,7 +240,10 @@ describe('the risk-ops console', () => {
     await agentPage.getByLabel('Department').selectOption('security');
     await agentPage.getByLabel('Question').fill('Was the password reset done from a known device?');
     await agentPage.getByRole('button', { name: 'Submit' }).click();
-    await agentPage.getByText('Was the password reset done from a known device?').waitFor();
+    await agentPage
+      .getByRole('region', { name: 'Escalations' })
+      .getByText('Was the password reset done from a known device?')
+      .waitFor();
 
     const { page } = await stack.signedIn(security.token);
     await openCase(page, caseId, 'Escalations');
@@ -244,6 +255,9 @@ describe('the risk-ops console', () => {
     expect(await page.getByRole('button', { name: 'Answer', exact: true }).count()).toBe(0);
 
     // The agent sees the answer arrive without reloading.
-    await agentPage.getByText('Yes: the device has been used for two years.').waitFor({ timeout: 30_000 });
+    await agentPage
+      .getByRole('region', { name: 'Escalations' })
+      .getByText('Yes: the device has been used for two years.')
+      .waitFor({ timeout: 30_000 });
   });
 });

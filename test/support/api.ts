@@ -22,7 +22,7 @@ export interface ApiHarness {
   /** A user with a fresh token. */
   user(
     roles: Role[],
-    options?: { businessLines?: BusinessLineScope[]; departments?: Department[] },
+    options?: { businessLines?: BusinessLineScope[]; departments?: Department[]; name?: string },
   ): Promise<Actor & { token: string }>;
   call(
     method: string,
