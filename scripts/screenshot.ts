@@ -103,11 +103,25 @@ try {
       await inbox.getByText('Controls on account').waitFor();
       await inbox.screenshot({ path: docs('console-case.png'), fullPage: true });
 
+      // Intake with an account typed: its controls offered, its open cases and lifts shown beside.
+      const intake = await consolePage(browser, api.url, agentToken!, '/console/new-case');
+      await intake.getByLabel('Account', { exact: true }).fill(halfway.accountId);
+      await intake.getByRole('list', { name: 'Open cases on this account' }).waitFor();
+      await intake.getByLabel('Channel').selectOption('phone');
+      await intake.getByLabel('Subject').fill('Caller reports an unknown withdrawal');
+      await intake.screenshot({ path: docs('console-intake.png'), fullPage: true });
+
+      // A phone's width: the queue stacks its header and scrolls its table inside its box.
+      const phone = await consolePage(browser, api.url, agentToken!, '/console/queue');
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.getByRole('link', { name: shown, exact: true }).waitFor();
+      await phone.screenshot({ path: docs('console-phone.png') });
+
       const reportsToken = (await issueToken(services.database.db, cast.compliance.id)).token;
       const reports = await consolePage(browser, api.url, reportsToken, '/console/reports');
       await reports.getByRole('img', { name: 'Cases opened, by type and business line' }).waitFor();
       await reports.screenshot({ path: docs('console-reports.png'), fullPage: true });
-      console.log('saved docs/console-{queue,approvals,case,reports}.png');
+      console.log('saved docs/console-{queue,approvals,case,intake,phone,reports}.png');
     } finally {
       await api.close();
     }

@@ -7,6 +7,7 @@ import { ApiError, act, newIdempotencyKey } from './api';
 import { duration, words } from './format';
 import type { components } from './generated/api';
 import { departmentValues as departments, evidenceKindValues as evidenceKinds } from './generated/api';
+import { useAssignees } from './people';
 import { useReasonCodes } from './queries';
 
 type EvidenceKind = components['schemas']['EvidenceKind'];
@@ -180,6 +181,25 @@ export function Choice(props: {
   );
 }
 
+/** `Assignee`: the people the API says may take this case, by name. */
+function AssigneeChoice(props: { c: Case; id: string }) {
+  const assignees = useAssignees(props.c.id, true);
+  if (assignees.isPending) return <p role="status">Loading who may take the case…</p>;
+  if (assignees.error)
+    return <p className="error">Could not load who may take the case: {assignees.error.message}</p>;
+  const people = assignees.data.people;
+  if (!people.length) return <p>Nobody else reviews cases in {words(props.c.businessLine)}.</p>;
+  return (
+    <Choice
+      name="Assignee"
+      id={props.id}
+      options={people.map(
+        (p) => [p.id, p.id === props.c.assignee ? `${p.displayName} (has it now)` : p.displayName] as const,
+      )}
+    />
+  );
+}
+
 /**
  * The reason code as a choice among those the policy lists for the case's type, with what each demands:
  * a field per evidence kind it needs, and the signers it adds. The rules stay in the API; this only shows
@@ -256,7 +276,7 @@ function Fields(props: { action: ActionName; id: string; c: Case; controls: Cont
     case 'assign':
       return (
         <>
-          <TextField name="Assignee" id={id('assignee')} />
+          <AssigneeChoice c={props.c} id={id('assignee')} />
           <TextField name="Comment" long required={false} id={id('comment')} />
         </>
       );

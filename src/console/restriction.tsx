@@ -77,7 +77,6 @@ export function ApplyRestriction(props: {
       props.onOutcome({
         kind: 'done',
         text: `Apply restriction: done. ${words(control.kind)} ${control.id} is active on account ${c.accountId}.`,
-        revision: c.revision,
       });
     } catch (error) {
       const unsure = error instanceof ApiError && (error.status === 503 || error.status === 0);

@@ -211,15 +211,15 @@ export function announcement(item: TimelineItem, name: Name): string | null {
   }
 }
 
-export function TimelineEntry(props: { item: TimelineItem; told: Told; name: Name }) {
-  const { item, told } = props;
-  const facts = told.facts?.filter(Boolean) ?? [];
+export function TimelineEntry(props: { item: TimelineItem; told: Told; name: Name; named: Name }) {
+  const { item, told, named } = props;
+  const facts = (told.facts ?? []).filter(Boolean).map(named);
   return (
     <>
       <time dateTime={item.at}>{when(item.at)}</time>{' '}
-      <strong title={item.actor}>{props.name(item.actor)}</strong> {told.did}
+      <strong title={item.actor}>{props.name(item.actor)}</strong> {named(told.did)}
       {item.outcome === 'denied' ? ' — refused' : ''}
-      {told.quote ? <q>{told.quote}</q> : null}
+      {told.quote ? <q>{named(told.quote)}</q> : null}
       {facts.length ? <span className="facts-inline">{facts.join(' · ')}</span> : null}
     </>
   );

@@ -25,10 +25,10 @@ beforeAll(async () => {
     policy: { monitoring: { window: { medium: '10m' } } },
     settings: { demoUsers },
   });
-  agent = await stack.api.user(['agent']);
-  checker = await stack.api.user(['checker']);
+  agent = await stack.api.user(['agent'], { name: 'Noor Haddad' });
+  checker = await stack.api.user(['checker'], { name: 'Chen Wei' });
   demoUsers.push({ userId: checker.id, name: 'Chen (checker)', roles: ['checker'], token: checker.token });
-  security = await stack.api.user(['department'], { departments: ['security'] });
+  security = await stack.api.user(['department'], { departments: ['security'], name: 'Sam Reyes' });
 });
 afterAll(async () => stack?.stop());
 
@@ -124,7 +124,10 @@ describe('the risk-ops console', () => {
     await expect
       .poll(() => status(agentPage).textContent(), { timeout: 30_000 })
       .toMatch(/^(executing|monitoring)$/);
-    await agentPage.getByRole('list', { name: 'Approvals' }).getByText(`Approved by ${checker.id}`).waitFor();
+    await agentPage
+      .getByRole('list', { name: 'Approvals' })
+      .getByText(`Approved by ${checker.name}`)
+      .waitFor();
     await expect.poll(() => status(agentPage).textContent(), { timeout: 30_000 }).toBe('monitoring');
     const timeline = agentPage.getByTestId('timeline').getByRole('listitem');
     await expect.poll(async () => (await timeline.allTextContents()).join('\n')).toMatch(/approv/);
@@ -196,7 +199,7 @@ describe('the risk-ops console', () => {
       body: { controlIds: [controlId], reasonCode: 'verified_owner', justification: 'Owner verified.' },
     });
     const proposalId = (proposed.body.proposals as { id: string }[])[0]!.id;
-    const other = await stack.api.user(['checker']);
+    const other = await stack.api.user(['checker'], { name: 'Ana Silva' });
 
     const { page } = await stack.signedIn(checker.token, `/console/cases/${caseId}`);
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -209,7 +212,7 @@ describe('the risk-ops console', () => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     await page
       .getByRole('list', { name: 'Approvals' })
-      .getByText(`Approved by ${other.id}`)
+      .getByText(`Approved by ${other.name}`)
       .waitFor({ timeout: 30_000 });
     await expect.poll(() => status(page).textContent()).not.toBe('awaiting_approval');
     // The open form stays with the comment typed into it, says why it can no longer be sent, and cannot be.
@@ -251,7 +254,7 @@ describe('the risk-ops console', () => {
     await page.getByRole('button', { name: 'Answer', exact: true }).click();
     await page.getByLabel('Answer').fill('Yes: the device has been used for two years.');
     await page.getByRole('button', { name: 'Submit' }).click();
-    await page.getByText(`Answered by ${security.id}`).waitFor();
+    await page.getByText(`Answered by ${security.name}`).waitFor();
     expect(await page.getByRole('button', { name: 'Answer', exact: true }).count()).toBe(0);
 
     // The agent sees the answer arrive without reloading.

@@ -22,7 +22,7 @@ beforeAll(async () => {
   stack = await startConsoleStack({ policy: { monitoring: { window: { low: '10m', medium: '10m' } } } });
   agent = await stack.api.user(['agent'], { name: 'Dana Kim' });
   checker = await stack.api.user(['checker'], { name: 'Lee Okafor' });
-  senior = await stack.api.user(['senior'], { name: 'Ravi Patel' });
+  senior = await stack.api.user(['checker', 'senior'], { name: 'Ravi Patel' });
 });
 afterAll(async () => stack?.stop());
 
@@ -240,6 +240,43 @@ describe('a day’s work in the console', () => {
     await status(page).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await expectAccessible(page);
+  });
+
+  it('a senior hands a case to an agent with Assign; the queue and the case name people, never their ids', async () => {
+    const created = await stack.api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(newAccountId(), { type: 'complaint', subject: 'Handed over by a senior' }),
+    });
+    const caseId = created.body.id as string;
+    const { page } = await stack.signedIn(senior.token, `/console/cases/${caseId}`);
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByLabel('Assignee').selectOption({ label: agent.name });
+    await page.getByLabel('Comment', { exact: true }).fill('Dana knows this account.');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('status').getByText('Assign: done').waitFor();
+    const assignee = page
+      .getByRole('definition')
+      .filter({ has: page.getByTitle(agent.id) })
+      .first();
+    await expect
+      .poll(() =>
+        page
+          .locator('.facts div')
+          .filter({ hasText: /^Assignee/ })
+          .innerText(),
+      )
+      .toBe(`Assignee\n${agent.name}`);
+    expect(await assignee.getByTitle(agent.id).textContent()).toBe(agent.name);
+    await page
+      .getByTestId('timeline')
+      .getByText(`assigned the case to ${agent.name}`)
+      .waitFor({ timeout: 10_000 });
+    expect(await page.locator('main').innerText()).not.toMatch(/usr_/);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+    await page.getByRole('table').getByRole('link', { name: caseId, exact: true }).waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/usr_/);
   });
 
   it('a department member starts on Escalations, and an agent has My cases and My proposals', async () => {

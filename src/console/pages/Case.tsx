@@ -5,7 +5,7 @@ import type { Outcome } from '../actions';
 import { ActionControl, actionLabels } from '../actions';
 import { duration, nextDue, when, words } from '../format';
 import { Link } from '../Link';
-import { Person, usePersonName } from '../people';
+import { Person, useNamed, usePersonName } from '../people';
 import { useAccountControls, useCase, useLiftTerms, useMe, useTimeline } from '../queries';
 import { ApplyRestriction } from '../restriction';
 import { Badge, Table, TimeLeft } from '../Table';
@@ -228,6 +228,7 @@ function ProposalView(props: { c: Case; proposal: Proposal; controls: Control[] 
 function Timeline({ c }: { c: Case }) {
   const timeline = useTimeline(c.id);
   const name = usePersonName();
+  const named = useNamed();
   const me = useMe().data;
   const seen = useRef<number | null>(null);
   const [said, setSaid] = useState<string[]>([]);
@@ -268,7 +269,7 @@ function Timeline({ c }: { c: Case }) {
             if (item.action === 'info.answered') answered += 1;
             return (
               <li key={item.seq} className={item.outcome === 'denied' ? 'denied' : undefined}>
-                <TimelineEntry item={item} told={told} name={name} />
+                <TimelineEntry item={item} told={told} name={name} named={named} />
               </li>
             );
           })}
@@ -281,6 +282,7 @@ function Timeline({ c }: { c: Case }) {
 function Actions(props: { c: Case; controls: Control[] }) {
   const { c, controls } = props;
   const me = useMe().data;
+  const named = useNamed();
   const [open, setOpen] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   // The entry whose form is open, as it was when opened: if the API stops offering it, the form stays
@@ -304,7 +306,7 @@ function Actions(props: { c: Case; controls: Control[] }) {
   const shown = stillOpen ? [...allowed, stillOpen] : allowed;
   const unavailableWhy = (entry: AllowedAction) =>
     stillOpen && entryKey(entry) === entryKey(stillOpen)
-      ? (openEntry?.reason ?? 'the case moved on and the API no longer offers it').replace(/\.$/, '') ||
+      ? named(openEntry?.reason ?? 'the case moved on and the API no longer offers it').replace(/\.$/, '') ||
         'not allowed now'
       : undefined;
 
@@ -344,7 +346,7 @@ function Actions(props: { c: Case; controls: Control[] }) {
           role={outcome?.kind === 'done' ? 'status' : 'alert'}
           className={`outcome ${outcome?.kind ?? ''}`}
         >
-          {outcome?.text}
+          {outcome ? named(outcome.text) : null}
         </div>
         {shown.length || mayRestrict ? (
           <div className="actions">
@@ -370,7 +372,7 @@ function Actions(props: { c: Case; controls: Control[] }) {
             <ul className="refusals">
               {prominent.map((a) => (
                 <li key={entryKey(a)}>
-                  <strong>{actionLabels[a.action]}</strong>: {a.reason}
+                  <strong>{actionLabels[a.action]}</strong>: {named(a.reason ?? '')}
                 </li>
               ))}
             </ul>
@@ -382,7 +384,7 @@ function Actions(props: { c: Case; controls: Control[] }) {
             <ul>
               {folded.map((a) => (
                 <li key={entryKey(a)}>
-                  <strong>{actionLabels[a.action]}</strong>: {a.reason}
+                  <strong>{actionLabels[a.action]}</strong>: {named(a.reason ?? '')}
                 </li>
               ))}
             </ul>
@@ -411,7 +413,7 @@ function Actions(props: { c: Case; controls: Control[] }) {
                       </>
                     ) : (
                       <>
-                        Answered by <Person id={e.answeredBy} />: {e.answer}
+                        Answered by <Person id={e.answeredBy} />: {named(e.answer ?? '')}
                       </>
                     )}
                   </p>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api';
+import { useNamed } from '../people';
 
 /** Loading, failure and emptiness said in words, the same way on every page. */
 export function QueryState(props: {
@@ -8,6 +9,7 @@ export function QueryState(props: {
   emptyText?: string;
   children: ReactNode;
 }) {
+  const named = useNamed();
   if (props.query.isPending) return <p role="status">Loading…</p>;
   if (props.query.error) {
     const error = props.query.error;
@@ -19,7 +21,7 @@ export function QueryState(props: {
           : `Could not load this page: ${error.message}`;
     return (
       <p className="error" role="alert">
-        {text}
+        {named(text)}
       </p>
     );
   }
