@@ -54,6 +54,46 @@ function Facts({ c }: { c: Case }) {
   );
 }
 
+/**
+ * What the case waits for, who must act and by when, as the API lists it; the case's own first-response
+ * and resolution deadlines among them, and any it missed, which flag it.
+ */
+function Deadlines({ c }: { c: Case }) {
+  const now = Date.now();
+  const named = useNamed();
+  const pending = [...c.pending].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return (
+    <section aria-labelledby="deadlines-h">
+      <h2 id="deadlines-h">Deadlines</h2>
+      {c.missedDeadlines.length ? (
+        <p className="breached">
+          Missed: {c.missedDeadlines.map((d) => words(d)).join(' and ')} deadline
+          {c.missedDeadlines.length === 1 ? '' : 's'}. The case is flagged.
+        </p>
+      ) : null}
+      {pending.length ? (
+        <Table
+          caption="What the case waits for, the nearest first"
+          rows={pending}
+          rowKey={(p) => `${p.wait}:${p.id}`}
+          columns={[
+            { header: 'Waiting for', cell: (p) => named(p.what) },
+            { header: 'From', cell: (p) => named(words(p.who)) },
+            {
+              header: 'Due',
+              cell: (p) => <TimeLeft at={p.dueAt} now={now} />,
+              className: (p) => (Date.parse(p.dueAt) < now ? 'breached' : undefined),
+            },
+            { header: 'At', cell: (p) => when(p.dueAt) },
+          ]}
+        />
+      ) : (
+        <p>Nothing is due.</p>
+      )}
+    </section>
+  );
+}
+
 /** The account's controls as the API lists them now; a case event refetches them. */
 export function ControlsTable(props: { accountId: string; controls: Control[]; caseControlIds?: string[] }) {
   const { controls, caseControlIds } = props;
@@ -447,6 +487,7 @@ export function CasePage({ caseId }: { caseId: string }) {
               <p className="hint">Risk tier because: {c.riskReasons.join('; ')}</p>
             ) : null}
             <Actions c={c} controls={accountControls} />
+            <Deadlines c={c} />
             <QueryState query={controls}>
               <ControlsTable
                 accountId={c.accountId}
