@@ -18,9 +18,10 @@ const entryKey = (a: Pick<AllowedAction, 'action' | 'proposalId' | 'escalationId
 
 function Facts({ c }: { c: Case }) {
   const due = nextDue(c);
+  const named = useNamed();
   const facts: [string, ReactNode][] = [
     ['Status', <Badge kind="status" value={c.status} testId="case-status" />],
-    ['Step', c.step],
+    ['Step', named(c.step)],
     ['Type', words(c.type)],
     ['Risk tier', <Badge kind="tier" value={c.riskTier} />],
     ['Account', <Link to={`/accounts/${encodeURIComponent(c.accountId)}`}>{c.accountId}</Link>],
