@@ -13,6 +13,11 @@ export const Me = Actor.extend({
     .describe('what the roles add up to, so a client offers only the views its user can use'),
 }).meta({ id: 'Me' });
 
+/** The caller as `Me` describes them: who they are, and what their roles let them do. */
+export function meOf(actor: Actor): z.infer<typeof Me> {
+  return { ...actor, permissions: [...permissionsOf(actor.roles)] };
+}
+
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
@@ -26,9 +31,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       security: bearer,
       responses: { 200: jsonContent(Me, 'the caller'), ...problems(401, 429) },
     }),
-    (c) => {
-      const actor = c.get('actor');
-      return c.json({ ...actor, permissions: [...permissionsOf(actor.roles)] }, 200);
-    },
+    (c) => c.json(meOf(c.get('actor')), 200),
   );
 }

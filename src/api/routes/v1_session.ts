@@ -8,7 +8,7 @@ import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { csrfCookie, csrfHeader, sessionCookie } from '../middleware/auth.js';
 import { bearer, bearerOnly, jsonContent } from '../schemas.js';
-import { Me } from './v1_me.js';
+import { Me, meOf } from './v1_me.js';
 
 const SessionStarted = z
   .object({
@@ -58,7 +58,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       setCookie(c, sessionCookie, session.secret, { ...lifetime, httpOnly: true });
       setCookie(c, csrfCookie, session.csrfToken, lifetime);
       return c.json(
-        { user: actor, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+        { user: meOf(actor), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
         201,
       );
     },
