@@ -24,11 +24,15 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
-/** Every id workflow code passes to `patched()` or `deprecatePatch()`, a literal or a constant's value. */
+/**
+ * Every id workflow code passes to `patched()` or `deprecatePatch()`, or gives a plan step as its `patch`:
+ * a literal or a constant's value.
+ */
 function patchIds(): { id: string; file: string }[] {
   const files = sourceFiles(join(root, 'workflows')).map((file) => ({
     file: relative(root, file),
-    text: readFileSync(file, 'utf8'),
+    // Comments may quote a call; only code counts.
+    text: readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''),
   }));
   const constants = new Map<string, string>();
   for (const { text } of files) {
@@ -36,14 +40,16 @@ function patchIds(): { id: string; file: string }[] {
       constants.set(name!, value!);
   }
   return files.flatMap(({ file, text }) =>
-    [...text.matchAll(/(?:patched|deprecatePatch)\(\s*(?:'([^']+)'|(\w+))\s*\)/g)].map(
-      ([, literal, name]) => {
-        const id = literal ?? constants.get(name!);
-        if (id === undefined)
-          throw new Error(`${file}: patched(${name}) names no string constant in workflows/`);
-        return { id, file };
-      },
-    ),
+    [
+      ...text.matchAll(
+        /(?:(?:patched|deprecatePatch)\(\s*|\bpatch:\s*)(?:'([^']+)'|([A-Z][A-Z0-9_]*))\b(?!\.)/g,
+      ),
+    ].map(([, literal, name]) => {
+      const id = literal ?? constants.get(name!);
+      if (id === undefined)
+        throw new Error(`${file}: patched(${name}) names no string constant in workflows/`);
+      return { id, file };
+    }),
   );
 }
 

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import { refusalIn } from '../../src/domain/failures.js';
 import { voidProposal } from '../../src/domain/lifecycle/approval.js';
@@ -7,19 +8,27 @@ import { notifyOwners } from './owners.js';
 import { controlRefs, notifyMaker } from './approval.js';
 
 /**
- * A step that must pass before an approved lift is carried out. `applies` decides synchronously whether it
- * runs at all (this is where a step added later checks `patched()`), so a skipped step adds no `await` and
- * the commands of cases recorded before it keep their order. `run` returning false means the step has put
- * the case back where it belongs (in review) and nothing is lifted.
+ * A step that must pass before an approved lift is carried out. Whether it runs is decided synchronously:
+ * `when` (if given) says whether this case needs it, then `patched(patch)` says whether this run took the
+ * code that has it, so a skipped step adds no `await` and the commands of cases recorded before the step
+ * existed keep their order. Every step added after cases were running needs its patch, so the type asks
+ * for one. `run` returning false means the step has put the case back where it belongs (in review) and
+ * nothing is lifted.
  */
 export interface BeforeLiftStep {
+  /** The `patched()` id of the change that added the step; cases started before it replay without it. */
+  patch: string;
   /**
    * The audit action the step records first when it runs: the replay suite looks for it in the recorded
    * histories, so a step no scenario takes is named before its first production case replays it.
    */
   records: string;
-  applies(rt: CaseRuntime, proposal: Proposal): boolean;
+  when?(rt: CaseRuntime, proposal: Proposal): boolean;
   run(rt: CaseRuntime, proposal: Proposal): Promise<boolean>;
+}
+
+function applies(step: BeforeLiftStep, rt: CaseRuntime, proposal: Proposal): boolean {
+  return (step.when?.(rt, proposal) ?? true) && patched(step.patch);
 }
 
 function isControlsChanged(error: unknown): boolean {
@@ -35,7 +44,7 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
   const proposal = rt.case.proposals.findLast((p) => p.status === 'approved');
   if (!proposal) throw new Error(`case ${rt.case.id} is executing without an approved proposal`);
   for (const step of beforeLift) {
-    if (step.applies(rt, proposal) && !(await step.run(rt, proposal))) return;
+    if (applies(step, rt, proposal) && !(await step.run(rt, proposal))) return;
   }
   const lifted = {
     key: `${rt.workflowId}:${proposal.id}:lifted`,

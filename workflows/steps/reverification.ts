@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import {
   expireReverification,
@@ -21,8 +21,8 @@ export const REVERIFICATION_PATCH = 'unbind-reverification-before-lift';
  * or a failed one, and nothing is lifted: the case goes back to review.
  */
 export const reverifyUser: BeforeLiftStep = {
+  patch: REVERIFICATION_PATCH,
   records: requestReverification.action,
-  applies: () => patched(REVERIFICATION_PATCH),
   run: requestAndAwaitReverification,
 };
 
