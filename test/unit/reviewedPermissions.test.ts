@@ -9,7 +9,7 @@ const doc = openApiDocument('http://127.0.0.1') as unknown as {
 /** Each route behind a permission (or none, for a route that takes any valid token), as it declares it. */
 const declared = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
   Object.entries(byMethod).flatMap(([method, op]) => {
-    const match = /Permission: (?:`([^`]+)`|(none) \(any valid token\))/.exec(op.description ?? '');
+    const match = /Permission: (?:`([^`]+)`|(none)\b)/.exec(op.description ?? '');
     const permission = match?.[1] ?? match?.[2];
     return permission === undefined || !path.startsWith('/v1/')
       ? []
