@@ -10,8 +10,8 @@ import type { BeforeLiftStep } from './lift.js';
 import { msUntil } from '../runtime.js';
 
 /**
- * Added after cases were already running (the worked example in docs/adding-a-step.md). Cases that had
- * passed this point before the change replay without it; cases that reach it afterwards run it.
+ * Added after cases were already running, the first step of a plan (see docs/adding-a-step.md). Cases
+ * that had passed this point before the change replay without it; cases that reach it afterwards run it.
  */
 export const REVERIFICATION_PATCH = 'unbind-reverification-before-lift';
 
