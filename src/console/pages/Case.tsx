@@ -79,7 +79,7 @@ function Deadlines({ c }: { c: Case }) {
           rowKey={(p) => `${p.wait}:${p.id}`}
           columns={[
             { header: 'Waiting for', cell: (p) => named(p.what) },
-            { header: 'From', cell: (p) => named(words(p.who)) },
+            { header: 'From', cell: (p) => words(named(p.who)) },
             {
               header: 'Due',
               cell: (p) => <TimeLeft at={p.dueAt} now={now} />,
