@@ -7,6 +7,7 @@ import { createActivities } from '../../activities/index.js';
 import { CaseService } from '../../src/api/services/cases.js';
 import { PostgresAccountControls } from '../../src/db/accountControls/postgres.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
+import type { OutboxRouting } from '../../src/db/outbox.js';
 import { connectDatabase } from '../../src/db/client.js';
 import type { AccountControls } from '../../src/domain/controls.js';
 import type { Policy, PolicyOverride } from '../../src/domain/policy.js';
@@ -44,6 +45,8 @@ export interface ServicesOptions {
   controls?: (registry: AccountControls) => AccountControls;
   /** Start without a worker (tests that bring their own). */
   withoutWorker?: boolean;
+  /** The routing the worker's notify activity queues with; without it, every notification is logged. */
+  notifications?: OutboxRouting;
   /** Sees every statement the API and the worker send (the benchmark counts them). */
   onStatement?: (text: string) => void;
 }
@@ -119,7 +122,11 @@ export async function connectServices(
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ db: database.db, controls: workerControls }),
+      activities: createActivities({
+        db: database.db,
+        controls: workerControls,
+        notifications: options.notifications,
+      }),
       workflowBundle: { codePath: where.bundlePath },
     });
     const running = worker.run();
