@@ -7,7 +7,8 @@ import { startApiServer } from '../src/api/server.js';
 import { issueToken } from '../src/db/users.js';
 import type { Actor } from '../src/domain/permissions.js';
 import { apiDepsFor } from '../test/support/api.js';
-import { chromiumArgs, chromiumPath } from '../test/support/browser.js';
+import { chromiumArgs } from '../test/support/browser.js';
+import { findOrInstallChromium } from '../test/support/chromium.js';
 import type { Services } from '../test/support/services.js';
 import { caseInput, newAccountId } from '../test/support/world.js';
 import { buildConsole } from '../scripts/console.js';
@@ -61,7 +62,11 @@ export async function measureConsole(services: Services, agent: Actor, rows = 20
   );
   const { token } = await issueToken(services.database.db, agent.id);
   const api = await startApiServer(apiDepsFor(services), '127.0.0.1', 0);
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const executablePath = await findOrInstallChromium({
+    chromiumPath: process.env.CHROMIUM_PATH,
+    log: (line) => console.log(line),
+  });
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${api.url}/console/sign-in`);

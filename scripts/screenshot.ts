@@ -6,7 +6,8 @@ import { startApiServer } from '../src/api/server.js';
 import { issueToken } from '../src/db/users.js';
 import { freePort } from '../src/runtime/ports.js';
 import { apiDepsFor } from '../test/support/api.js';
-import { chromiumArgs, chromiumPath } from '../test/support/browser.js';
+import { chromiumArgs } from '../test/support/browser.js';
+import { findOrInstallChromium } from '../test/support/chromium.js';
 import { connectServices } from '../test/support/services.js';
 import { buildConsole } from './console.js';
 import { startThrowawayStack } from '../test/support/stack.js';
@@ -21,8 +22,8 @@ import {
 /*
  * `npm run screenshot`: a throw-away stack with a few cases in different states; screenshots of the
  * Temporal Web UI's workflow list filtered by a case search attribute, and of the console's queue, a case
- * page and the approvals inbox, saved to docs/. Needs Debian's chromium (`apt-get install chromium`) or
- * CHROMIUM_PATH.
+ * page and the approvals inbox, saved to docs/. Finds its browser as the browser tests do (CHROMIUM_PATH,
+ * Debian's chromium, or installs that as root).
  */
 const query = 'CaseStatus="awaiting_approval"';
 const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
@@ -76,7 +77,11 @@ try {
     caseInput(newAccountId(), { type: 'complaint', businessLine: 'p2p' }),
   );
 
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const executablePath = await findOrInstallChromium({
+    chromiumPath: process.env.CHROMIUM_PATH,
+    log: (line) => console.log(line),
+  });
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;

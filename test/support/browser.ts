@@ -3,15 +3,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { ApiSettings } from '../../src/api/context.js';
 import type { SsoSettings } from '../../src/api/services/sso.js';
 import type { ApiHarness } from './api.js';
 import { startApi } from './api.js';
 import type { ServicesOptions } from './services.js';
-
-/** Debian's chromium, or CHROMIUM_PATH; `.ci/run` installs it when absent. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumArgs = [
   '--headless',
@@ -55,7 +52,7 @@ export async function startConsoleStack(
   });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: chromiumArgs });
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

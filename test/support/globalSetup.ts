@@ -9,6 +9,7 @@ import { freePort } from '../../src/runtime/ports.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
 import { buildConsole } from '../../scripts/console.js';
 import { workflowBundleFile } from '../../src/worker/bundle.js';
+import { findOrInstallChromium } from './chromium.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,7 @@ declare module 'vitest' {
     databaseUrl: string;
     workflowBundlePath: string;
     cacheDir: string;
+    chromiumPath: string;
   }
 }
 
@@ -27,6 +29,11 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const dir = await mkdtemp(join(tmpdir(), 'dualkey-test-'));
   const cacheDir = process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey');
   const log = (line: string) => console.log(`[test setup] ${line}`);
+  // Found (or installed) before anything starts, so a machine without a browser fails in one line.
+  const chromiumPath =
+    project.name === 'browser'
+      ? await findOrInstallChromium({ chromiumPath: process.env.CHROMIUM_PATH, log })
+      : undefined;
   const results = await Promise.allSettled([
     startDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir, namespace: 'default', log }),
     freePort().then((port) => startEmbeddedPostgres({ dataDir: dir, port, persistent: false })),
@@ -58,6 +65,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('databaseUrl', postgres.url);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('cacheDir', cacheDir);
+  if (chromiumPath) project.provide('chromiumPath', chromiumPath);
 
   return async () => {
     await Promise.allSettled([server.stop(), postgres.stop()]);
