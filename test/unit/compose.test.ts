@@ -306,6 +306,43 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe("the Temporal server's settings in docker-compose.yml", () => {
+  const DynamicConfig = z.record(
+    z.string(),
+    z.array(z.object({ value: z.unknown(), constraints: z.record(z.string(), z.unknown()) })).min(1),
+  );
+  const temporal = service('temporal');
+  const mounted = (temporal.configs ?? []).find(
+    (config) =>
+      typeof config !== 'string' && config.target === environment('temporal').DYNAMIC_CONFIG_FILE_PATH,
+  );
+  const source = typeof mounted === 'object' ? mounted.source : '';
+  const content = z.object({ content: z.string() }).loose().parse(compose.configs?.[source]).content;
+  const dynamicConfig = DynamicConfig.parse(parse(content));
+
+  it('mounts a dynamic config that is valid YAML where DYNAMIC_CONFIG_FILE_PATH points', () => {
+    expect(source).not.toBe('');
+    expect(dynamicConfig['limit.maxIDLength']?.[0]?.value).toBe(255);
+  });
+
+  it('lets the documented searches run back to back: the namespace visibility rate is raised', () => {
+    const visibility = dynamicConfig['frontend.namespaceRPS.visibility']?.[0];
+    expect(visibility?.constraints).toEqual({});
+    expect(visibility?.value).toBeGreaterThanOrEqual(50);
+  });
+
+  it('says how frontend authorization is set, instead of leaving the server to warn', () => {
+    expect(environment('temporal').TEMPORAL_ALLOW_NO_AUTH).toBe('true');
+    // No authorizer, so the frontend must only be reachable from this machine.
+    for (const port of temporal.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('creates the namespace with an explicit retention', () => {
+    const script = interpolate(commandText(service('temporal-setup').command));
+    expect(script).toMatch(/temporal operator namespace create [^\n]*--retention \d+h/);
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = existsSync(`${root}Dockerfile`) ? read('Dockerfile') : '';
   /** Instructions with continuation lines joined and comments dropped. */
