@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorCode, FieldProblem } from '../domain/errors.js';
+import type { FieldProblem } from '../domain/errors.js';
+import { ErrorCode } from '../domain/schemas/errors.js';
 
 /** The one place an error code becomes an HTTP status. Exhaustive: a new code will not compile without one. */
 export const errorStatus: Record<ErrorCode, ContentfulStatusCode> = {
@@ -20,6 +21,7 @@ export const errorStatus: Record<ErrorCode, ContentfulStatusCode> = {
   control_conflict: 409,
   protected_control: 409,
   idempotency_conflict: 409,
+  idempotency_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -44,6 +46,7 @@ const titles: Record<ErrorCode, string> = {
   control_conflict: 'Control already claimed by another case',
   protected_control: 'Control owned by law enforcement',
   idempotency_conflict: 'Idempotency-Key conflict',
+  idempotency_in_progress: 'A request with this Idempotency-Key is still running',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
@@ -57,7 +60,7 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string().describe('stable machine word, e.g. separation_of_duties'),
+    code: ErrorCode,
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
@@ -88,6 +91,17 @@ export function problemResponse(
 
 const problemContent = { 'application/problem+json': { schema: Problem } };
 
+/**
+ * The client errors a route that takes no input can still meet: Node's HTTP server refuses a request it
+ * cannot parse, or whose headers pass its 16 KiB limit, before any route sees it (a plain-text answer).
+ */
+export const refusedRequest = {
+  '4XX': {
+    description:
+      '400 for a request the HTTP server cannot parse, 431 for headers over 16 KiB; before any route',
+  },
+};
+
 /** OpenAPI response entries for the errors a route can answer with. */
 export function problems(...statuses: number[]) {
   const descriptions: Record<number, string> = {
@@ -95,7 +109,7 @@ export function problems(...statuses: number[]) {
     401: 'unauthenticated',
     403: 'forbidden, separation_of_duties, out_of_scope or unmapped_identity',
     404: 'not_found',
-    409: 'invalid_state, already_decided, controls_changed, control_conflict, protected_control or idempotency_conflict',
+    409: 'invalid_state, already_decided, controls_changed, control_conflict, protected_control, idempotency_conflict (the Idempotency-Key was used for another request) or idempotency_in_progress (its first request is still running; retry after Retry-After seconds)',
     413: 'payload_too_large',
     415: 'unsupported_media_type',
     429: 'rate_limited',

@@ -87,3 +87,43 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 export const bearer = [{ bearer: [] }, { session: [] }];
 /** A bearer token only: what starts a session. */
 export const bearerOnly = [{ bearer: [] }];
+
+/** What an Idempotency-Key may be: long enough for a UUID or a composite key, and safe in a log line. */
+export const idempotencyKeyShape = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(idempotencyKeyShape)
+  .meta({
+    id: 'IdempotencyKey',
+    param: {
+      in: 'header',
+      description:
+        'Makes the POST safe to retry: the same key and body answers with the first answer again (with ' +
+        '`idempotent-replayed: true`); the same key with another body is 409 `idempotency_conflict`; while the ' +
+        'first request is still running, 409 `idempotency_in_progress` with `Retry-After`. Keys are per caller. ' +
+        'Answers of 401, 403, 429 and 5xx are not kept, so a retry after them runs again.',
+    },
+    examples: ['2f0c9a4e-5d1b-4c7e-9a51-0b6f3e2d8c17'],
+  });
+
+/** Headers every POST under /v1 may carry; a route with headers of its own extends these. */
+export const PostHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
+
+/** Response headers of an answer an Idempotency-Key may have kept. */
+export const replayableHeaders = {
+  'idempotent-replayed': {
+    description: '`true` when this is the kept answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
+};
+
+/** Response headers of a 409 on a POST: `idempotency_in_progress` says when to retry. */
+export const conflictHeaders = {
+  'retry-after': {
+    description: 'with `idempotency_in_progress`: seconds to wait before retrying with the same key',
+    schema: { type: 'integer' as const, minimum: 1 },
+  },
+};

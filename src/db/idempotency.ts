@@ -5,12 +5,13 @@ import { idempotencyKeys } from './schema/index.js';
 export type IdempotencyClaim =
   | { state: 'new' }
   | { state: 'replay'; statusCode: number; response: unknown }
-  | { state: 'conflict'; reason: string };
+  | { state: 'conflict'; reason: string }
+  | { state: 'in_progress' };
 
 /**
  * Claims a key for this user. The first request with a key runs; a repeat with the same request gets the
- * stored response; a different request under the same key, or one while the first is still running, is
- * a conflict. A claim older than `leaseMs` with no answer is taken over by the repeat.
+ * stored response; a different request under the same key is a conflict, and one while the first is still
+ * running is told so (it may retry). A claim older than `leaseMs` with no answer is taken over by the repeat.
  */
 export async function claimIdempotencyKey(
   db: Database,
@@ -46,7 +47,7 @@ export async function claimIdempotencyKey(
       )
       .returning({ key: idempotencyKeys.key });
     if (taken.length > 0) return { state: 'new' };
-    return { state: 'conflict', reason: 'a request with this Idempotency-Key is still being processed' };
+    return { state: 'in_progress' };
   }
   return { state: 'replay', statusCode: existing.statusCode, response: existing.response };
 }

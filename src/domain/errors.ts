@@ -24,6 +24,7 @@ export const errorCodes = [
   'control_conflict',
   'protected_control',
   'idempotency_conflict',
+  'idempotency_in_progress',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

@@ -16,7 +16,7 @@ export type Access = z.infer<typeof Access>;
 /** Some of a user's access, to add or to remove; a missing list changes nothing. */
 export type AccessChange = { [K in keyof Access]?: Access[K] | undefined };
 
-export const GrantStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);
+export const GrantStatus = z.enum(['pending', 'approved', 'rejected', 'expired']).meta({ id: 'GrantStatus' });
 export type GrantStatus = z.infer<typeof GrantStatus>;
 
 /** A request to widen a user's access, waiting for a second admin. */

@@ -271,6 +271,29 @@ describe('Idempotency-Key', () => {
       expect((await casesOnAccount(accountId)).map((r) => r.id)).toEqual([other.body.id]);
     });
 
+    it('a retry while the first request runs is told so, with Retry-After; another body under it is a conflict', async () => {
+      const caseId = await openCase();
+      const key = newKey();
+      const body = { text: 'Called the user back; they confirm the login from Lisbon.' };
+      await api.services.database.db.insert(idempotencyKeys).values({
+        userId: agent.id,
+        key,
+        route: `POST /v1/cases/${caseId}/notes`,
+        requestHash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+      });
+      const note = (text: string) =>
+        api.call('POST', `/v1/cases/${caseId}/notes`, {
+          token: agent.token,
+          body: { text },
+          headers: { 'idempotency-key': key },
+        });
+      const retry = await note(body.text);
+      expectProblem(retry, 409, 'idempotency_in_progress');
+      expect(Number(retry.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expectProblem(await note('Something else entirely.'), 409, 'idempotency_conflict');
+      expect((await api.call('GET', `/v1/cases/${caseId}`, { token: agent.token })).body.notes).toEqual([]);
+    });
+
     it('a key left in progress by a request that died is taken over once its lease has passed', async () => {
       const caseId = await openCase();
       const [stale, fresh] = [newKey(), newKey()];
@@ -285,7 +308,9 @@ describe('Idempotency-Key', () => {
           token: agent.token,
           headers: { 'idempotency-key': key },
         });
-      expectProblem(await claim(fresh), 409, 'idempotency_conflict');
+      const running = await claim(fresh);
+      expectProblem(running, 409, 'idempotency_in_progress');
+      expect(running.headers.get('retry-after')).toBe('1');
       const taken = await claim(stale);
       expect(taken.status).toBe(200);
       expect(taken.body).toMatchObject({ status: 'in_review', assignee: agent.id });

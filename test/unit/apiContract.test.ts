@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/api/app.js';
+import { errorCodes } from '../../src/domain/errors.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface Operation {
   operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema: { [key: string]: Json } }[];
   security?: { [scheme: string]: string[] }[];
   requestBody?: { content: { [type: string]: { schema: { [key: string]: Json } } } };
-  responses: { [status: string]: { content?: { [type: string]: { schema: { [key: string]: Json } } } } };
+  responses: {
+    [status: string]: {
+      headers?: { [name: string]: { [key: string]: Json } };
+      content?: { [type: string]: { schema: { [key: string]: Json } } };
+    };
+  };
 }
 
 const doc = openApiDocument('http://127.0.0.1:3000') as unknown as {
@@ -127,5 +134,122 @@ describe('the OpenAPI document, for generated clients', () => {
   it('describes /openapi.json as an object', () => {
     const schema = doc.paths['/openapi.json']?.get?.responses['200']?.content?.['application/json']?.schema;
     expect(schema?.type).toBe('object');
+  });
+});
+
+describe('the OpenAPI document, to the letter a generated client trusts', () => {
+  const component = (ref: Json | undefined) =>
+    typeof ref === 'string' ? doc.components.schemas[ref.split('/').at(-1)!] : undefined;
+  const posts = operations.filter((o) => o.route.startsWith('POST /v1/'));
+
+  it('documents the Idempotency-Key header, its shape, on every POST under /v1', () => {
+    expect(posts.map((o) => o.operation.operationId)).toEqual(
+      expect.arrayContaining([
+        'createUser',
+        'revokeAccess',
+        'issueToken',
+        'createGrant',
+        'approveGrant',
+        'rejectGrant',
+      ]),
+    );
+    for (const { route, operation } of posts) {
+      const header = operation.parameters?.find(
+        (p) => p.in === 'header' && /^idempotency-key$/i.test(p.name),
+      );
+      expect(header, route).toBeDefined();
+      expect(header?.required, route).toBe(false);
+      expect(component(header?.schema.$ref), route).toMatchObject({
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        pattern: '^[A-Za-z0-9._:-]{1,200}$',
+      });
+    }
+  });
+
+  it('documents idempotent-replayed on the answers a key keeps, and Retry-After on a 409', () => {
+    for (const { route, operation } of posts) {
+      const statuses = Object.keys(operation.responses);
+      for (const status of statuses.filter((s) => /^2/.test(s))) {
+        expect(
+          operation.responses[status]?.headers?.['idempotent-replayed'],
+          `${route} ${status}`,
+        ).toBeDefined();
+      }
+      for (const status of statuses.filter((s) => ['401', '403', '429'].includes(s))) {
+        expect(
+          operation.responses[status]?.headers?.['idempotent-replayed'],
+          `${route} ${status}`,
+        ).toBeUndefined();
+      }
+      expect(operation.responses['409']?.headers?.['retry-after'], route).toBeDefined();
+    }
+  });
+
+  it("types a problem's code as the closed set of error codes", () => {
+    const problem = doc.components.schemas.Problem!;
+    const code = component((problem.properties as { [key: string]: { [key: string]: Json } }).code?.$ref);
+    expect(code).toEqual(expect.objectContaining({ type: 'string', enum: [...errorCodes] }));
+    expect(errorCodes).toContain('idempotency_in_progress');
+  });
+
+  it('writes each named schema once: uses of it are references, not inline copies', () => {
+    const shape = (schema: { [key: string]: Json }) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(schema).filter(
+            ([key]) => !['description', 'default', 'examples', 'title'].includes(key),
+          ),
+        ),
+      );
+    const named = new Map(
+      Object.entries(doc.components.schemas)
+        .filter(([, schema]) => 'enum' in schema || 'properties' in schema)
+        .map(([name, schema]) => [shape(schema), name]),
+    );
+    const inline = [...schemas(doc as unknown as Json, '')].filter(
+      ({ at, schema }) => !/^\.components\.schemas\.\w+$/.test(at) && named.has(shape(schema)),
+    );
+    expect(inline.map(({ at, schema }) => `${at} copies ${named.get(shape(schema))}`)).toEqual([]);
+    expect(Object.keys(doc.components.schemas).filter((name) => /^CreatedUser./.test(name))).toEqual([]);
+  });
+
+  it('declares every enum used in more than one place as one component', () => {
+    const uses = new Map<string, string[]>();
+    for (const { at, schema } of schemas(doc as unknown as Json, '')) {
+      if (!Array.isArray(schema.enum) || schema.enum.length < 2) continue;
+      const values = JSON.stringify([...schema.enum].sort());
+      uses.set(values, [...(uses.get(values) ?? []), at]);
+    }
+    const repeatedInline = [...uses.values()]
+      .filter((at) => at.length > 1)
+      .flat()
+      .filter((at) => !/^\.components\.schemas\.\w+$/.test(at));
+    expect(repeatedInline).toEqual([]);
+    const source = doc.components.schemas.Control?.properties as { [key: string]: { [key: string]: Json } };
+    expect(source.source?.$ref).toBe('#/components/schemas/ControlSource');
+  });
+
+  it("types the reason-code matrix's entries", () => {
+    const matrix = doc.components.schemas.ReasonCodeMatrix!.properties as {
+      [key: string]: { [key: string]: Json };
+    };
+    for (const type of ['complaint', 'unfreeze', 'unbind']) {
+      expect(matrix[type]?.additionalProperties, type).toEqual({ $ref: '#/components/schemas/ReasonCodeRule' });
+    }
+    expect(Object.keys(doc.components.schemas.ReasonCodeRule!.properties as object)).toEqual(
+      expect.arrayContaining(['description', 'evidence', 'approverRole', 'monitoringWindow', 'coolingOff']),
+    );
+  });
+
+  it('gives every operation a 4xx answer and the document a licence, as Redocly asks', () => {
+    for (const { route, operation } of operations) {
+      expect(
+        Object.keys(operation.responses).some((s) => /^4/.test(s)),
+        route,
+      ).toBe(true);
+    }
+    expect((doc as unknown as { info: { license?: { name: string } } }).info.license?.name).toBeDefined();
   });
 });

@@ -3,12 +3,16 @@ import type { MiddlewareHandler } from 'hono';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../db/idempotency.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AppEnv } from '../context.js';
+import { problemResponse } from '../errors.js';
+import { idempotencyKeyShape } from '../schemas.js';
 
-const keyShape = /^[A-Za-z0-9._:-]{1,200}$/;
+/** The first request usually finishes within a second or two; the client asks again after this. */
+const IN_PROGRESS_RETRY_AFTER_S = 1;
 
 /**
  * Idempotency-Key on acting POSTs: the first request with a key runs and its answer is stored; the same
- * key and body again gets that answer; the same key with another body is 409 idempotency_conflict.
+ * key and body again gets that answer; the same key with another body is 409 idempotency_conflict, and a
+ * retry while the first is still running is 409 idempotency_in_progress with Retry-After.
  * Answers that depend on who asks or when (401, 403, 429, 5xx) are not stored, so a retry after an
  * outage or a role change runs again. A key still marked in progress after `leaseMs` belonged to a request
  * that died with its process; a retry takes it over.
@@ -17,7 +21,7 @@ export function idempotency(leaseMs = 60_000): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (c.req.method !== 'POST' || key === undefined) return next();
-    if (!keyShape.test(key)) {
+    if (!idempotencyKeyShape.test(key)) {
       throw new DomainError('validation_failed', 'Idempotency-Key must be 1–200 letters, digits or . _ : -', [
         { path: 'Idempotency-Key', message: 'invalid header' },
       ]);
@@ -34,6 +38,14 @@ export function idempotency(leaseMs = 60_000): MiddlewareHandler<AppEnv> {
       leaseMs,
     });
     if (claim.state === 'conflict') throw new DomainError('idempotency_conflict', claim.reason);
+    if (claim.state === 'in_progress') {
+      return problemResponse(
+        'idempotency_in_progress',
+        'a request with this Idempotency-Key is still running; retry with the same key and body',
+        [],
+        { 'retry-after': String(IN_PROGRESS_RETRY_AFTER_S) },
+      );
+    }
     if (claim.state === 'replay') {
       c.header('idempotent-replayed', 'true');
       return c.newResponse(

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
+import { refusedRequest } from '../errors.js';
 
 const AuthConfig = z
   .object({
@@ -31,7 +32,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'PKCE): the provider, the client id, scopes and the resource to ask for.\n\nPermission: none (public).',
       tags: ['identity'],
       security: [],
-      responses: { 200: jsonContent(AuthConfig, 'sign-in settings') },
+      responses: { 200: jsonContent(AuthConfig, 'sign-in settings'), ...refusedRequest },
     }),
     (c) => {
       const settings = c.get('deps').sso?.settings;

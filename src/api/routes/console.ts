@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppEnv } from '../context.js';
+import { refusedRequest } from '../errors.js';
 
 /** Where `npm run console:build` writes the browser console; never committed. */
 export const consoleDir = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
@@ -67,6 +68,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     security: [],
     responses: {
       200: { description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+      ...refusedRequest,
     },
   });
   app.get('/console', (c) => indexPage(c));

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.js';
+import { refusedRequest } from '../errors.js';
 import { jsonContent } from '../schemas.js';
 
 export const DemoUser = z
@@ -26,7 +27,10 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'The demo users `npm start` seeded, with their tokens, so the console can offer one-click sign-in. Always empty unless the server seeded demo users (development, or `DUALKEY_SEED_DEMO`).\n\nPermission: none (public).',
       tags: ['identity'],
       security: [],
-      responses: { 200: jsonContent(DemoUsers, 'the demo users; empty outside development') },
+      responses: {
+        200: jsonContent(DemoUsers, 'the demo users; empty outside development'),
+        ...refusedRequest,
+      },
     }),
     (c) => c.json({ items: [...(c.get('deps').settings.demoUsers ?? [])] }, 200),
   );

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { rolePermissions } from '../../domain/permissions.js';
 import { Permission, PrivilegedRole, Role } from '../../domain/schemas/permissions.js';
+import { ControlSource, ReverificationMethod } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
-import { errorStatus } from '../errors.js';
+import { errorStatus, refusedRequest } from '../errors.js';
 
 const swaggerDir = (
   createRequire(import.meta.url)('swagger-ui-dist') as { getAbsoluteFSPath(): string }
@@ -37,7 +38,7 @@ function errorTableMarkdown(): string {
 
 const description = `dualkey is a durable case and approval engine for risk operations. Every complaint, unfreeze and unbind request is a Temporal workflow; no restriction is ever lifted on one person's say.
 
-Authenticate every \`/v1\` route with \`Authorization: Bearer <token>\`: a dualkey API token, or, where single sign-on is configured, an access token from the company's identity provider (\`GET /auth/config\` says which). Acting POSTs accept an \`Idempotency-Key\` header: the same key and body returns the first answer again; the same key with another body is 409 \`idempotency_conflict\`. Errors are RFC 9457 problem documents (\`application/problem+json\`).
+Authenticate every \`/v1\` route with \`Authorization: Bearer <token>\`: a dualkey API token, or, where single sign-on is configured, an access token from the company's identity provider (\`GET /auth/config\` says which). Every POST under \`/v1\` accepts an \`Idempotency-Key\` header: the same key and body returns the first answer again (\`idempotent-replayed: true\`); the same key with another body is 409 \`idempotency_conflict\`; a retry while the first request still runs is 409 \`idempotency_in_progress\` with \`Retry-After\`. Errors are RFC 9457 problem documents (\`application/problem+json\`).
 
 ## Roles and permissions
 A user's permissions are the union of their roles'. \`approval.senior\` and \`approval.compliance\` mark whose approval counts as the senior (high tier) or compliance (critical tier) approval; \`case.release_any\` lets a senior release someone else's case. Granting a privileged role (${PrivilegedRole.options.map((r) => `\`${r}\``).join(', ')}), a wider business line or a department takes a second admin's approval.
@@ -106,11 +107,74 @@ function normalize(value: Json): Json {
   return out;
 }
 
+/** What a schema is, whatever a use of it says about it: the keys a generated client builds a type from. */
+const annotations = new Set(['description', 'default', 'examples', 'example', 'title']);
+const shapeOf = (schema: JsonObject): string =>
+  JSON.stringify(Object.fromEntries(Object.entries(schema).filter(([key]) => !annotations.has(key))));
+const isModel = (schema: JsonObject): boolean => 'enum' in schema || 'properties' in schema;
+const keptAnnotations = (schema: JsonObject): JsonObject =>
+  Object.fromEntries(Object.entries(schema).filter(([key]) => annotations.has(key)));
+
+/**
+ * A use of a registered schema that adds a description or a default (`User.describe(…)`, `ControlSource.default(…)`)
+ * comes out of the generator as an inline copy, and a client generator makes a type of each copy
+ * (`CreatedUserUser` beside `User`). Each copy becomes a `$ref` to its component, keeping what the use says.
+ * A shape two components share (a tier and a severity) stays as written: the reference would be a guess.
+ */
+function referenceComponents(document: JsonObject): JsonObject {
+  const components = isObject(document.components) ? document.components : {};
+  const schemas = isObject(components.schemas) ? components.schemas : {};
+  const byShape = new Map<string, string | null>();
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!isObject(schema) || !isModel(schema)) continue;
+    const shape = shapeOf(schema);
+    byShape.set(shape, byShape.has(shape) ? null : name);
+  }
+  const componentFor = (schema: JsonObject): string | undefined => {
+    if (!isModel(schema)) return undefined;
+    return byShape.get(shapeOf(schema)) ?? undefined;
+  };
+  const visit = (value: Json, isComponent = false): Json => {
+    if (Array.isArray(value)) return value.map((item) => visit(item));
+    if (!isObject(value)) return value;
+    if (!isComponent) {
+      const name = componentFor(value);
+      if (name) return { $ref: `#/components/schemas/${name}`, ...keptAnnotations(value) };
+      const { type } = value;
+      if (Array.isArray(type) && type.length === 2 && type.includes('null')) {
+        const nullableOf = componentFor({ ...value, type: type.find((t) => t !== 'null') ?? null });
+        if (nullableOf) {
+          return {
+            anyOf: [{ $ref: `#/components/schemas/${nullableOf}` }, { type: 'null' }],
+            ...keptAnnotations(value),
+          };
+        }
+      }
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, visit(child)]));
+  };
+  return {
+    ...Object.fromEntries<Json>(
+      Object.entries(document).map(([key, value]) => [key, key === 'components' ? value : visit(value)]),
+    ),
+    components: {
+      ...components,
+      schemas: Object.fromEntries(
+        Object.entries(schemas).map(([name, schema]) => [name, visit(schema, true)]),
+      ),
+    },
+  };
+}
+
 /** The document `/openapi.json` serves: the routes registered on `app`, under this header. */
 export function openApiDocumentOf(app: OpenAPIHono<AppEnv>, origin: string): JsonObject {
   const generated = app.getOpenAPI31Document({
     openapi: '3.1.0',
-    info: { title: 'dualkey API', version: '1.0.0', description },
+    info: {
+      title: 'dualkey API',
+      version: '1.0.0',
+      description,
+    },
     servers: [{ url: origin }],
     tags: [
       { name: 'cases', description: 'intake, review, escalation, maker-checker, lift and revert' },
@@ -123,13 +187,22 @@ export function openApiDocumentOf(app: OpenAPIHono<AppEnv>, origin: string): Jso
       { name: 'operations', description: 'health, readiness, metrics and this document' },
     ],
   });
-  return normalize(JSON.parse(JSON.stringify(generated)) as Json) as JsonObject;
+  const document = normalize(JSON.parse(JSON.stringify(generated)) as Json) as JsonObject;
+  // In-house software, not published under an open licence: SPDX's form for that (OpenAPI 3.1's
+  // `identifier`, which the generator's 3.0-shaped types do not know).
+  const license = { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' };
+  return referenceComponents({ ...document, info: { ...(document.info as JsonObject), license } });
 }
 
 /** Where `GET /` sends a browser: the risk-ops console (the API reference is one link away, at /docs). */
 export const homePath = '/console';
 
 export function register(app: OpenAPIHono<AppEnv>): void {
+  // Every use of a control's source adds a default or a description, so nothing references it as it is;
+  // registered, it is one type that those uses point at (see referenceComponents). A reverification's
+  // method is first met nullable, and the generator would make the component itself nullable.
+  app.openAPIRegistry.register('ControlSource', ControlSource);
+  app.openAPIRegistry.register('ReverificationMethod', ReverificationMethod);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -163,6 +236,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
           },
         },
       },
+      ...refusedRequest,
     },
   });
   app.openAPIRegistry.registerPath({
@@ -175,6 +249,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     security: [],
     responses: {
       200: { description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+      ...refusedRequest,
     },
   });
   app.get('/openapi.json', (c) => c.json(openApiDocumentOf(app, new URL(c.req.url).origin)));

@@ -2,14 +2,16 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps, AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
+import { refusedRequest } from '../errors.js';
 
+const DependencyStatus = z.enum(['ok', 'down']).meta({ id: 'DependencyStatus' });
 const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
     checks: z.object({
-      postgres: z.enum(['ok', 'down']),
-      temporal: z.enum(['ok', 'down']),
+      postgres: DependencyStatus,
+      temporal: DependencyStatus,
       workers: z
         .enum(['polling', 'none', 'unknown'])
         .describe('whether a worker polled the case task queue in the last 90 s'),
@@ -62,7 +64,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       description: '200 whenever the process is up; it checks nothing else.',
       tags: ['operations'],
       security: [],
-      responses: { 200: jsonContent(Health, 'the process is up') },
+      responses: { 200: jsonContent(Health, 'the process is up'), ...refusedRequest },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
@@ -80,6 +82,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       responses: {
         200: jsonContent(Readiness, 'ready to serve'),
         503: jsonContent(Readiness, 'a dependency is down'),
+        ...refusedRequest,
       },
     }),
     async (c) => {
@@ -99,6 +102,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       security: [],
       responses: {
         200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+        ...refusedRequest,
       },
     }),
     async (c) => {

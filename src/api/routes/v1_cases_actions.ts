@@ -53,7 +53,6 @@ function registerAction<A extends ActionName>(app: OpenAPIHono<AppEnv>, name: A)
     request: {
       params: paramsOf[action.target],
       body: jsonBody(action.body, action.bodyRequired),
-      headers: z.object({ 'idempotency-key': z.string().optional() }),
     },
     responses: {
       // Typed as 200 so the handler's answer is checked against ApiCase; 201 documents the same body.

@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
 import { CreateCaseInput } from '../../domain/schemas/actions.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
@@ -19,7 +18,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       permission: 'case.create',
       request: {
         body: jsonBody(CreateCaseInput.meta({ id: 'CreateCase' })),
-        headers: z.object({ 'idempotency-key': z.string().optional() }),
       },
       responses: {
         201: jsonContent(ApiCase, 'the new case'),

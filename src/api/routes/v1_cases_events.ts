@@ -4,6 +4,7 @@ import { Timestamp } from '../../domain/schemas/case.js';
 import type { AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
 import { caseRead } from './guarded.js';
+import { AuditOutcome } from '../../domain/schemas/vocabulary.js';
 
 const TimelineEvent = z
   .object({
@@ -11,7 +12,7 @@ const TimelineEvent = z
     at: Timestamp,
     actor: z.string(),
     action: z.string(),
-    outcome: z.enum(['accepted', 'denied']),
+    outcome: AuditOutcome,
     details: z.unknown(),
   })
   .meta({ id: 'TimelineEvent' });

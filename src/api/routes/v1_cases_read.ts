@@ -9,6 +9,7 @@ import { problems } from '../errors.js';
 import type { CaseView } from '../schemas.js';
 import { ApiCase, apiCaseViewer, jsonContent, toApiCase, viewOf } from '../schemas.js';
 import { caseRead, guardedRoute } from './guarded.js';
+import { AuditOutcome } from '../../domain/schemas/vocabulary.js';
 
 const ListQuery = z.strictObject({
   status: CaseStatus.optional(),
@@ -35,7 +36,7 @@ const AuditRow = z
     at: Timestamp,
     actor: z.string(),
     action: z.string(),
-    outcome: z.enum(['accepted', 'denied']),
+    outcome: AuditOutcome,
     details: z.unknown(),
     hash: z.string(),
     prevHash: z.string(),

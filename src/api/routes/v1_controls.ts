@@ -69,7 +69,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       request: {
         params: AccountParams,
         body: jsonBody(ApplyControlInput),
-        headers: z.object({ 'idempotency-key': z.string().optional() }),
       },
       responses: {
         201: jsonContent(AppliedControl, 'the control as applied'),

@@ -37,10 +37,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       middleware: [signed()],
       request: {
         body: jsonBody(RiskSignalInput.meta({ id: 'RiskSignal' })),
-        headers: z.object({
-          'x-dualkey-signature': z.string().optional(),
-          'idempotency-key': z.string().optional(),
-        }),
+        headers: z.object({ 'x-dualkey-signature': z.string().optional() }),
       },
       responses: {
         202: jsonContent(Signalled, 'accepted'),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { riskSignalName } from '../actions.js';
 import { upgradeEvidence } from '../case.js';
-import { Reverification } from './case.js';
 import { ReasonCodeName } from './policy.js';
 import { RiskHints } from './riskTier.js';
 import {
@@ -11,6 +10,7 @@ import {
   Channel,
   Department,
   EvidenceKind,
+  ReverificationMethod,
   Severity,
 } from './vocabulary.js';
 
@@ -198,7 +198,7 @@ export const RevertInput = z.strictObject({ reason: text(2_000) }).meta({
 export const RecordReverificationInput = z
   .strictObject({
     outcome: z.enum(['passed', 'failed']),
-    method: Reverification.shape.method.unwrap(),
+    method: ReverificationMethod,
   })
   .meta({ examples: [{ outcome: 'passed', method: 'video_call' }] });
 export type RecordReverificationInput = z.infer<typeof RecordReverificationInput>;

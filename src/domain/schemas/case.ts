@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requiredRoles, reverificationMethods } from '../vocabulary.js';
 import { Control } from './controls.js';
 import { RiskHints } from './riskTier.js';
 import {
@@ -12,6 +11,8 @@ import {
   ControlKind,
   Department,
   EvidenceKind,
+  RequiredRole,
+  ReverificationMethod,
   Outcome,
   RiskTier,
   Severity,
@@ -69,7 +70,7 @@ export const Approval = z
     by: z.string(),
     at: Timestamp,
     comment: z.string().nullable(),
-    countsAs: z.enum(requiredRoles).nullable().describe('the required role this approval satisfies'),
+    countsAs: RequiredRole.nullable().describe('the required role this approval satisfies'),
   })
   .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
@@ -82,8 +83,6 @@ export const Evidence = z
   })
   .meta({ id: 'Evidence' });
 export type Evidence = z.infer<typeof Evidence>;
-
-const RequiredRole = z.enum(requiredRoles);
 
 export const ProposalStatus = z
   .enum(['pending', 'approved', 'rejected', 'expired', 'withdrawn', 'voided'])
@@ -118,11 +117,13 @@ export const Proposal = z
   .meta({ id: 'Proposal' });
 export type Proposal = z.infer<typeof Proposal>;
 
+export const LiftStatus = z.enum(['monitoring', 'settled', 'reverted']).meta({ id: 'LiftStatus' });
+
 export const Lift = z
   .object({
     id: z.string(),
     proposalId: z.string(),
-    status: z.enum(['monitoring', 'settled', 'reverted']),
+    status: LiftStatus,
     liftedAt: Timestamp,
     snapshot: z.array(Control).describe('the controls as they were before the lift'),
     monitoringUntil: Timestamp,
@@ -180,7 +181,7 @@ export const Reverification = z
     requestedAt: Timestamp,
     dueAt: Timestamp,
     status: z.enum(['pending', 'passed', 'failed', 'expired']),
-    method: z.enum(reverificationMethods).nullable(),
+    method: ReverificationMethod.nullable(),
     recordedBy: z.string().nullable(),
   })
   .meta({ id: 'Reverification' });
@@ -191,7 +192,7 @@ export const AccountHistoryEntry = z.object({
   type: CaseType,
   liftId: z.string(),
   liftedAt: Timestamp,
-  status: z.enum(['monitoring', 'settled', 'reverted']),
+  status: LiftStatus,
   revertedAt: Timestamp.nullable(),
   lateRevert: z.boolean(),
 });

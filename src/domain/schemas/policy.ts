@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { deepMerge, defaultPolicyInput, parseDuration } from '../policy.js';
-import { requiredRoles } from '../vocabulary.js';
-import { CaseType, Channel, Department, EvidenceKind, RiskTier } from './vocabulary.js';
+import { CaseType, Channel, Department, EvidenceKind, RequiredRole, RiskTier } from './vocabulary.js';
 
 /** A duration written as `"90s"`, `"24h"`, `"7d"` (or a number of milliseconds); parsed to milliseconds. */
 export const Duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
@@ -16,7 +15,7 @@ export const Duration = z.union([z.number().int().positive(), z.string()]).trans
 const Quorum = z
   .strictObject({
     approvals: z.number().int().min(1).max(5),
-    requiredRole: z.enum(requiredRoles).optional(),
+    requiredRole: RequiredRole.optional(),
   })
   .describe('approvals needed from distinct checkers, and a role one of them must hold');
 
@@ -28,10 +27,9 @@ export const ReasonCodeRule = z
   .strictObject({
     description: z.string().min(1),
     evidence: z.array(EvidenceKind).describe('evidence kinds a proposal with this reason must carry'),
-    approverRole: z
-      .enum(requiredRoles)
-      .optional()
-      .describe('a role one of the checkers must hold, besides what the tier asks'),
+    approverRole: RequiredRole.optional().describe(
+      'a role one of the checkers must hold, besides what the tier asks',
+    ),
     monitoringWindow: Duration.optional().describe('replaces the tier’s monitoring window'),
     coolingOff: Duration.optional().describe('replaces the withdrawal lock after an unbind'),
     revertOnSignal: z

@@ -15,7 +15,9 @@ import {
   departments,
   evidenceKinds,
   outcomes,
+  requiredRoles,
   restrictionKinds,
+  reverificationMethods,
   riskTiers,
   severities,
 } from '../vocabulary.js';
@@ -70,3 +72,14 @@ export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
 export const ControlStatus = z.enum(controlStatuses).meta({ id: 'ControlStatus' });
 export type ControlStatus = z.infer<typeof ControlStatus>;
+
+/** A role a quorum or a reason code asks one of the checkers to hold. */
+export const RequiredRole = z.enum(requiredRoles).meta({ id: 'RequiredRole' });
+export type RequiredRole = z.infer<typeof RequiredRole>;
+
+export const ReverificationMethod = z.enum(reverificationMethods).meta({ id: 'ReverificationMethod' });
+export type ReverificationMethod = z.infer<typeof ReverificationMethod>;
+
+/** Whether an audited attempt went through or was refused. */
+export const AuditOutcome = z.enum(['accepted', 'denied']).meta({ id: 'AuditOutcome' });
+export type AuditOutcome = z.infer<typeof AuditOutcome>;
