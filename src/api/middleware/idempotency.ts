@@ -6,6 +6,9 @@ import type { AppEnv } from '../context.js';
 import { problemResponse } from '../errors.js';
 import { idempotencyKeyShape } from '../schemas.js';
 
+/** A kept sign-in would answer again without setting its cookies: signing in twice is the retry. */
+const unkeyed = new Set(['/v1/session']);
+
 /** The first request usually finishes within a second or two; the client asks again after this. */
 const IN_PROGRESS_RETRY_AFTER_S = 1;
 
@@ -20,7 +23,7 @@ const IN_PROGRESS_RETRY_AFTER_S = 1;
 export function idempotency(leaseMs = 60_000): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
-    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (c.req.method !== 'POST' || key === undefined || unkeyed.has(c.req.path)) return next();
     if (!idempotencyKeyShape.test(key)) {
       throw new DomainError('validation_failed', 'Idempotency-Key must be 1–200 letters, digits or . _ : -', [
         { path: 'Idempotency-Key', message: 'invalid header' },
