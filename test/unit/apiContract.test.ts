@@ -237,7 +237,9 @@ describe('the OpenAPI document, to the letter a generated client trusts', () => 
       [key: string]: { [key: string]: Json };
     };
     for (const type of ['complaint', 'unfreeze', 'unbind']) {
-      expect(matrix[type]?.additionalProperties, type).toEqual({ $ref: '#/components/schemas/ReasonCodeRule' });
+      expect(matrix[type]?.additionalProperties, type).toEqual({
+        $ref: '#/components/schemas/ReasonCodeRule',
+      });
     }
     expect(Object.keys(doc.components.schemas.ReasonCodeRule!.properties as object)).toEqual(
       expect.arrayContaining(['description', 'evidence', 'approverRole', 'monitoringWindow', 'coolingOff']),
