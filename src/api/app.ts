@@ -7,6 +7,7 @@ import { auditDenial, isDenial } from './denials.js';
 import { problemResponse } from './errors.js';
 import { authenticate } from './middleware/auth.js';
 import { limitBody, requireJson } from './middleware/body.js';
+import { compress } from './middleware/compress.js';
 import { idempotency } from './middleware/idempotency.js';
 import { observe } from './middleware/observe.js';
 import { rateLimit } from './middleware/rateLimit.js';
@@ -142,7 +143,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.use('*', observe(deps));
+  app.use('*', observe(deps), compress());
   app.use('/v1/*', limitBody(deps.settings.bodyLimitBytes), requireJson());
   app.use(
     '/v1/*',
