@@ -72,7 +72,6 @@ export async function startMailCatcher(options: {
       `127.0.0.1:${options.uiPort}`,
       '--database',
       join(options.dataDir, 'mailpit.db'),
-      '--smtp-auth-accept-any',
       '--smtp-disable-rdns',
       '--disable-version-check',
       '--quiet',
