@@ -19,6 +19,7 @@ export const notificationKinds = [
   'controls.lifted',
   'lift.reverted',
   'after_review.overdue',
+  'deadline.missed',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -32,6 +32,7 @@ const payloads: Record<NotificationKind, Record<string, unknown>> = {
   'controls.lifted': { controlIds: ['ctl-1'] },
   'lift.reverted': { liftId: 'lift-1', reason: FREE },
   'after_review.overdue': { controlId: 'ctl-1', dueAt: '2026-12-08T10:00:00.000Z' },
+  'deadline.missed': { deadline: 'first_response', dueAt: '2026-12-08T10:00:00.000Z' },
 };
 const recipients: Record<NotificationKind, string> = {
   'escalation.opened': 'department:technical',
@@ -47,6 +48,7 @@ const recipients: Record<NotificationKind, string> = {
   'controls.lifted': 'account:acct-1',
   'lift.reverted': 'account:acct-1',
   'after_review.overdue': 'lead:risk_ops',
+  'deadline.missed': 'lead:risk_ops',
 };
 
 function notification(kind: NotificationKind): OutgoingNotification {
