@@ -857,7 +857,19 @@ describe('users, tokens and identity', () => {
     expect(body.token).toMatch(/^dk_/);
     const me = await api.call('GET', '/v1/me', { token: body.token as string });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: (body.user as { id: string }).id, ...user });
+    expect(me.body).toEqual({
+      id: (body.user as { id: string }).id,
+      ...user,
+      // An agent's, and not yet the pending roles'.
+      permissions: [
+        'case.create',
+        'case.read',
+        'case.review',
+        'case.escalate',
+        'removal.propose',
+        'controls.apply',
+      ],
+    });
   });
 
   it('an admin issues another, expiring token for a user', async () => {

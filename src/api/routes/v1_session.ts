@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { csrfCookie, csrfHeader, sessionCookie } from '../middleware/auth.js';
-import { bearer, bearerOnly, jsonContent } from '../schemas.js';
+import { bearer, bearerOnly, jsonBody, jsonContent } from '../schemas.js';
 import { Me, meOf } from './v1_me.js';
 
 const SessionStarted = z
@@ -17,6 +17,9 @@ const SessionStarted = z
     expiresAt: z.iso.datetime().describe('when the session ends unless signed out before'),
   })
   .meta({ id: 'SessionStarted' });
+
+/** Nothing to send: the bearer token is the credential. A body with anything in it is refused, not ignored. */
+const StartSession = z.strictObject({}).meta({ id: 'StartSession' });
 
 /**
  * Secure and SameSite=Strict on both: no other site's page can make the browser send them. Chromium
@@ -39,9 +42,10 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       description: `Trades the bearer token of this request (a dualkey token or an identity provider's access token) for a session: sets the \`${sessionCookie}\` cookie (HttpOnly, Secure, SameSite=Strict), which authenticates later requests from this browser in place of the token, and the \`${csrfCookie}\` cookie holding the CSRF token, which a request that changes something must echo in \`${csrfHeader}\`. The session lasts \`SESSION_TTL\` (8 h by default); signing out, or the user being disabled, ends it sooner.\n\nPermission: none (any valid token).`,
       tags: ['identity'],
       security: bearerOnly,
+      request: { body: jsonBody(StartSession, false) },
       responses: {
         201: jsonContent(SessionStarted, 'signed in; the cookies are set'),
-        ...problems(401, 403, 429, 503),
+        ...problems(400, 401, 403, 413, 415, 429, 503),
       },
     }),
     async (c) => {
