@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ZodType } from 'zod';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -197,12 +198,21 @@ export function openApiDocumentOf(app: OpenAPIHono<AppEnv>, origin: string): Jso
 /** Where `GET /` sends a browser: the risk-ops console (the API reference is one link away, at /docs). */
 export const homePath = '/console';
 
+/**
+ * The same schema, built again now. Registering a schema calls a method that zod-to-openapi gives every
+ * schema built after its first import; one the domain built before that (the API's entry point loads the
+ * domain's schemas first) lacks it.
+ */
+function rebuilt<T extends ZodType>(schema: T): T {
+  return schema.meta({ ...schema.meta() });
+}
+
 export function register(app: OpenAPIHono<AppEnv>): void {
   // Every use of a control's source adds a default or a description, so nothing references it as it is;
   // registered, it is one type that those uses point at (see referenceComponents). A reverification's
   // method is first met nullable, and the generator would make the component itself nullable.
-  app.openAPIRegistry.register('ControlSource', ControlSource);
-  app.openAPIRegistry.register('ReverificationMethod', ReverificationMethod);
+  app.openAPIRegistry.register('ControlSource', rebuilt(ControlSource));
+  app.openAPIRegistry.register('ReverificationMethod', rebuilt(ReverificationMethod));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
