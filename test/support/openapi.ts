@@ -14,6 +14,8 @@ export const publicPaths: ReadonlySet<string> = new Set([
   '/console',
   '/demo-users',
   '/auth/config',
+  // The account owner's answer page: its single-use token is the credential, tested in notifications.test.ts.
+  '/respond/{token}',
 ]);
 
 export interface JsonSchema {
