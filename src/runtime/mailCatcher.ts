@@ -19,7 +19,7 @@ export interface MailCatcher {
 }
 
 /** `mailpit` on PATH, else the one built into the cache, else `go install` it there (minutes, once). */
-async function resolveMailpit(
+export async function resolveMailpit(
   cacheDir: string,
   log: (line: string) => void,
 ): Promise<{ path: string; source: MailCatcher['source'] }> {
