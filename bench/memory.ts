@@ -214,6 +214,8 @@ export async function measureMemory(
       TEMPORAL_TASK_QUEUE: services.taskQueue,
       WORKER_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
+      // The bench's own client runs without the codec, so the worker does too.
+      DUALKEY_ENCRYPTION: 'off',
       ...options.workerEnv,
     });
     const pid = worker.child.pid;

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApiDeps, startApiServer } from './api/server.js';
+import { loadPayloadKeys } from './temporal/codec/payloadKeys.js';
 import { parseEnv } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { connectDatabase } from './db/client.js';
@@ -15,13 +16,16 @@ import { failStartup, onShutdown } from './runtime/shutdown.js';
 import { removeStackFile, writeStackFile } from './runtime/stackFile.js';
 import {
   bootstrapAdmin,
+  codecEndpoint,
   connectTemporal,
   createAccountControls,
   createNotificationChannels,
+  payloadCodec,
   temporalAddress,
   temporalConnectionOptions,
   uiUrl,
 } from './runtime/wiring.js';
+import { dataConverterOf } from './temporal/codec/dataConverter.js';
 import { startDevServer } from './temporal/devServer.js';
 import { startMailCatcher } from './runtime/mailCatcher.js';
 import { runWorker } from './worker/run.js';
@@ -41,6 +45,9 @@ async function main(): Promise<void> {
   const say = (line: string) => log.info(line);
   const dataDir = resolve(env.DUALKEY_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
+  // Before anything starts: production without a key stops here, saying what to set.
+  const keys = loadPayloadKeys(env);
+  if (keys.warning) log.warn(keys.warning);
 
   await assertPortFree(env.PORT, 'API', 'set PORT to another port', env.HOST);
   await assertPortFree(
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
             namespace: env.TEMPORAL_NAMESPACE,
             port: env.TEMPORAL_PORT,
             uiPort: env.TEMPORAL_UI_PORT,
+            uiCodecEndpoint: keys.keyring ? codecEndpoint(env) : undefined,
             dbFilename: resolve(dataDir, 'temporal.sqlite'),
             log: say,
           }),
@@ -120,7 +128,8 @@ async function main(): Promise<void> {
     stops.push(() => database.close());
     const address = devServer?.address ?? temporalAddress(env);
     const connectionOptions = devServer ? { address } : temporalConnectionOptions(env, address);
-    const temporal = await connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE);
+    const codec = payloadCodec(keys, database.db);
+    const temporal = await connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE, dataConverterOf(codec));
     stops.push(() => temporal.connection.close());
     const nativeConnection = await NativeConnection.connect(connectionOptions);
     stops.push(() => nativeConnection.close());
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
         smtpUrl: mailCatcher?.smtpUrl,
       }),
       maxDeliveryAttempts: env.NOTIFY_MAX_ATTEMPTS,
+      dataConverter: dataConverterOf(codec),
     });
     stops.push(() => worker.stop());
     await bootstrapAdmin(env, database.db, (message) => log.warn(message));
@@ -147,7 +157,7 @@ async function main(): Promise<void> {
     // Before the API listens, so the console's sign-in page offers them from its first request.
     const demoTokens = seedDemo ? await seedDemoUsers(database.db, dataDir) : [];
     const api = await startApiServer(
-      buildApiDeps({ env, database, temporal, controls, policy, log, demoUsers: demoTokens }),
+      buildApiDeps({ env, database, temporal, controls, policy, log, codec, demoUsers: demoTokens }),
       env.HOST,
       env.PORT,
     );
@@ -164,6 +174,8 @@ async function main(): Promise<void> {
       `  Temporal gRPC     ${address}${devServer ? ` (dev server, CLI via ${devServer.source})` : ''}`,
       ...(ui ? [`  Temporal Web UI   ${ui}`] : []),
       `  PostgreSQL        ${postgres ? `embedded, ${databaseUrl}` : 'DATABASE_URL'}`,
+      `  Encryption        ${keys.summary}`,
+      ...(codec ? [`  Codec endpoint    ${apiUrl}/codec (the Web UI decodes through it)`] : []),
       `  Worker metrics    http://${env.HOST}:${env.WORKER_METRICS_PORT}/metrics`,
       ...(mailCatcher
         ? [

@@ -120,6 +120,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     DUALKEY_POLICY: join(dir, 'policy.json'),
     UPDATE_TIMEOUT_MS: '5000',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Every API and worker encrypts and decrypts with the same key, as a deployment's would.
+    DUALKEY_ENCRYPTION_KEYS: `drill:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'info',
   };
   const startApi = (i: number) =>

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL, 'dualkey-api');
   await assertPortFree(env.PORT, 'API', 'set PORT to another port', env.HOST);
   const say = (line: string) => log.info(line);
-  const { database, temporal } = await connectDependencies(env, say);
+  const { database, temporal, codec } = await connectDependencies(env, say);
   await untilReachable(
     'PostgreSQL',
     () => bootstrapAdmin(env, database.db, (message) => log.warn(message)),
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   );
   const controls = createAccountControls(env, database.db);
   const server = await startApiServer(
-    buildApiDeps({ env, database, temporal, controls, policy, log }),
+    buildApiDeps({ env, database, temporal, controls, policy, log, codec }),
     env.HOST,
     env.PORT,
   );

@@ -1,8 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
-import { readFileSync } from 'node:fs';
+import type { DataConverter } from '@temporalio/common';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Database, DatabaseHandle } from '../db/client.js';
 import { connectDatabase } from '../db/client.js';
+import { developmentKeyFileName } from '../temporal/codec/payloadKeys.js';
+import { dataConverterOf, payloadCodecFor } from '../temporal/codec/dataConverter.js';
+import { KeyFileSchema, Keyring } from '../temporal/codec/keys.js';
 import { findStack, stackFilePath } from '../runtime/stackFile.js';
 import { temporalConnectionOptions } from '../runtime/wiring.js';
 import { CliError, ExitCode } from './errors.js';
@@ -14,6 +18,8 @@ export interface CliContext {
   readonly writer: Writer;
   database(): Database;
   temporal(): Promise<Client>;
+  /** Decrypts payloads with the stack's keys; passes them through when there are none. */
+  dataConverter(): DataConverter;
   close(): Promise<void>;
 }
 
@@ -27,6 +33,7 @@ export interface StackFlags {
   temporalTlsCert?: string | undefined;
   temporalTlsKey?: string | undefined;
   temporalApiKeyFile?: string | undefined;
+  encryptionKeyFile?: string | undefined;
 }
 
 export interface StackTarget {
@@ -41,6 +48,8 @@ export interface StackTarget {
         apiKey?: string | undefined;
       }
     | undefined;
+  /** The payload codec's key file, when there is one to read. */
+  encryptionKeyFile: string | undefined;
   /** Why a part is missing, for the one line the operator reads. */
   missing: string;
 }
@@ -80,15 +89,40 @@ export function locateStack(flags: StackFlags): StackTarget {
             : undefined,
         }
       : undefined,
+    encryptionKeyFile: flags.encryptionKeyFile ?? developmentKeyFile(flags.dataDir),
     missing,
   };
+}
+
+function developmentKeyFile(dataDir: string): string | undefined {
+  const path = resolve(dataDir, developmentKeyFileName);
+  return existsSync(path) ? path : undefined;
+}
+
+function readKeyring(path: string): Keyring {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the key file ${path}: ${errorMessage(error)}`, ExitCode.usage);
+  }
+  const parsed = KeyFileSchema.safeParse(document);
+  if (!parsed.success)
+    throw new CliError(`${path} is not a key file: ${parsed.error.message}`, ExitCode.usage);
+  return Keyring.fromFile(parsed.data);
 }
 
 export function createContext(target: StackTarget, writer: Writer): CliContext {
   let database: DatabaseHandle | undefined;
   let connection: Promise<Connection> | undefined;
+  let dataConverter: DataConverter | undefined;
+  const converter = () =>
+    (dataConverter ??= dataConverterOf(
+      payloadCodecFor(target.encryptionKeyFile ? readKeyring(target.encryptionKeyFile) : undefined),
+    ));
   return {
     writer,
+    dataConverter: converter,
     database() {
       if (!target.databaseUrl) throw new CliError(target.missing, ExitCode.usage);
       database ??= connectDatabase(target.databaseUrl, 2);
@@ -113,7 +147,11 @@ export function createContext(target: StackTarget, writer: Writer): CliContext {
           `cannot reach Temporal at ${temporal.address} (${errorMessage(error)}); pass --temporal-address to name its frontend`,
         );
       });
-      return new Client({ connection: await connection, namespace: temporal.namespace });
+      return new Client({
+        connection: await connection,
+        namespace: temporal.namespace,
+        dataConverter: converter(),
+      });
     },
     async close() {
       await Promise.allSettled([database?.close(), connection?.then((c) => c.close())]);

@@ -12,4 +12,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   writer: processWriter,
   context: (flags) => createContext(locateStack(flags), processWriter),
   defaultDataDir: process.env.DUALKEY_DATA_DIR || '.dualkey',
+  defaultEncryptionKeyFile: process.env.DUALKEY_ENCRYPTION_KEY_FILE || undefined,
 });

@@ -16,6 +16,8 @@ export interface CliDeps {
   context(flags: StackFlags): CliContext;
   /** Where `--data-dir` points when not given. */
   defaultDataDir?: string;
+  /** Where `--encryption-key-file` points when not given. */
+  defaultEncryptionKeyFile?: string | undefined;
 }
 
 interface ListFlags {
@@ -81,7 +83,12 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
     .option('--temporal-tls', 'connect to Temporal over TLS')
     .option('--temporal-tls-cert <file>', 'client certificate (PEM) for mTLS')
     .option('--temporal-tls-key <file>', 'private key (PEM) of the client certificate')
-    .option('--temporal-api-key-file <file>', 'file holding a Temporal API key (implies TLS)');
+    .option('--temporal-api-key-file <file>', 'file holding a Temporal API key (implies TLS)')
+    .option(
+      '--encryption-key-file <file>',
+      'the payload codec’s key file, to read encrypted histories; default <data-dir>/encryption-keys.json when there is one',
+      deps.defaultEncryptionKeyFile,
+    );
 
   const cases = program.command('cases').description('read cases from the projection');
   cases
@@ -138,7 +145,9 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
     .action(
       run(async (ctx, caseId: string, flags: { file?: string }) =>
         replayHistoryCommand(
-          flags.file ? { writer } : { client: await ctx.temporal(), writer },
+          flags.file
+            ? { writer, dataConverter: ctx.dataConverter() }
+            : { client: await ctx.temporal(), writer, dataConverter: ctx.dataConverter() },
           caseId,
           flags,
         ),

@@ -149,6 +149,24 @@ export const EnvSchema = z
     DUALKEY_POLICY: optionalText.describe(
       'path to a JSON or YAML policy file overriding default durations and quorums',
     ),
+    DUALKEY_ENCRYPTION: z
+      .enum(['on', 'off'])
+      .default('on')
+      .describe(
+        '`off` keeps Temporal payloads in clear text (production then says so at every start); see docs/operations.md',
+      ),
+    DUALKEY_ENCRYPTION_KEY_FILE: optionalText.describe(
+      'path to the payload codec’s JSON key file (docs/operations.md); unset in development: `DUALKEY_DATA_DIR/encryption-keys.json`, generated on first start',
+    ),
+    DUALKEY_ENCRYPTION_KEYS: optionalText.describe(
+      'payload codec keys as `id:base64,id:base64` (32-byte AES-256 keys), added to the key file’s',
+    ),
+    DUALKEY_ENCRYPTION_KEY_ID: optionalText.describe(
+      'id of the key new payloads are encrypted with; default the key file’s `encryptWith`, else the first inline key',
+    ),
+    DUALKEY_CODEC_ORIGINS: optionalText.describe(
+      'browser origins (comma-separated) allowed to call `/codec` with credentials; default the Web UI’s (TEMPORAL_UI_URL or the dev server UI)',
+    ),
     ACCOUNT_CONTROLS: z.enum(['postgres', 'http']).default('postgres').describe('account-controls adapter'),
     ACCOUNT_SERVICE_URL: z
       .url()

@@ -85,6 +85,16 @@ export async function storedRevision(db: Executor, id: string): Promise<number |
   return row?.revision;
 }
 
+/** The business line a case belongs to, which never changes: what the payload codec scopes a run's payloads by. */
+export async function businessLineOf(db: Executor, id: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ businessLine: cases.businessLine })
+    .from(cases)
+    .where(eq(cases.id, id))
+    .limit(1);
+  return row?.businessLine;
+}
+
 export async function findCase(db: Executor, id: string): Promise<Case | undefined> {
   const [row] = await db.select({ data: cases.data }).from(cases).where(eq(cases.id, id)).limit(1);
   return row ? upgradeCase(row.data) : undefined;

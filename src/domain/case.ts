@@ -21,6 +21,11 @@ export function workflowIdFor(caseId: string): string {
   return `case-${caseId}`;
 }
 
+/** The case a case's own run is about; undefined for other runs (a late revert's compensation). */
+export function caseIdOfWorkflow(workflowId: string): string | undefined {
+  return workflowId.startsWith('case-') ? workflowId.slice('case-'.length) : undefined;
+}
+
 /**
  * What every case starts with before anything happens to it. A field added to `Case` later gets its
  * "nothing yet" value here and nowhere else: new cases start from it, and cases stored or started by older

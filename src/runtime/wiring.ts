@@ -1,18 +1,25 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
+import type { PayloadKeys } from '../temporal/codec/payloadKeys.js';
+import { loadPayloadKeys } from '../temporal/codec/payloadKeys.js';
 import type { Env } from '../config/env.js';
 import { HttpAccountControls } from '../db/accountControls/http.js';
 import { PostgresAccountControls } from '../db/accountControls/postgres.js';
 import type { Database } from '../db/client.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
+import { businessLineOf } from '../db/projections.js';
 import { ensureBootstrapAdmin } from '../db/users.js';
 import type { Logger } from 'pino';
 import { loadNotificationRouting } from '../config/policy.js';
 import type { AccountContacts, AccountControls } from '../domain/controls.js';
 import type { Channels } from '../notify/channels.js';
 import { createChannels } from '../notify/channels.js';
+import { caseIdOfWorkflow } from '../domain/case.js';
+import type { EncryptionCodec } from '../temporal/codec/codec.js';
+import { dataConverterOf, payloadCodecFor } from '../temporal/codec/dataConverter.js';
 import { untilReachable } from './reachable.js';
 
 /** The URL `npm start` gives its embedded PostgreSQL, so `npm run api` / `worker` find it by default. */
@@ -73,9 +80,21 @@ export function temporalConnectionOptions(env: TemporalSecurity, address: string
 export async function connectTemporal(
   options: TemporalConnectionOptions,
   namespace: string,
+  dataConverter: DataConverter = {},
 ): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({ ...options, connectTimeout: '10s' });
-  return { connection, client: new Client({ connection, namespace }) };
+  return { connection, client: new Client({ connection, namespace, dataConverter }) };
+}
+
+/**
+ * The payload codec of a process that holds the projection: a case's run whose input this process has not
+ * seen (an update after a restart) takes its business line from the case's row.
+ */
+export function payloadCodec(keys: PayloadKeys, db: Database): EncryptionCodec | undefined {
+  return payloadCodecFor(keys.keyring, async (workflowId) => {
+    const caseId = caseIdOfWorkflow(workflowId);
+    return caseId ? businessLineOf(db, caseId) : undefined;
+  });
 }
 
 /**
@@ -84,22 +103,48 @@ export async function connectTemporal(
  * dependencies.
  */
 export async function connectDependencies(env: Env, say: (line: string) => void) {
+  const keys = loadPayloadKeys(env);
+  say(`payload encryption: ${keys.summary}`);
+  if (keys.warning) say(keys.warning);
   const databaseUrl = env.DATABASE_URL ?? embeddedDatabaseUrl(env);
   await untilReachable(`PostgreSQL at ${new URL(databaseUrl).host}`, () => runMigrations(databaseUrl), say);
   const database = connectDatabase(databaseUrl, env.DATABASE_POOL_SIZE);
+  const codec = payloadCodec(keys, database.db);
   const address = temporalAddress(env);
   const connectionOptions = temporalConnectionOptions(env, address);
   const temporal = await untilReachable(
     `Temporal at ${address}`,
-    () => connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE),
+    () => connectTemporal(connectionOptions, env.TEMPORAL_NAMESPACE, dataConverterOf(codec)),
     say,
   );
-  return { database, temporal, address, connectionOptions };
+  return { database, temporal, address, connectionOptions, codec };
 }
 
 export function uiUrl(env: Env): string | null {
   if (env.TEMPORAL_UI_URL) return env.TEMPORAL_UI_URL;
   return env.TEMPORAL_ADDRESS ? null : `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
+}
+
+/** The browser origins allowed to call the codec endpoint with credentials: the Web UI's, unless configured. */
+export function codecOrigins(env: Env): string[] {
+  if (env.DUALKEY_CODEC_ORIGINS) {
+    return env.DUALKEY_CODEC_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+  }
+  const ui = uiUrl(env);
+  if (!ui) return [];
+  const origin = new URL(ui);
+  // The dev server's UI is reached as 127.0.0.1 or localhost alike; each is an origin of its own.
+  return origin.hostname === '127.0.0.1'
+    ? [origin.origin, `${origin.protocol}//localhost:${origin.port}`]
+    : [origin.origin];
+}
+
+/** Where the Web UI of a dev server `npm start` runs reaches the codec: the API, as a browser on this machine sees it. */
+export function codecEndpoint(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  return `${(env.PUBLIC_URL ?? `http://${host}:${env.PORT}`).replace(/\/$/, '')}/codec`;
 }
 
 /**

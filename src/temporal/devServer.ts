@@ -12,6 +12,8 @@ export interface DevServerOptions {
   port?: number | undefined;
   /** Unset runs without the Web UI. */
   uiPort?: number | undefined;
+  /** The codec endpoint the Web UI decodes payloads through (dualkey's API `/codec`). */
+  uiCodecEndpoint?: string | undefined;
   /** SQLite file for a server whose cases survive a restart; unset keeps everything in memory. */
   dbFilename?: string | undefined;
   log: (line: string) => void;
@@ -38,9 +40,14 @@ function serverOptions(options: DevServerOptions) {
     ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort } : { ui: false }),
     ...(options.dbFilename !== undefined ? { dbFilename: options.dbFilename } : {}),
     // WAL lets the UI and the server read while the server writes, and survives a crash without corruption.
-    extraArgs: options.dbFilename
-      ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
-      : [],
+    extraArgs: [
+      ...(options.dbFilename
+        ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
+        : []),
+      ...(options.uiPort !== undefined && options.uiCodecEndpoint
+        ? ['--ui-codec-endpoint', options.uiCodecEndpoint]
+        : []),
+    ],
   };
 }
 

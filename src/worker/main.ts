@@ -4,6 +4,7 @@ import { createLogger, installSdkRuntime } from '../runtime/logger.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
 import { connectDependencies, createAccountControls, createNotificationChannels } from '../runtime/wiring.js';
 import { untilReachable } from '../runtime/reachable.js';
+import { dataConverterOf } from '../temporal/codec/dataConverter.js';
 import { runWorker } from './run.js';
 
 /** `npm run worker`: one worker process against an existing Temporal and PostgreSQL. */
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL, 'dualkey-worker');
   installSdkRuntime(env);
   const say = (line: string) => log.info(line);
-  const { database, temporal, address, connectionOptions } = await connectDependencies(env, say);
+  const { database, temporal, address, connectionOptions, codec } = await connectDependencies(env, say);
   const nativeConnection = await untilReachable(
     `Temporal at ${address}`,
     () => NativeConnection.connect(connectionOptions),
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     connection: temporal.connection,
     nativeConnection,
     log,
+    dataConverter: dataConverterOf(codec),
   });
   log.info(
     {

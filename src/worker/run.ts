@@ -1,4 +1,5 @@
 import type { Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../../activities/index.js';
@@ -32,6 +33,7 @@ export async function runWorker(
     /** Without channels, every notification is written to the log. */
     channels?: Channels | undefined;
     maxDeliveryAttempts?: number | undefined;
+    dataConverter?: DataConverter;
   },
 ): Promise<RunningWorker> {
   const { log } = options;
@@ -54,6 +56,7 @@ export async function runWorker(
       notifications: options.channels?.outbox,
     }),
     maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
+    dataConverter: options.dataConverter,
   });
   log.info(
     options.channels?.summary ??

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities/index.js';
@@ -11,6 +12,8 @@ export interface CaseWorkerOptions {
   /** A prebuilt bundle; otherwise the one cached for the current sources (built on first use). */
   workflowBundle?: { codePath: string } | undefined;
   identity?: string | undefined;
+  /** The payload codec; the workflow bundle never sees it, so workflow code stays as it was. */
+  dataConverter?: DataConverter | undefined;
   /** Runs kept in the worker's cache; the SDK sizes it from the heap otherwise (see docs/operations.md). */
   maxCachedWorkflows?: number | undefined;
 }
@@ -23,6 +26,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle()),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

@@ -1,4 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import { EncryptionCodec } from '../../src/temporal/codec/codec.js';
+import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
 import proto from '@temporalio/proto';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -51,6 +53,9 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     DUALKEY_CACHE_DIR: inject('cacheDir'),
+    DUALKEY_ENCRYPTION_KEYS: Object.entries(inject('encryptionKeys').keys)
+      .map(([id, key]) => `${id}:${key}`)
+      .join(','),
     LOG_LEVEL: 'warn',
   };
   worker = runEntry('src/worker/main.ts', { ...common, WORKER_METRICS_PORT: String(metricsPort) });
@@ -62,7 +67,9 @@ beforeAll(async () => {
   await waitForHttp(`${apiUrl}/readyz`, 150_000, api);
   await waitForHttp(workerMetricsUrl, 150_000, worker);
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  temporal = { connection, client: new Client({ connection }) };
+  // The memo is encrypted like any payload: this client reads it with the run's keys, as the API does.
+  const codec = new EncryptionCodec(Keyring.fromFile(KeyFileSchema.parse(inject('encryptionKeys'))));
+  temporal = { connection, client: new Client({ connection, dataConverter: { payloadCodecs: [codec] } }) };
   // The metrics port opens before the workflow bundle is built; an action sent before the worker polls
   // waits out UPDATE_TIMEOUT_MS on a busy machine.
   await eventually(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +35,13 @@ import {
 } from '../support/world.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The test run's payload keys, in a file as an operator keeps them; written before any command runs. */
+const keyFile = join(tmpdir(), `dualkey-cli-keys-${randomUUID()}.json`);
+const keyFileText = `${JSON.stringify(inject('encryptionKeys'))}\n`;
 const target: StackTarget = {
   databaseUrl: inject('databaseUrl'),
   temporal: { address: inject('temporalAddress'), namespace: 'default' },
+  encryptionKeyFile: keyFile,
   missing: '',
 };
 /** The test run's services, named the way an operator names a remote stack. */
@@ -45,6 +50,8 @@ const remoteFlags = () => [
   inject('databaseUrl'),
   '--temporal-address',
   inject('temporalAddress'),
+  '--encryption-key-file',
+  keyFile,
 ];
 /** What `npm start` would write for the test run's services, as run by process `pid`. */
 const testStack = (pid: number): StackFile => ({
@@ -136,10 +143,12 @@ beforeAll(async () => {
   services = await startServices();
   cast = await makeCast(services);
   scratch = await mkdtemp(join(tmpdir(), 'dualkey-cli-'));
+  await writeFile(keyFile, keyFileText);
   [lifted, tampered] = await Promise.all([liftedAndClosed(), claimed()]);
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
+  await rm(keyFile, { force: true });
   await services?.stop();
 });
 
@@ -305,6 +314,7 @@ describe('dualkey history replay', () => {
         {
           client: await context.temporal(),
           writer,
+          dataConverter: context.dataConverter(),
           replayOptions: {
             workflowsPath: fileURLToPath(new URL('fixtures/divergentWorkflows.ts', import.meta.url)),
           },
@@ -400,6 +410,8 @@ describe('the dualkey entry point', () => {
   it('finds a running local stack from the file npm start keeps in its data dir', async () => {
     const dataDir = await mkdtemp(join(scratch, 'data-'));
     await writeStackFile(dataDir, testStack(process.pid));
+    // Where `npm start` keeps its development key: the CLI reads the stack's payloads with it.
+    await writeFile(join(dataDir, 'encryption-keys.json'), keyFileText);
     const verified = await spawnCli(['--data-dir', dataDir, 'audit', 'verify', lifted.id]);
     expect(verified.stderr).toBe('');
     expect(verified.stdout).toMatch(new RegExp(`^OK case ${lifted.id}: `));

@@ -1,8 +1,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
+import { metadataKeys } from '../../src/temporal/codec/codec.js';
+import type { KeyFile } from '../../src/temporal/codec/keys.js';
 
 export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
+
+/**
+ * The key histories recorded with the payload codec are encrypted with: a fixture, never a real key. The
+ * replay decrypts with it as a worker would with the production keys.
+ */
+export const replayKeys = JSON.parse(
+  readFileSync(new URL('./replay-keys.json', import.meta.url), 'utf8'),
+) as KeyFile;
 
 export interface RecordedHistory {
   /** `<label>/<scenario>.json`, as the recording script wrote it. */
@@ -15,7 +25,9 @@ interface HistoryEvent {
   eventId: string;
   eventType: string;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
-  workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: string }[] } };
+  workflowExecutionStartedEventAttributes?: {
+    input?: { payloads?: { metadata?: Record<string, string>; data?: string }[] };
+  };
   workflowPropertiesModifiedEventAttributes?: {
     upsertedMemo?: { fields?: Record<string, { data?: string }> };
   };
@@ -39,14 +51,22 @@ export function loadHistories(): RecordedHistory[] {
     });
 }
 
+/** A clear JSON payload's value; undefined for an encrypted one, which only the codec reads. */
 function decode(data: string | undefined): unknown {
-  return data === undefined ? undefined : JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  if (data === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
+/** The run's id: in clear in an encrypted input's metadata, else in the case the input carries. */
 function caseWorkflowId(history: RecordedHistory['history']): string {
-  const input = decode(
-    history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data,
-  ) as { case?: { workflowId?: string } } | undefined;
+  const payload = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const named = payload?.metadata?.[metadataKeys.workflowId];
+  if (named) return Buffer.from(named, 'base64').toString('utf8');
+  const input = decode(payload?.data) as { case?: { workflowId?: string } } | undefined;
   return input?.case?.workflowId ?? 'unknown-workflow';
 }
 

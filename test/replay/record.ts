@@ -9,6 +9,7 @@ import { findTemporalCli } from '../../src/temporal/cli.js';
 import { connectServices } from '../support/services.js';
 import { startThrowawayStack } from '../support/stack.js';
 import { makeCast } from '../support/world.js';
+import { replayKeys } from './histories.js';
 import { recordingPolicy, scenarios } from './scenarios.js';
 
 /*
@@ -34,7 +35,7 @@ try {
   if (!cli) throw new Error('the Temporal CLI is needed to export histories');
   const services = await connectServices(
     { databaseUrl: stack.databaseUrl, temporalAddress: stack.server.address, bundlePath: stack.bundlePath },
-    { policy: recordingPolicy },
+    { policy: recordingPolicy, keys: replayKeys },
   );
   const cast = await makeCast(services);
   await mkdir(outDir, { recursive: true });

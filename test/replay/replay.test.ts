@@ -1,8 +1,14 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { failingEventId, loadHistories, stepAt } from './histories.js';
+import { EncryptionCodec } from '../../src/temporal/codec/codec.js';
+import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
+import { failingEventId, loadHistories, replayKeys, stepAt } from './histories.js';
 
 const histories = loadHistories();
+/** As the workers run: histories written before the codec pass through it, later ones decrypt. */
+const dataConverter = {
+  payloadCodecs: [new EncryptionCodec(Keyring.fromFile(KeyFileSchema.parse(replayKeys)))],
+};
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
@@ -18,7 +24,7 @@ describe('recorded histories replay with the current workflow code', () => {
   it.each(histories.map((h) => [h.file, h] as const))('%s', async (_file, recorded) => {
     try {
       await Worker.runReplayHistory(
-        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter },
         recorded.history,
         recorded.workflowId,
       );

@@ -5,6 +5,7 @@ import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
 import { AccessService } from '../../src/api/services/access.js';
 import { CaseFeed } from '../../src/api/services/caseFeed.js';
+import { PayloadDecoding } from '../../src/api/services/codec.js';
 import type { SsoSettings } from '../../src/api/services/sso.js';
 import { SsoVerifier } from '../../src/api/services/sso.js';
 import { ApiTokens } from '../../src/api/services/tokens.js';
@@ -45,6 +46,7 @@ export function apiDepsFor(
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
+    decoding: new PayloadDecoding({ db: services.database.db, codec: services.codec, namespace: 'default' }),
     access: new AccessService(services.database.db, services.policy, () => tokens.forget()),
     tokens,
     sso: sso ? new SsoVerifier(services.database.db, sso) : null,
@@ -58,6 +60,7 @@ export function apiDepsFor(
       rateLimitPerMinute: 100_000,
       bodyLimitBytes: 65_536,
       sessionTtlMs: 3_600_000,
+      codecOrigins: ['http://127.0.0.1:8233'],
       ...settings,
     },
   };

@@ -6,6 +6,8 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
+import type { KeyFile } from '../../src/temporal/codec/keys.js';
+import { newKeyFile } from '../../src/temporal/codec/keys.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
 import { buildConsole } from '../../scripts/console.js';
 import { workflowBundleFile } from '../../src/worker/bundle.js';
@@ -18,6 +20,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     cacheDir: string;
     chromiumPath: string;
+    /** The payload codec's keys for this run: every client and worker of the tests encrypts with them. */
+    encryptionKeys: KeyFile;
   }
 }
 
@@ -66,6 +70,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('cacheDir', cacheDir);
   if (chromiumPath) project.provide('chromiumPath', chromiumPath);
+  project.provide('encryptionKeys', newKeyFile('test-a'));
 
   return async () => {
     await Promise.allSettled([server.stop(), postgres.stop()]);

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,11 @@ import type { AccountControls } from '../../src/domain/controls.js';
 import type { Policy, PolicyOverride } from '../../src/domain/policy.js';
 import { everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
 import { resolvePolicy } from '../../src/domain/schemas/policy.js';
+import { payloadCodec } from '../../src/runtime/wiring.js';
+import type { EncryptionCodec } from '../../src/temporal/codec/codec.js';
+import { dataConverterOf } from '../../src/temporal/codec/dataConverter.js';
+import type { KeyFile } from '../../src/temporal/codec/keys.js';
+import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
 import { createCaseWorker } from '../../src/worker/worker.js';
 import { assertWaitsFitTheHelpers } from './waiting.js';
 
@@ -47,6 +53,10 @@ export interface ServicesOptions {
   withoutWorker?: boolean;
   /** The routing the worker's notify activity queues with; without it, every notification is logged. */
   notifications?: OutboxRouting;
+  /** Join this task queue instead of a fresh one (a second client and worker serving the same cases). */
+  taskQueue?: string;
+  /** Payload encryption keys instead of the run's; `false` runs without the codec (the benchmark's baseline). */
+  keys?: KeyFile | false;
   /** Sees every statement the API and the worker send (the benchmark counts them). */
   onStatement?: (text: string) => void;
 }
@@ -61,6 +71,9 @@ export interface Services {
   cases: CaseService;
   policy: Policy;
   taskQueue: string;
+  /** The payload codec the client and the workers use; undefined without encryption. */
+  codec: EncryptionCodec | undefined;
+  dataConverter: DataConverter;
   worker: Worker | undefined;
   startWorker(controls?: AccountControls): Promise<{ worker: Worker; stop(): Promise<void> }>;
   stop(): Promise<void>;
@@ -82,6 +95,7 @@ export function startServices(options: ServicesOptions = {}): Promise<Services> 
       databaseUrl: inject('databaseUrl'),
       temporalAddress: inject('temporalAddress'),
       bundlePath: inject('workflowBundlePath'),
+      keys: inject('encryptionKeys'),
     },
     options,
   );
@@ -89,7 +103,7 @@ export function startServices(options: ServicesOptions = {}): Promise<Services> 
 
 /** The same, given where the servers are; for scripts that run outside vitest. */
 export async function connectServices(
-  where: { databaseUrl: string; temporalAddress: string; bundlePath: string },
+  where: { databaseUrl: string; temporalAddress: string; bundlePath: string; keys?: KeyFile },
   options: ServicesOptions = {},
 ): Promise<Services> {
   installQuietRuntime();
@@ -99,10 +113,16 @@ export async function connectServices(
     poolSize,
     options.onStatement ? { onStatement: options.onStatement } : {},
   );
+  const keyFile = options.keys === false ? undefined : (options.keys ?? where.keys);
+  const codec = payloadCodec(
+    { keyring: keyFile ? Keyring.fromFile(KeyFileSchema.parse(keyFile)) : undefined, summary: '' },
+    database.db,
+  );
+  const dataConverter = dataConverterOf(codec);
   const connection = await Connection.connect({ address: where.temporalAddress });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter });
   const nativeConnection = await NativeConnection.connect({ address: where.temporalAddress });
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const registry = new PostgresAccountControls(database.db);
   const controls = options.controls?.(registry) ?? registry;
   const policy = testPolicy(options.policy ?? {});
@@ -128,6 +148,7 @@ export async function connectServices(
         notifications: options.notifications,
       }),
       workflowBundle: { codePath: where.bundlePath },
+      dataConverter,
     });
     const running = worker.run();
     const handle = {
@@ -152,6 +173,8 @@ export async function connectServices(
     cases,
     policy,
     taskQueue,
+    codec,
+    dataConverter,
     worker: first?.worker,
     startWorker,
     async stop() {

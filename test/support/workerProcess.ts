@@ -4,14 +4,20 @@ import { PostgresAccountControls } from '../../src/db/accountControls/postgres.j
 import { connectDatabase } from '../../src/db/client.js';
 import type { AccountControls } from '../../src/domain/controls.js';
 import { createCaseWorker } from '../../src/worker/worker.js';
+import { payloadCodec } from '../../src/runtime/wiring.js';
+import { dataConverterOf } from '../../src/temporal/codec/dataConverter.js';
+import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
 
 /*
  * A worker in a process of its own, for tests that kill it. With HANG_AFTER_LIFT=1 its registry lifts
  * for real and then never answers, as if the process died between the side effect and reporting it.
  */
-const { TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE, WORKFLOW_BUNDLE, HANG_AFTER_LIFT } = process.env;
-if (!TEMPORAL_ADDRESS || !DATABASE_URL || !TASK_QUEUE || !WORKFLOW_BUNDLE) {
-  throw new Error('TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE and WORKFLOW_BUNDLE are required');
+const { TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE, WORKFLOW_BUNDLE, HANG_AFTER_LIFT, ENCRYPTION_KEYS } =
+  process.env;
+if (!TEMPORAL_ADDRESS || !DATABASE_URL || !TASK_QUEUE || !WORKFLOW_BUNDLE || !ENCRYPTION_KEYS) {
+  throw new Error(
+    'TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE, WORKFLOW_BUNDLE and ENCRYPTION_KEYS (a key file as JSON) are required',
+  );
 }
 
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
@@ -40,6 +46,12 @@ const worker = await createCaseWorker({
   activities: createActivities({ db: database.db, controls }),
   workflowBundle: { codePath: WORKFLOW_BUNDLE },
   identity: `doomed-worker-${process.pid}`,
+  dataConverter: dataConverterOf(
+    payloadCodec(
+      { keyring: Keyring.fromFile(KeyFileSchema.parse(JSON.parse(ENCRYPTION_KEYS))), summary: '' },
+      database.db,
+    ),
+  ),
 });
 process.stdout.write('ready\n');
 await worker.run();

@@ -446,6 +446,7 @@ describe('command-line arguments', () => {
           throw new Error('no database in a unit test');
         },
         temporal: () => Promise.reject(new Error('no Temporal in a unit test')),
+        dataConverter: () => ({}),
         close: () => {
           closed = true;
           return Promise.resolve();

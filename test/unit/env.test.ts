@@ -29,6 +29,7 @@ describe('parseEnv: defaults', () => {
       TEMPORAL_UI_PORT: 8233,
       DUALKEY_DATA_DIR: '.dualkey',
       DUALKEY_CACHE_DIR: resolve(homedir(), '.cache', 'dualkey'),
+      DUALKEY_ENCRYPTION: 'on',
       ACCOUNT_CONTROLS: 'postgres',
       ACCOUNT_CONTACT_CATCH_ALL: 'account-owner@dualkey.example',
       NOTIFY_EMAIL_FROM: 'dualkey risk operations <risk-ops@dualkey.example>',

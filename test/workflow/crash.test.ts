@@ -39,6 +39,7 @@ function startDoomedWorker(): Promise<{ child: ChildProcess; lifted: Promise<str
         TASK_QUEUE: services.taskQueue,
         WORKFLOW_BUNDLE: inject('workflowBundlePath'),
         HANG_AFTER_LIFT: '1',
+        ENCRYPTION_KEYS: JSON.stringify(inject('encryptionKeys')),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

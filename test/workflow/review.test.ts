@@ -173,15 +173,20 @@ describe('records of progress', () => {
   /** The payloads of the record activities the case's workflow scheduled, in order. */
   async function recordsOf(workflowId: string) {
     const { events } = await services.client.workflow.getHandle(workflowId).fetchHistory();
-    return (events ?? []).flatMap((e) => {
-      const scheduled = e.activityTaskScheduledEventAttributes;
-      const name = scheduled?.activityType?.name;
-      if (!name?.startsWith('record')) return [];
-      const data = scheduled?.input?.payloads?.[0]?.data;
-      return [
-        { name, input: JSON.parse(Buffer.from(data ?? []).toString('utf8')) as Record<string, unknown> },
-      ];
+    const scheduled = (events ?? []).flatMap((e) => {
+      const attributes = e.activityTaskScheduledEventAttributes;
+      const name = attributes?.activityType?.name;
+      const payload = attributes?.input?.payloads?.[0];
+      return name?.startsWith('record') && payload ? [{ name, payload }] : [];
     });
+    // The history holds them encrypted, as Temporal stores them.
+    const clear = services.codec
+      ? await services.codec.decode(scheduled.map((s) => s.payload))
+      : scheduled.map((s) => s.payload);
+    return scheduled.map(({ name }, i) => ({
+      name,
+      input: JSON.parse(Buffer.from(clear[i]?.data ?? []).toString('utf8')) as Record<string, unknown>,
+    }));
   }
 
   it('carry the fields that changed, not the whole case', async () => {

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { IllegalStateError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ReplayWorkerOptions } from '@temporalio/worker';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -14,6 +15,8 @@ export interface HistoryDeps {
   /** Where histories are fetched from; not needed when replaying an exported file. */
   client?: Client;
   writer: Writer;
+  /** Decrypts the history's payloads, as the workers do. */
+  dataConverter?: DataConverter;
   /** The workflow code to replay against; the current `workflows/` unless a test supplies other code. */
   replayOptions?: ReplayWorkerOptions;
 }
@@ -74,7 +77,14 @@ export async function replayHistoryCommand(
   else throw new CliError('give --file or a Temporal address to fetch the history from', ExitCode.usage);
   quietRuntime();
   try {
-    await Worker.runReplayHistory(deps.replayOptions ?? { workflowsPath }, history, workflowId);
+    await Worker.runReplayHistory(
+      {
+        ...(deps.replayOptions ?? { workflowsPath }),
+        ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
+      },
+      history,
+      workflowId,
+    );
   } catch (error) {
     const kind = error instanceof Error ? error.name : 'Error';
     deps.writer.out(`FAILED case ${caseId}: replay of ${workflowId} failed: ${kind}: ${errorMessage(error)}`);
