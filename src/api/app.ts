@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { Context } from 'hono';
 import { DomainError } from '../domain/errors.js';
@@ -12,6 +13,7 @@ import { idempotency } from './middleware/idempotency.js';
 import { observe } from './middleware/observe.js';
 import { rateLimit } from './middleware/rateLimit.js';
 import { isUnavailable } from './services/unavailable.js';
+import * as codec from './routes/codec.js';
 import * as consolePages from './routes/console.js';
 import * as demoUsers from './routes/demoUsers.js';
 import * as docs from './routes/docs.js';
@@ -66,7 +68,14 @@ const routeModules = [
   caseActionRoutes,
   reports,
   riskSignals,
+  codec,
 ];
+
+/**
+ * The Web UI sends a batch of a history's payloads at once; Temporal caps one payload at 2 MB, so a batch
+ * is allowed a few.
+ */
+const CODEC_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 async function toProblem(error: unknown, c: Context<AppEnv>): Promise<Response> {
   if (error instanceof DomainError) {
@@ -150,6 +159,21 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
     authenticate(),
     rateLimit(deps.settings.rateLimitPerMinute),
     idempotency(deps.settings.idempotencyLeaseMs),
+  );
+  // The Web UI calls the codec from its own origin, with the browser's credentials; not rate-limited, as
+  // one history page is dozens of calls.
+  app.use(
+    '/codec/*',
+    cors({
+      origin: deps.settings.codecOrigins,
+      credentials: true,
+      allowMethods: ['POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Namespace'],
+      maxAge: 600,
+    }),
+    limitBody(CODEC_BODY_LIMIT_BYTES),
+    requireJson(),
+    authenticate(),
   );
   for (const module of routeModules) module.register(app);
 

@@ -9,6 +9,7 @@ import type { DemoUser } from './routes/demoUsers.js';
 import type { AccessService } from './services/access.js';
 import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
+import type { PayloadDecoding } from './services/codec.js';
 import type { SsoVerifier } from './services/sso.js';
 import type { ApiTokens } from './services/tokens.js';
 
@@ -19,6 +20,8 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   riskSignalHmacSecret?: string | undefined;
+  /** Browser origins (the Temporal Web UI) allowed to call `/codec` with credentials. */
+  codecOrigins: string[];
   /** Demo users offered for one-click sign-in; set only when the server seeded them (development). */
   demoUsers?: readonly DemoUser[] | undefined;
   /** How long a browser session lasts from sign-in (`SESSION_TTL`). */
@@ -38,6 +41,8 @@ export interface ApiDeps {
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;
+  /** The codec endpoint's decoding, within the caller's business lines. */
+  decoding: PayloadDecoding;
   access: AccessService;
   /** dualkey's own API tokens, remembered briefly by this replica. */
   tokens: ApiTokens;

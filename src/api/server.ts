@@ -5,7 +5,8 @@ import type { Env } from '../config/env.js';
 import type { DatabaseHandle } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
 import type { Policy } from '../domain/policy.js';
-import { uiUrl } from '../runtime/wiring.js';
+import { codecOrigins, uiUrl } from '../runtime/wiring.js';
+import type { EncryptionCodec } from '../temporal/codec/codec.js';
 import { createApp } from './app.js';
 import type { ApiDeps } from './context.js';
 import { createApiMetrics } from './metrics.js';
@@ -14,6 +15,7 @@ import type { DemoUser } from './routes/demoUsers.js';
 import { AccessService } from './services/access.js';
 import { CaseFeed } from './services/caseFeed.js';
 import { CaseService } from './services/cases.js';
+import { PayloadDecoding } from './services/codec.js';
 import type { SsoSettings } from './services/sso.js';
 import { SsoVerifier } from './services/sso.js';
 import { ApiTokens } from './services/tokens.js';
@@ -47,9 +49,11 @@ export function buildApiDeps(options: {
   controls: AccountControls;
   policy: Policy;
   log: Logger;
+  /** The payload codec the Temporal client uses; undefined when encryption is off. */
+  codec: EncryptionCodec | undefined;
   demoUsers?: readonly DemoUser[];
 }): ApiDeps {
-  const { env, database, temporal, controls, policy, log, demoUsers } = options;
+  const { env, database, temporal, controls, policy, log, codec, demoUsers } = options;
   const sso = ssoSettings(env);
   const tokens = new ApiTokens(database.db);
   return {
@@ -70,12 +74,14 @@ export function buildApiDeps(options: {
       updateTimeoutMs: env.UPDATE_TIMEOUT_MS,
       databasePoolSize: env.DATABASE_POOL_SIZE,
     }),
+    decoding: new PayloadDecoding({ db: database.db, codec, namespace: env.TEMPORAL_NAMESPACE }),
     access: new AccessService(database.db, policy, () => tokens.forget()),
     tokens,
     sso: sso ? new SsoVerifier(database.db, sso, log) : null,
     settings: {
       namespace: env.TEMPORAL_NAMESPACE,
       temporalUiUrl: uiUrl(env),
+      codecOrigins: codecOrigins(env),
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       sessionTtlMs: env.SESSION_TTL,

@@ -79,12 +79,13 @@ describe('the OpenAPI document, for generated clients', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('marks the public routes public, sign-in as needing a bearer token and every other /v1 route either', () => {
+  it('marks the public routes public, sign-in as needing a bearer token and every other /v1 and /codec route either', () => {
     const either = [{ bearer: [] }, { session: [] }];
     for (const { route, path, operation } of operations) {
+      const signedIn = path.startsWith('/v1/') || path.startsWith('/codec/');
       expect({ route, security: operation.security }).toEqual({
         route,
-        security: route === 'POST /v1/session' ? [{ bearer: [] }] : path.startsWith('/v1/') ? either : [],
+        security: route === 'POST /v1/session' ? [{ bearer: [] }] : signedIn ? either : [],
       });
     }
   });
