@@ -173,7 +173,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
     }),
     limitBody(CODEC_BODY_LIMIT_BYTES),
     requireJson(),
-    authenticate(),
+    authenticate({ originsWithoutCsrf: deps.settings.codecOrigins }),
   );
   for (const module of routeModules) module.register(app);
 

@@ -158,6 +158,30 @@ describe('POST /codec/decode', () => {
     expect(elsewhere.body.payloads).toEqual(payloads);
   });
 
+  it('takes the console’s session cookie from the Web UI’s origin, without the CSRF token it cannot send', async () => {
+    const { created, description, payloads } = await p2pCase();
+    const reader = await api.user(['auditor'], { businessLines: ['p2p'] });
+    const started = await api.call('POST', '/v1/session', { token: reader.token });
+    expect(started.status).toBe(201);
+    const session = started.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('dualkey_session='))
+      ?.split(';')[0];
+    const asBrowser = (origin?: string) =>
+      api.call('POST', '/codec/decode', {
+        headers: { cookie: session!, ...(origin ? { origin } : {}) },
+        body: { payloads },
+      });
+    const fromUi = await asBrowser(WEB_UI);
+    expect(fromUi.status).toBe(200);
+    expect(clearText((fromUi.body.payloads as CodecPayload[])[0]!)).toContain(description);
+    const audit = await readStream(api.services.database.db, created.id);
+    expect(audit.filter((e) => e.action === PAYLOAD_DECODED).map((e) => e.actor)).toEqual([reader.id]);
+    // Another page the browser would send the cookie from must still prove itself with the CSRF token.
+    expect((await asBrowser('https://evil.example')).body.code).toBe('csrf_failed');
+    expect((await asBrowser()).body.code).toBe('csrf_failed');
+  });
+
   it('refuses a caller who is not signed in', async () => {
     const { payloads } = await p2pCase();
     const response = await api.call('POST', '/codec/decode', { body: { payloads } });

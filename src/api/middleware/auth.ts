@@ -30,7 +30,16 @@ function sameSecret(sent: string, storedHash: string): boolean {
  * authenticates that changes something must also prove it came from the console: the CSRF token, which
  * only a page of this origin can read from its cookie, in `X-CSRF-Token`.
  */
-export function authenticate(): MiddlewareHandler<AppEnv> {
+export function authenticate(
+  options: {
+    /**
+     * Origins whose pages may send a cookie-authenticated request that changes something without the
+     * CSRF token: the Temporal Web UI calling the codec endpoint cannot echo it. The browser sets
+     * `Origin` itself, so no other site's page can pass for one of them.
+     */
+    originsWithoutCsrf?: readonly string[];
+  } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined) {
@@ -42,7 +51,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         }
         c.set('actor', session.actor);
         c.set('session', { id: session.id });
-        if (!safeMethods.has(c.req.method)) {
+        const origin = c.req.header('origin');
+        const trustedOrigin = origin !== undefined && options.originsWithoutCsrf?.includes(origin) === true;
+        if (!safeMethods.has(c.req.method) && !trustedOrigin) {
           const sent = c.req.header(csrfHeader);
           if (!sent || !sameSecret(sent, session.csrfHash)) {
             throw new DomainError(
