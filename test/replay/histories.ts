@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { metadataKeys } from '../../src/temporal/codec/codec.js';
+import { EncryptionCodec, metadataKeys, ownerOf } from '../../src/temporal/codec/codec.js';
 import type { KeyFile } from '../../src/temporal/codec/keys.js';
+import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
 
 export const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
 
@@ -25,14 +26,12 @@ interface HistoryEvent {
   eventId: string;
   eventType: string;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
-  workflowExecutionStartedEventAttributes?: {
-    input?: { payloads?: { metadata?: Record<string, string>; data?: string }[] };
-  };
+  workflowExecutionStartedEventAttributes?: { input?: { payloads?: RecordedPayload[] } };
   workflowPropertiesModifiedEventAttributes?: {
-    upsertedMemo?: { fields?: Record<string, { data?: string }> };
+    upsertedMemo?: { fields?: Record<string, RecordedPayload> };
   };
   upsertWorkflowSearchAttributesEventAttributes?: {
-    searchAttributes?: { indexedFields?: Record<string, { data?: string }> };
+    searchAttributes?: { indexedFields?: Record<string, RecordedPayload> };
   };
 }
 
@@ -51,11 +50,33 @@ export function loadHistories(): RecordedHistory[] {
     });
 }
 
-/** A clear JSON payload's value; undefined for an encrypted one, which only the codec reads. */
-function decode(data: string | undefined): unknown {
-  if (data === undefined) return undefined;
+const replayCodec = new EncryptionCodec(Keyring.fromFile(KeyFileSchema.parse(replayKeys)));
+
+/** A payload as the Temporal CLI exports it: proto3 JSON, bytes in base64. */
+export interface RecordedPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+/** A recorded payload's bytes as text: an encrypted one opened with the replay key, as a worker would. */
+export function clearText(payload: RecordedPayload | undefined): string {
+  if (payload?.data === undefined) return '';
+  const raw = {
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+    ),
+    data: Buffer.from(payload.data, 'base64'),
+  };
+  const owner = ownerOf(raw);
+  const clear = owner ? replayCodec.open(raw, owner) : raw;
+  return Buffer.from(clear?.data ?? []).toString('utf8');
+}
+
+/** A recorded JSON payload's value; undefined when it is none. */
+export function decodePayload(payload: RecordedPayload | undefined): unknown {
+  const text = clearText(payload);
   try {
-    return JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+    return text ? JSON.parse(text) : undefined;
   } catch {
     return undefined;
   }
@@ -66,7 +87,7 @@ function caseWorkflowId(history: RecordedHistory['history']): string {
   const payload = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   const named = payload?.metadata?.[metadataKeys.workflowId];
   if (named) return Buffer.from(named, 'base64').toString('utf8');
-  const input = decode(payload?.data) as { case?: { workflowId?: string } } | undefined;
+  const input = decodePayload(payload) as { case?: { workflowId?: string } } | undefined;
   return input?.case?.workflowId ?? 'unknown-workflow';
 }
 
@@ -79,11 +100,11 @@ export function stepAt(history: RecordedHistory['history'], eventId: number): st
   let status = 'starting';
   for (const event of history.events) {
     if (Number(event.eventId) > eventId) break;
-    const memo = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.step?.data;
-    if (memo) step = String(decode(memo));
+    const memo = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.step;
+    if (memo) step = String(decodePayload(memo));
     const upserted =
-      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus?.data;
-    if (upserted) status = String(decode(upserted));
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CaseStatus;
+    if (upserted) status = String(decodePayload(upserted));
   }
   return step ?? status;
 }

@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { plans } from '../../workflows/plans.js';
-import { loadHistories } from '../replay/histories.js';
-import type { RecordedHistory } from '../replay/histories.js';
+import { clearText, decodePayload, loadHistories } from '../replay/histories.js';
+import type { RecordedHistory, RecordedPayload } from '../replay/histories.js';
 
 /*
  * The replay suite proves only the paths some recorded history takes. These checks name what no history
@@ -53,23 +53,19 @@ function patchIds(): { id: string; file: string }[] {
   );
 }
 
-function decode(data: string | undefined): unknown {
-  return data === undefined ? undefined : JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
-}
-
 type Event = RecordedHistory['history']['events'][number] & {
   markerRecordedEventAttributes?: {
     markerName?: string;
-    details?: Record<string, { payloads?: { data?: string }[] }>;
+    details?: Record<string, { payloads?: RecordedPayload[] }>;
   };
-  activityTaskScheduledEventAttributes?: { input?: { payloads?: { data?: string }[] } };
+  activityTaskScheduledEventAttributes?: { input?: { payloads?: RecordedPayload[] } };
   workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
 };
 
 function markers(history: RecordedHistory): string[] {
   return (history.history.events as Event[]).flatMap((event) => {
-    const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-    const marker = decode(data) as { id?: string } | undefined;
+    const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
+    const marker = decodePayload(data) as { id?: string } | undefined;
     return marker?.id ? [marker.id] : [];
   });
 }
@@ -79,7 +75,7 @@ function recordedActions(history: RecordedHistory): Set<string> {
   const actions = new Set<string>();
   for (const event of history.history.events as Event[]) {
     for (const payload of event.activityTaskScheduledEventAttributes?.input?.payloads ?? []) {
-      const text = payload.data === undefined ? '' : Buffer.from(payload.data, 'base64').toString('utf8');
+      const text = clearText(payload);
       for (const [, action] of text.matchAll(/"action":"([^"]+)"/g)) actions.add(action!);
     }
   }
