@@ -1,12 +1,13 @@
 import proto from '@temporalio/proto';
+// First: the API's modules extend zod for the OpenAPI document before any schema is built.
+import type { ApiHarness } from '../support/api.js';
+import { startApi } from '../support/api.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readStream } from '../../src/db/audit.js';
 import { workflowIdFor } from '../../src/domain/case.js';
 import { PAYLOAD_DECODED } from '../../src/api/services/codec.js';
 import { metadataKeys } from '../../src/temporal/codec/codec.js';
 import { newKeyFile } from '../../src/temporal/codec/keys.js';
-import type { ApiHarness } from '../support/api.js';
-import { startApi } from '../support/api.js';
 import type { Services } from '../support/services.js';
 import { connectServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
