@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
-import type { Delivery, DeliveryState, NotificationRouting } from '../domain/notifications.js';
+import type { Delivery, DeliveryState, NotificationKind, NotificationRouting } from '../domain/notifications.js';
 import { parseRecipient, routeNotification } from '../domain/notifications.js';
 import { departments } from '../domain/vocabulary.js';
 import { cases, notifications, respondTokens } from './schema/index.js';
@@ -10,7 +10,8 @@ export interface NotificationInput {
   /** One notification per key, however often the activity that queues it is retried. */
   key: string;
   recipient: string;
-  kind: string;
+  /** A declared kind, so a misspelt one fails the compiler rather than finding no template. */
+  kind: NotificationKind;
   caseId?: string | null;
   payload: Record<string, unknown>;
 }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { openApiDocument } from '../../src/api/app.js';
 import { ApiCase } from '../../src/api/schemas.js';
 import { actionNames } from '../../src/domain/caseActions.js';
+import { notificationKinds } from '../../src/domain/notifications.js';
 import { AllowedAction, publicActionNames } from '../../src/domain/schemas/caseActions.js';
 
 /*
@@ -125,6 +126,13 @@ describe('docs/api.md', () => {
 });
 
 describe('docs/operations.md', () => {
+  it('names every notification kind the code declares', () => {
+    const notifications = section(operationsMd, '## Notifications: e-mail, webhooks and the respond link');
+    const text = /The kinds a case sends[^:]*:(.*?)\.\n\n/s.exec(notifications)?.[1] ?? '';
+    const listed = [...text.matchAll(/`([\w.]+)`/g)].map((m) => m[1]!);
+    expect(difference(listed, notificationKinds)).toEqual(none);
+  });
+
   const history = section(operationsMd, '## Reading one case run').replaceAll('\n', ' ');
 
   it('names every update a case takes, as the action registry declares them', () => {

@@ -4,6 +4,7 @@ import type { ControlRef } from '../../src/domain/controls.js';
 import { withOwner } from '../../src/domain/controls.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { toFailure } from '../../src/domain/failures.js';
+import type { NotificationKind } from '../../src/domain/notifications.js';
 import {
   approve,
   expireProposal,
@@ -70,7 +71,11 @@ export function registerApproval(rt: CaseRuntime): void {
   });
 }
 
-export async function notifyMaker(rt: CaseRuntime, proposal: Proposal, kind: string): Promise<void> {
+export async function notifyMaker(
+  rt: CaseRuntime,
+  proposal: Proposal,
+  kind: NotificationKind,
+): Promise<void> {
   await rt.activities.notify({
     key: `${rt.workflowId}:${proposal.id}:${kind}`,
     recipient: `user:${proposal.maker}`,

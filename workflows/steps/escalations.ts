@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { breachEscalation, remindEscalation } from '../../src/domain/lifecycle/escalations.js';
+import type { NotificationKind } from '../../src/domain/notifications.js';
 import { handleAction } from '../handlers.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
@@ -23,7 +24,7 @@ async function escalationSla(rt: CaseRuntime, escalationId: string): Promise<voi
   if (!first) return;
   const half = (Date.parse(first.dueAt) - Date.parse(first.requestedAt)) / 2;
   const reminderAt = new Date(Date.parse(first.requestedAt) + half).toISOString();
-  const tell = (stage: string, to: 'department' | 'lead', kind: string) =>
+  const tell = (stage: string, to: 'department' | 'lead', kind: NotificationKind) =>
     rt.activities.notify({
       key: `${rt.workflowId}:${escalationId}:${stage}`,
       recipient: `${to}:${first.department}`,

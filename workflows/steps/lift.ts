@@ -49,7 +49,7 @@ export async function executeLift(rt: CaseRuntime, beforeLift: readonly BeforeLi
   const lifted = {
     key: `${rt.workflowId}:${proposal.id}:lifted`,
     recipient: `account:${rt.case.accountId}`,
-    kind: 'controls.lifted',
+    kind: 'controls.lifted' as const,
     caseId: rt.case.id,
     payload: { controlIds: proposal.controlIds },
   };
