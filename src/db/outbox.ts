@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
-import type { Delivery, DeliveryState, NotificationKind, NotificationRouting } from '../domain/notifications.js';
+import type {
+  Delivery,
+  DeliveryState,
+  NotificationKind,
+  NotificationRouting,
+} from '../domain/notifications.js';
 import { parseRecipient, routeNotification } from '../domain/notifications.js';
 import { departments } from '../domain/vocabulary.js';
 import { cases, notifications, respondTokens } from './schema/index.js';
