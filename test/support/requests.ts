@@ -26,6 +26,8 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'POST /v1/session': {},
     'DELETE /v1/session': {},
     'GET /v1/people': {},
+    'POST /codec/decode': { body: { payloads: [] } },
+    'POST /codec/encode': { body: { payloads: [] } },
     'GET /v1/cases/{caseId}/assignees': {},
     'GET /v1/admin/users': {},
     'POST /v1/admin/users/{userId}/revoke': { body: { roles: ['auditor'] } },

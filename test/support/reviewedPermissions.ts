@@ -12,6 +12,11 @@ export const reviewedPermissions: Record<string, { permission: Permission | 'non
   'POST /v1/session': { permission: 'none', also: 'any valid token; sets the session cookie' },
   'DELETE /v1/session': { permission: 'none', also: 'any valid token or session' },
   'GET /v1/people': { permission: 'case.read' },
+  'POST /codec/decode': {
+    permission: 'none',
+    also: 'clear text only with case.read, for cases in the caller’s business lines',
+  },
+  'POST /codec/encode': { permission: 'none', also: 'any valid token or session' },
   'GET /v1/cases/{caseId}/assignees': { permission: 'case.read' },
   'GET /v1/admin/users': { permission: 'admin.users' },
   'POST /v1/admin/users': { permission: 'admin.users', also: 'privileged roles become a grant' },

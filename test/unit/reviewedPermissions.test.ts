@@ -11,7 +11,8 @@ const declared = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
   Object.entries(byMethod).flatMap(([method, op]) => {
     const match = /Permission: (?:`([^`]+)`|(none)\b)/.exec(op.description ?? '');
     const permission = match?.[1] ?? match?.[2];
-    return permission === undefined || !path.startsWith('/v1/')
+    // The routes that take a token: /v1 and the Web UI's codec endpoint.
+    return permission === undefined || !/^\/(v1|codec)\//.test(path)
       ? []
       : [{ route: `${method.toUpperCase()} ${path}`, permission }];
   }),

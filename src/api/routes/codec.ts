@@ -16,7 +16,7 @@ const CodecPayload = z
   .meta({ id: 'CodecPayload' });
 type CodecPayload = z.infer<typeof CodecPayload>;
 
-const CodecPayloads = z.object({ payloads: z.array(CodecPayload).max(1_000) }).meta({
+const CodecPayloads = z.strictObject({ payloads: z.array(CodecPayload).max(1_000) }).meta({
   id: 'CodecPayloads',
   examples: [
     {
@@ -71,7 +71,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
         'Temporal’s remote codec protocol, called by the Temporal Web UI and `temporal --codec-endpoint`. ' +
         'Payloads of cases in the caller’s business lines come back decrypted, and each run read is ' +
         'recorded on its case’s audit log as `payload.decoded`; every other payload comes back as sent, ' +
-        'still encrypted.\n\nPermission: `case.read`, within the caller’s business lines.',
+        'still encrypted. Clear text needs `case.read` and the payload’s business line among the caller’s; ' +
+        'without them the answer is the same 200 with every payload still encrypted.\n\n' +
+        'Permission: none beyond signing in.',
       tags: ['codec'],
       security: bearer,
       request: { headers: namespaceHeader, body: jsonBody(CodecPayloads) },
