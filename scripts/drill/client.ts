@@ -14,8 +14,6 @@ interface Keyed {
   first: Answer;
 }
 
-const STILL_RUNNING = /still being processed/;
-
 function detailOf(body: Record<string, unknown>): string {
   return typeof body.detail === 'string' ? body.detail : JSON.stringify(body);
 }
@@ -75,9 +73,9 @@ export class DrillClient {
       if (attempt === 2) this.retriedRequests++;
       try {
         const answer = await this.once(method, path, token, body, key);
-        const retry =
-          answer.status === 503 || (answer.status === 409 && STILL_RUNNING.test(detailOf(answer.body)));
-        if (!retry) {
+        const inProgress = answer.status === 409 && answer.body.code === 'idempotency_in_progress';
+        if (inProgress) this.inProgressAnswers++;
+        if (answer.status !== 503 && !inProgress) {
           if (key) this.keyed.push({ method, path, token, body, key, first: answer });
           return answer;
         }
