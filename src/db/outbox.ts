@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'dr
 import type { Database, Executor } from './client.js';
 import type {
   Delivery,
+  DeliveryChannel,
   DeliveryState,
   NotificationKind,
   NotificationRouting,
@@ -133,11 +134,23 @@ export async function enqueueNotification(
  * Takes up to `limit` due notifications for delivery, in one statement. Rows are pushed into the future
  * while held, so two dispatchers (two worker processes) never deliver the same one at once.
  */
-export async function takeDue(db: Database, limit: number, leaseMs: number): Promise<PendingNotification[]> {
+/** Leases the due deliveries, of the given channels only when a dispatcher serves only those. */
+export async function takeDue(
+  db: Database,
+  limit: number,
+  leaseMs: number,
+  channels?: readonly DeliveryChannel[],
+): Promise<PendingNotification[]> {
   const due = db
     .select({ id: notifications.id })
     .from(notifications)
-    .where(and(eq(notifications.status, 'pending'), lte(notifications.nextAttemptAt, sql`now()`)))
+    .where(
+      and(
+        eq(notifications.status, 'pending'),
+        lte(notifications.nextAttemptAt, sql`now()`),
+        channels ? inArray(notifications.channel, [...channels]) : undefined,
+      ),
+    )
     .orderBy(asc(notifications.nextAttemptAt))
     .limit(limit)
     .for('update', { skipLocked: true });

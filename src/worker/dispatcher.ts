@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
 import { markDelivered, markFailed, messageIdOf, takeDue } from '../db/outbox.js';
-import type { Notifier } from '../domain/notifications.js';
+import type { DeliveryChannel, Notifier } from '../domain/notifications.js';
 
 /**
  * Drains the notification outbox: delivers what is due, reschedules failures with backoff. Several
@@ -14,6 +14,8 @@ export function startDispatcher(options: {
   intervalMs?: number;
   /** Tries before a delivery is given up and left for an admin to retry. */
   maxAttempts?: number | undefined;
+  /** Only deliveries of these channels; every channel when unset. */
+  channels?: readonly DeliveryChannel[];
 }): { stop(): Promise<void> } {
   const intervalMs = options.intervalMs ?? 1_000;
   const maxAttempts = options.maxAttempts ?? 12;
@@ -23,7 +25,7 @@ export function startDispatcher(options: {
   const loop = async () => {
     while (!stopped) {
       try {
-        const due = await takeDue(options.db, 50, 60_000);
+        const due = await takeDue(options.db, 50, 60_000, options.channels);
         const delivered: number[] = [];
         try {
           for (const row of due) {

@@ -52,6 +52,8 @@ beforeAll(async () => {
     log: pino({ level: 'silent' }),
     intervalMs: 100,
     maxAttempts: 20,
+    // Files running beside this one queue log deliveries in the same database; they are theirs to send.
+    channels: ['email', 'webhook'],
   });
   http = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port });
   agent = await api.user(['agent']);
