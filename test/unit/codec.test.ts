@@ -107,6 +107,15 @@ describe('payload keys from configuration', () => {
     expect(Object.keys(file.keys)).toEqual([file.encryptWith]);
   });
 
+  it('development makes the data dir when nothing made it yet', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dualkey-keys-')), 'not-yet', '.dualkey');
+    const keys = loadPayloadKeys(parseEnv({ DUALKEY_DATA_DIR: dir }));
+    expect(keys.summary).toMatch(/generated now/);
+    expect(readFileSync(join(dir, 'encryption-keys.json'), 'utf8')).toContain(
+      keys.keyring?.encryptionKey().id,
+    );
+  });
+
   it('inline keys join the key file, and the key id chooses which encrypts', () => {
     const inline = Object.entries({ ...keyA.keys, ...keyB.keys })
       .map(([id, key]) => `${id}:${key}`)

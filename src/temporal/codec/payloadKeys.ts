@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Keyring, KeyFileSchema, newKeyFile } from './keys.js';
 import type { Env } from '../../config/env.js';
@@ -60,6 +60,8 @@ function parseInlineKeys(list: string) {
 function developmentKeys(dataDir: string): { path: string; generated: boolean } {
   const path = resolve(dataDir, developmentKeyFileName);
   try {
+    // An API or worker started on its own, before anything else made the data dir.
+    mkdirSync(dataDir, { recursive: true });
     writeFileSync(path, `${JSON.stringify(newKeyFile(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
     return { path, generated: true };
   } catch (error) {
