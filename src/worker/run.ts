@@ -68,7 +68,7 @@ export async function runWorker(
     log,
     maxAttempts: options.maxDeliveryAttempts,
   });
-  const running = runUntilStopped(worker);
+  const running = runUntilStopped(worker, { db: options.db });
   return {
     done: running.done,
     async stop() {

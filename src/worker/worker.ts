@@ -1,7 +1,10 @@
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
 import type { Activities } from '../../activities/index.js';
+import type { Database } from '../db/client.js';
+import { forgetWorker, recordWorkerBeat } from '../db/workerBeats.js';
 import { cachedWorkflowBundle } from './bundle.js';
 
 export interface CaseWorkerOptions {
@@ -31,14 +34,46 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
   });
 }
 
-/** Runs the worker until `stop` shuts it down (or it fails); `done` settles either way. */
-export function runUntilStopped(worker: Worker): { done: Promise<void>; stop(): Promise<void> } {
+/** How often a running worker says so in `worker_beats`; readiness counts three missed beats as gone. */
+export const WORKER_BEAT_MS = 5_000;
+
+/**
+ * Runs the worker until `stop` shuts it down (or it fails); `done` settles either way. With a database,
+ * it beats in `worker_beats` while it runs and deletes its row when it stops, so readiness sees a stopped
+ * worker at once and a killed one within seconds.
+ */
+export function runUntilStopped(
+  worker: Worker,
+  beats?: { db: Database },
+): { done: Promise<void>; stop(): Promise<void> } {
   const done = worker.run();
+  const stopBeating = beats ? beat(beats.db, worker.options.taskQueue, done) : () => Promise.resolve();
   return {
     done,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done;
+      try {
+        await done;
+      } finally {
+        await stopBeating();
+      }
     },
   };
+}
+
+function beat(db: Database, taskQueue: string, done: Promise<void>): () => Promise<void> {
+  // Not the worker's identity: workers in one process share it, and one stopping must not hide another.
+  const id = randomUUID();
+  // A failed beat is retried by the next one; PostgreSQL being down is readiness's own finding.
+  const once = () => recordWorkerBeat(db, id, taskQueue).catch(() => undefined);
+  void once();
+  const timer = setInterval(() => void once(), WORKER_BEAT_MS);
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    clearInterval(timer);
+    stopped ??= forgetWorker(db, id).catch(() => undefined);
+    return stopped;
+  };
+  void done.then(stop, stop);
+  return stop;
 }

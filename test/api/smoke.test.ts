@@ -52,4 +52,30 @@ describe('the thin slice through HTTP', () => {
     const read = await api.call('GET', `/v1/cases/${id}`, { token: agent.token });
     expect(read.body).toMatchObject({ id, status: 'closed' });
   });
+
+  it('GET /readyz says the workers are gone within 30 s of the last one stopping, and polling once one starts', async () => {
+    const worker = api.services.worker;
+    if (!worker) throw new Error('the harness starts a worker');
+    worker.shutdown();
+    const stoppedAt = Date.now();
+    const gone = await eventually(
+      () => api.call('GET', '/readyz'),
+      (answer) => answer.status === 503,
+      { what: 'readiness without a worker', timeoutMs: 30_000 },
+    );
+    // Temporal alone still lists the stopped worker's poller for a minute; this is the worker's beat.
+    expect(Date.now() - stoppedAt).toBeLessThan(30_000);
+    expect(gone.body).toEqual({
+      status: 'unavailable',
+      checks: { postgres: 'ok', temporal: 'ok', workers: 'none' },
+    });
+
+    await api.services.startWorker();
+    const back = await eventually(
+      () => api.call('GET', '/readyz'),
+      (answer) => answer.status === 200,
+      { what: 'readiness with a new worker' },
+    );
+    expect(back.body).toMatchObject({ checks: { workers: 'polling' } });
+  });
 });

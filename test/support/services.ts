@@ -19,7 +19,7 @@ import type { EncryptionCodec } from '../../src/temporal/codec/codec.js';
 import { dataConverterOf } from '../../src/temporal/codec/dataConverter.js';
 import type { KeyFile } from '../../src/temporal/codec/keys.js';
 import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
-import { createCaseWorker } from '../../src/worker/worker.js';
+import { createCaseWorker, runUntilStopped } from '../../src/worker/worker.js';
 import { assertWaitsFitTheHelpers } from './waiting.js';
 
 /**
@@ -150,14 +150,8 @@ export async function connectServices(
       workflowBundle: { codePath: where.bundlePath },
       dataConverter,
     });
-    const running = worker.run();
-    const handle = {
-      worker,
-      async stop() {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      },
-    };
+    const running = runUntilStopped(worker, { db: database.db });
+    const handle = { worker, stop: running.stop };
     workers.push(handle);
     return handle;
   };

@@ -3,7 +3,7 @@ import { createActivities } from '../../activities/index.js';
 import { PostgresAccountControls } from '../../src/db/accountControls/postgres.js';
 import { connectDatabase } from '../../src/db/client.js';
 import type { AccountControls } from '../../src/domain/controls.js';
-import { createCaseWorker } from '../../src/worker/worker.js';
+import { createCaseWorker, runUntilStopped } from '../../src/worker/worker.js';
 import { payloadCodec } from '../../src/runtime/wiring.js';
 import { dataConverterOf } from '../../src/temporal/codec/dataConverter.js';
 import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
@@ -54,4 +54,4 @@ const worker = await createCaseWorker({
   ),
 });
 process.stdout.write('ready\n');
-await worker.run();
+await runUntilStopped(worker, { db: database.db }).done;

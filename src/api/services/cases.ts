@@ -14,6 +14,7 @@ import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
 import { readStream, verifyStream } from '../../db/audit.js';
 import { writeNewCase } from '../../db/intake.js';
+import { workerBeatWithin } from '../../db/workerBeats.js';
 import type { Person } from '../../db/users.js';
 import { findPerson, listPeople } from '../../db/users.js';
 import type { CaseFilters } from '../../db/projections.js';
@@ -90,6 +91,8 @@ export interface CaseServiceDeps {
 const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
 /** A poll lasts up to ~70 s before the worker renews it; older than this means no live worker. */
 const POLLER_FRESH_MS = 90_000;
+/** Three missed beats (WORKER_BEAT_MS apart) and a worker counts as gone. */
+const WORKER_BEAT_FRESH_MS = 15_000;
 
 /** How long a read waits for the live workflow before it answers from the projection. */
 const QUICK_READ_MS = 3_000;
@@ -596,21 +599,28 @@ export class CaseService {
   }
 
   /**
-   * Whether any worker has polled the case task queue recently. A long poll lasts about a minute, so a
-   * live worker shows within that; one that died drops out after it.
+   * Whether a live worker polls the case task queue. Temporal lists a poller for up to a minute after its
+   * last long poll, so a worker that stopped would still count; the worker's own beat in `worker_beats`,
+   * deleted when it stops and stale within seconds when it dies, says it is gone.
    */
   async workersPolling(): Promise<boolean> {
-    const { taskQueue, client } = this.deps;
-    const described = await client.workflowService.describeTaskQueue({
-      namespace: client.options.namespace,
-      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
+    const { taskQueue, client, db } = this.deps;
+    const [described, beating] = await Promise.all([
+      client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      }),
+      workerBeatWithin(db, taskQueue, WORKER_BEAT_FRESH_MS),
+    ]);
     const since = Date.now() - POLLER_FRESH_MS;
-    return (described.pollers ?? []).some((p) => {
-      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
-      return seconds * 1_000 >= since;
-    });
+    return (
+      beating &&
+      (described.pollers ?? []).some((p) => {
+        const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+        return seconds * 1_000 >= since;
+      })
+    );
   }
 
   /**

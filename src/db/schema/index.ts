@@ -6,3 +6,4 @@ export * from './idempotency.js';
 export * from './outbox.js';
 export * from './users.js';
 export * from './sessions.js';
+export * from './workers.js';
