@@ -65,13 +65,15 @@ function OutageBanner() {
     postgres === 'down' ? 'PostgreSQL' : '',
     workers !== 'polling' ? 'the workers' : '',
   ].filter(Boolean);
+  const plural = down.length > 1 || workers !== 'polling';
+  const what = down.join(' and ');
   return (
     <div className="banner" role="alert">
-      {down.length
-        ? `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down.`
+      {what
+        ? `${what[0]!.toUpperCase()}${what.slice(1)} ${plural ? 'are' : 'is'} down.`
         : 'The API is not ready.'}{' '}
-      Cases can still be read; actions wait and may be refused until {down.length > 1 ? 'they are' : 'it is'}{' '}
-      back. This notice goes away by itself.
+      Cases can still be read; actions wait and may be refused until {plural ? 'they are' : 'it is'} back.
+      This notice goes away by itself.
     </div>
   );
 }

@@ -126,9 +126,10 @@ export function useLiveUpdates(queryClient: QueryClient, signedIn: boolean): Liv
             void queryClient.invalidateQueries();
           });
         } catch {
-          if (controller.signal.aborted) return;
-          setState('offline');
+          // A failed or refused connection; the same as a stream the server ended, below.
         }
+        if (controller.signal.aborted) return;
+        setState('offline');
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     };

@@ -32,6 +32,8 @@ export interface ConsoleStack {
   signedIn(token: string, path?: string): Promise<{ context: BrowserContext; page: Page }>;
   /** axe-core's source, to evaluate in a page. */
   axeSource(): Promise<string>;
+  /** Cuts every open connection to the API, the console's event streams included, as a network drop does. */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,9 @@ export async function startConsoleStack(
       return { context, page };
     },
     axeSource: () => axeSource,
+    dropConnections() {
+      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+    },
     async stop() {
       await Promise.allSettled(contexts.map((c) => c.close()));
       await browser.close();
