@@ -264,3 +264,19 @@ describe('the risk-ops console', () => {
       .waitFor({ timeout: 30_000 });
   });
 });
+
+describe('what the browser is sent', () => {
+  it('gets the console’s script and stylesheet compressed, as its Accept-Encoding allows', async () => {
+    const page = await stack.newPage();
+    const assets: { url: string; encoding: string | undefined }[] = [];
+    page.on('response', (response) => {
+      if (/\.(js|css)$/.test(new URL(response.url()).pathname)) {
+        assets.push({ url: response.url(), encoding: response.headers()['content-encoding'] });
+      }
+    });
+    await page.goto(`${stack.url}/console/sign-in`);
+    await page.getByLabel('Token', { exact: true }).waitFor();
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) expect(['br', 'gzip'], asset.url).toContain(asset.encoding);
+  });
+});
