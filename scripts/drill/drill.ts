@@ -307,6 +307,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         await fleet.kill(`worker-${i + 1}`);
         faults.workerKills++;
         await sleep(1_000);
+        // A fresh port: the killed worker's may have gone meanwhile as the local port of some connection.
+        metricsPorts[i] = await freePort();
         startWorker(i);
       };
       const plan: (() => Promise<void>)[] = [killWorker];
