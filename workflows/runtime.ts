@@ -14,6 +14,7 @@ import type { Case } from '../src/domain/case.js';
 import { changesSince, upgradeCase } from '../src/domain/case.js';
 import type { ActionName } from '../src/domain/caseActions.js';
 import { asFailure } from '../src/domain/failures.js';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../src/domain/heartbeats.js';
 import type { AuditEntry, Rule } from '../src/domain/lifecycle/rule.js';
 import { openingEntry } from '../src/domain/lifecycle/intake.js';
 import { run } from '../src/domain/lifecycle/rule.js';
@@ -28,9 +29,14 @@ import { AssigneeKey, CaseStatusKey, OutcomeKey, RiskTierKey, SlaBreachedKey } f
 /** Retried until they succeed: the case must not lose a record, a lift or a compensation to a passing fault. */
 const persistent = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 
+/*
+ * The heartbeat timeout reaches cases started before it without a patch: Temporal does not compare an
+ * activity's timeouts on replay, and an older case takes it for every activity it schedules from now on.
+ */
 export function activitiesFor(policy: Policy) {
   return proxyActivities<Activities>({
     startToCloseTimeout: policy.activities.attemptTimeout,
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
     retry: { ...persistent, nonRetryableErrorTypes: ['controls_changed', 'validation_failed'] },
   });
 }

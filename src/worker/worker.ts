@@ -21,6 +21,14 @@ export interface CaseWorkerOptions {
   maxCachedWorkflows?: number | undefined;
 }
 
+/**
+ * How long a workflow task waits on this worker's own (sticky) queue before Temporal hands it to any
+ * worker. A killed worker leaves the cases it had cached sticky to it; the SDK's default of 10 s held an
+ * action on one of them that long (the API answered 503), this costs about a second. A live worker
+ * takes its sticky tasks within milliseconds; one that misses this only replays the case elsewhere.
+ */
+export const STICKY_QUEUE_TIMEOUT = '1s';
+
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -28,6 +36,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle()),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoomedWorker } from '../support/doomedWorker.js';
+import { startDoomedWorker } from '../support/doomedWorker.js';
 import type { Services } from '../support/services.js';
 import { startServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
@@ -16,60 +15,28 @@ import {
 
 let services: Services;
 let cast: Cast;
-let doomed: ChildProcess | undefined;
+let doomed: DoomedWorker | undefined;
 
 beforeAll(async () => {
   services = await startServices({ withoutWorker: true });
   cast = await makeCast(services);
 });
 afterAll(async () => {
-  doomed?.kill('SIGKILL');
+  await doomed?.kill();
   await services?.stop();
 });
 
-function startDoomedWorker(): Promise<{ child: ChildProcess; lifted: Promise<string> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../support/workerProcess.ts', import.meta.url))],
-    {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        DATABASE_URL: inject('databaseUrl'),
-        TASK_QUEUE: services.taskQueue,
-        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-        HANG_AFTER_LIFT: '1',
-        ENCRYPTION_KEYS: JSON.stringify(inject('encryptionKeys')),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  let onLifted: (key: string) => void = () => undefined;
-  const lifted = new Promise<string>((resolve) => (onLifted = resolve));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.includes('ready\n')) resolve({ child, lifted });
-      const match = /lifted (\S+)\n/.exec(output);
-      if (match?.[1]) onLifted(match[1]);
-    });
-  });
-}
-
 describe('a worker that dies mid-case', () => {
   it('is replaced by a new worker that finishes the case with exactly one lift', async () => {
-    const { child, lifted } = await startDoomedWorker();
-    doomed = child;
+    doomed = await startDoomedWorker(services, { hangAfterLift: true });
+    const { lifted } = doomed;
     const lock = await applyControl(services, newAccountId(), 'login_lock');
     const { caseId, proposalId } = await caseAwaitingApproval(services, cast.agent, [lock]);
     await services.cases.act(cast.checker, caseId, 'approve', { proposalId });
 
     // The lift has happened in the registry, but the worker dies before it can report it.
     expect(await lifted).toContain(`case-${caseId}:lift:${proposalId}`);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await doomed.kill();
     expect((await services.registry.get([lock.id]))[0]?.status).toBe('lifted');
 
     await services.startWorker();
