@@ -23,6 +23,7 @@ import * as grantsApprove from './routes/v1_admin_grants_approve.js';
 import * as grantsCreate from './routes/v1_admin_grants_create.js';
 import * as grantsList from './routes/v1_admin_grants_list.js';
 import * as grantsReject from './routes/v1_admin_grants_reject.js';
+import * as adminNotifications from './routes/v1_admin_notifications.js';
 import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
 import * as usersList from './routes/v1_admin_users_list.js';
@@ -59,6 +60,7 @@ const routeModules = [
   grantsList,
   grantsApprove,
   grantsReject,
+  adminNotifications,
   controls,
   casesCreate,
   casesRead,

@@ -8,6 +8,7 @@ import { ApprovalsPage } from './pages/Approvals';
 import { CasePage } from './pages/Case';
 import { EscalationsPage } from './pages/Escalations';
 import { NewCasePage } from './pages/NewCase';
+import { OutboxPage } from './pages/Outbox';
 import { QueuePage } from './pages/Queue';
 import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
@@ -50,6 +51,8 @@ function Page({ path, me }: { path: string; me: Me | undefined }) {
       return <ReportsPage />;
     case '/users':
       return <UsersPage />;
+    case '/outbox':
+      return <OutboxPage />;
     default:
       return <QueuePage />;
   }
@@ -134,6 +137,11 @@ function SignedIn({ path }: { path: string }) {
             {may('admin.users') ? (
               <li>
                 <Link to="/users">Users</Link>
+              </li>
+            ) : null}
+            {may('admin.users') ? (
+              <li>
+                <Link to="/outbox">Outbox</Link>
               </li>
             ) : null}
           </ul>

@@ -75,10 +75,16 @@ export const useCase = (caseId: string) =>
     queryFn: async () => unwrap(await api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } })),
   });
 
+/**
+ * The live feed tells of case changes, not of deliveries: while a notification is still on its way the
+ * timeline is read again now and then, so it shows the delivery arrive or fail.
+ */
 export const useTimeline = (caseId: string) =>
   useQuery({
     queryKey: ['case', caseId, 'events'],
     queryFn: async () => unwrap(await api.GET('/v1/cases/{caseId}/events', { params: { path: { caseId } } })),
+    refetchInterval: (query) =>
+      query.state.data?.deliveries.some((d) => d.state === 'queued' || d.state === 'failing') ? 5_000 : false,
   });
 
 export const useAccountControls = (accountId: string | undefined) =>
@@ -108,6 +114,30 @@ export const usePendingGrants = () =>
     queryKey: ['grants', 'pending'],
     queryFn: async () =>
       unwrap(await api.GET('/v1/admin/grants', { params: { query: { status: 'pending' } } })),
+  });
+
+export type DeliveryList =
+  paths['/v1/admin/notifications']['get']['responses']['200']['content']['application/json'];
+
+/** The outbox's deliveries in one state, newest first, following nextCursor up to a bound. */
+export const useTroubledDeliveries = (state: 'failing' | 'given_up', max = 1_000) =>
+  useQuery({
+    queryKey: ['outbox', state],
+    queryFn: async () => {
+      const items: DeliveryList['items'] = [];
+      let cursor: string | undefined;
+      do {
+        const page = unwrap(
+          await api.GET('/v1/admin/notifications', {
+            params: { query: { state, limit: 200, ...(cursor ? { cursor } : {}) } },
+          }),
+        );
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && items.length < max);
+      return items;
+    },
+    refetchInterval: 10_000,
   });
 
 export const useDemoUsers = () =>

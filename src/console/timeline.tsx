@@ -1,8 +1,10 @@
 import type { Case } from './api';
 import type { components } from './generated/api';
+import { deliveryState, deliveryTarget } from './deliveries';
 import { count, when, words } from './format';
 
 export type TimelineItem = components['schemas']['TimelineEvent'];
+type Delivery = components['schemas']['NotificationDelivery'];
 type Name = (id: string) => string;
 
 /** What one timeline entry says: a sentence naming who did what, and the words that came with it. */
@@ -169,6 +171,12 @@ export function tell(item: TimelineItem, c: Case, name: Name, answeredBefore: nu
       };
     case 'reverification.expired':
       return { did: 'let the re-verification lapse' };
+    case 'notification.retried':
+      return {
+        did: `retried the ${words(field(d, 'kind') ?? '')} notification`,
+        quote: field(d, 'comment'),
+        facts: [`it was ${words(field(d, 'was') ?? '')}`, field(d, 'lastError') ?? ''],
+      };
     default:
       return { did: words(item.action.replaceAll('.', ' ')) };
   }
@@ -221,6 +229,40 @@ export function TimelineEntry(props: { item: TimelineItem; told: Told; name: Nam
       {item.outcome === 'denied' ? ' — refused' : ''}
       {told.quote ? <q>{named(told.quote)}</q> : null}
       {facts.length ? <span className="facts-inline">{facts.join(' · ')}</span> : null}
+    </>
+  );
+}
+
+/**
+ * The audit rows and the notifications' deliveries as one list, in time order; a delivery sits where it
+ * was queued and tells what became of it since. Audit rows keep their own order among themselves.
+ */
+export function inTimeOrder(
+  items: readonly TimelineItem[],
+  deliveries: readonly Delivery[],
+): ({ item: TimelineItem; delivery?: undefined } | { delivery: Delivery; item?: undefined })[] {
+  const merged: ({ item: TimelineItem; delivery?: undefined } | { delivery: Delivery; item?: undefined })[] =
+    [];
+  let next = 0;
+  for (const item of items) {
+    while (next < deliveries.length && deliveries[next]!.queuedAt < item.at) {
+      merged.push({ delivery: deliveries[next]! });
+      next += 1;
+    }
+    merged.push({ item });
+  }
+  for (const delivery of deliveries.slice(next)) merged.push({ delivery });
+  return merged;
+}
+
+export function DeliveryEntry({ delivery }: { delivery: Delivery }) {
+  return (
+    <>
+      <time dateTime={delivery.queuedAt}>{when(delivery.queuedAt)}</time> Notification{' '}
+      <strong>{words(delivery.kind)}</strong> to {deliveryTarget(delivery)}: {deliveryState(delivery)}
+      {delivery.state === 'failing' || delivery.state === 'given_up' ? (
+        <span className="facts-inline">{delivery.lastError}</span>
+      ) : null}
     </>
   );
 }

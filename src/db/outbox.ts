@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
 import type {
   Delivery,
@@ -9,6 +10,7 @@ import type {
   NotificationRouting,
 } from '../domain/notifications.js';
 import { parseRecipient, routeNotification } from '../domain/notifications.js';
+import type { NotificationDelivery } from '../domain/schemas/notifications.js';
 import { departments } from '../domain/vocabulary.js';
 import { cases, notifications, respondTokens } from './schema/index.js';
 
@@ -199,11 +201,15 @@ export async function markFailed(
     .where(eq(notifications.id, id));
 }
 
-/** Puts a failing or given-up delivery back in the queue, due now, with a fresh allowance of tries. */
-export async function retryDelivery(db: Database, id: number): Promise<PendingNotification | undefined> {
+/**
+ * Puts a failing or given-up delivery back in the queue, due now, with a fresh allowance of tries. Its
+ * key, and so its `webhook-id`, stays: a receiver that got an earlier attempt after all drops this one.
+ * The last error goes (the audit row of the retry keeps it), so the delivery reads as queued again.
+ */
+export async function retryDelivery(db: Executor, id: number): Promise<PendingNotification | undefined> {
   const [row] = await db
     .update(notifications)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+    .set({ status: 'pending', attempts: 0, lastError: null, nextAttemptAt: sql`now()` })
     .where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'given_up'])))
     .returning();
   return row;
@@ -215,6 +221,26 @@ export function deliveryStateOf(row: Pick<PendingNotification, 'status' | 'lastE
   return row.lastError === null ? 'queued' : 'failing';
 }
 
+/** A delivery as the timeline and the admin outbox show it. */
+export function deliveryView(row: PendingNotification): NotificationDelivery {
+  const state = deliveryStateOf(row);
+  return {
+    id: row.id,
+    webhookId: messageIdOf(row.key),
+    kind: row.kind as NotificationKind,
+    caseId: row.caseId,
+    recipient: row.recipient,
+    channel: row.channel,
+    target: row.target,
+    state,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    queuedAt: row.createdAt.toISOString(),
+    nextAttemptAt: state === 'queued' || state === 'failing' ? row.nextAttemptAt.toISOString() : null,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+  };
+}
+
 export async function notificationsForCase(db: Database, caseId: string): Promise<PendingNotification[]> {
   return db
     .select()
@@ -223,22 +249,43 @@ export async function notificationsForCase(db: Database, caseId: string): Promis
     .orderBy(asc(notifications.id));
 }
 
-export async function findNotification(db: Database, id: number): Promise<PendingNotification | undefined> {
+export async function findNotification(
+  db: Database | Executor,
+  id: number,
+): Promise<PendingNotification | undefined> {
   const [row] = await db.select().from(notifications).where(eq(notifications.id, id)).limit(1);
   return row;
 }
 
-/** Deliveries in trouble, newest first: still failing (retried with backoff) or given up. */
-export async function troubledDeliveries(
+const stateWhere: Record<DeliveryState, SQL | undefined> = {
+  queued: and(eq(notifications.status, 'pending'), isNull(notifications.lastError)),
+  failing: and(eq(notifications.status, 'pending'), isNotNull(notifications.lastError)),
+  given_up: eq(notifications.status, 'given_up'),
+  delivered: eq(notifications.status, 'delivered'),
+};
+
+/**
+ * A page of deliveries, newest first, optionally in one state or of one case. `beforeId` is the last id of
+ * the previous page; the answer holds one row more than `limit` when there is a next page.
+ */
+export async function listDeliveries(
   db: Database,
-  state: 'failing' | 'given_up',
+  filters: { state?: DeliveryState | undefined; caseId?: string | undefined },
   limit: number,
+  beforeId?: number,
 ): Promise<PendingNotification[]> {
-  const where =
-    state === 'given_up'
-      ? eq(notifications.status, 'given_up')
-      : and(eq(notifications.status, 'pending'), isNotNull(notifications.lastError));
-  return db.select().from(notifications).where(where).orderBy(desc(notifications.id)).limit(limit);
+  return db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        filters.state ? stateWhere[filters.state] : undefined,
+        filters.caseId ? eq(notifications.caseId, filters.caseId) : undefined,
+        beforeId === undefined ? undefined : lt(notifications.id, beforeId),
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(limit + 1);
 }
 
 export interface RespondToken {

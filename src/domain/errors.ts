@@ -20,6 +20,7 @@ export const errorCodes = [
   'method_not_allowed',
   'invalid_state',
   'already_decided',
+  'already_delivered',
   'controls_changed',
   'control_conflict',
   'protected_control',

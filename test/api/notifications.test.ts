@@ -10,15 +10,17 @@ import { startDispatcher } from '../../src/worker/dispatcher.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { startMailServer, startWebhookReceiver } from '../support/channels.js';
+import { expectProblem } from '../support/openapi.js';
 import { caseInput, eventually, newAccountId } from '../support/world.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OWNER = 'owner@customers.example';
+const WEBHOOK_TRIES = 5;
 
 let api: ApiHarness;
 let mail: Awaited<ReturnType<typeof startMailServer>>;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-let dispatcher: { stop(): Promise<void> };
+let dispatchers: { stop(): Promise<void> }[] = [];
 let http: ReturnType<typeof serve>;
 let baseUrl: string;
 let agent: Awaited<ReturnType<ApiHarness['user']>>;
@@ -46,21 +48,32 @@ beforeAll(async () => {
     publicUrl: baseUrl,
     log: pino({ level: 'silent' }),
   });
-  dispatcher = startDispatcher({
-    db: api.services.database.db,
-    notifier: channels.notifier,
-    log: pino({ level: 'silent' }),
-    intervalMs: 100,
-    maxAttempts: 20,
-    // Files running beside this one queue log deliveries in the same database; they are theirs to send.
-    channels: ['email', 'webhook'],
-  });
+  // Files running beside this one queue log deliveries in the same database; they are theirs to send.
+  // Mail rides out a 20 s SMTP outage; a webhook gives up after five tries, soon enough for a test to see.
+  dispatchers = [
+    startDispatcher({
+      db: api.services.database.db,
+      notifier: channels.notifier,
+      log: pino({ level: 'silent' }),
+      intervalMs: 100,
+      maxAttempts: 20,
+      channels: ['email'],
+    }),
+    startDispatcher({
+      db: api.services.database.db,
+      notifier: channels.notifier,
+      log: pino({ level: 'silent' }),
+      intervalMs: 100,
+      maxAttempts: WEBHOOK_TRIES,
+      channels: ['webhook'],
+    }),
+  ];
   http = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port });
   agent = await api.user(['agent']);
 }, 120_000);
 
 afterAll(async () => {
-  await dispatcher?.stop();
+  await Promise.all(dispatchers.map((d) => d.stop()));
   http?.close();
   await api?.stop();
   await mail?.stop();
@@ -244,4 +257,163 @@ describe('notifications over a real SMTP server and a real webhook receiver', ()
     }
     expect(rows.every((r) => r.attempts > 1)).toBe(true);
   }, 180_000);
+});
+
+type Delivery = {
+  id: number;
+  webhookId: string;
+  kind: string;
+  caseId: string | null;
+  channel: string;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+};
+
+describe('delivery is visible: the timeline, the admin outbox and its retry', () => {
+  const listFor = async (token: string, query: string) => {
+    const answer = await api.call('GET', `/v1/admin/notifications?${query}`, { token });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body as { items: Delivery[]; nextCursor: string | null };
+  };
+
+  it('a webhook that keeps failing shows failing, then given up after its tries; a retry delivers it once under the same webhook-id', async () => {
+    const admin = await api.user(['admin']);
+    const auditor = await api.user(['auditor']);
+    const caseId = await claimedCase();
+    receiver.failFirst(1_000, (e) => e.data.caseId === caseId);
+    await api.call('POST', `/v1/cases/${caseId}/escalations`, {
+      token: agent.token,
+      body: { department: 'security', question: 'Known IP?', slaMinutes: 600 },
+    });
+    const isHook = (d: Delivery) => d.channel === 'webhook' && d.kind === 'escalation.opened';
+
+    const failing = await eventually(
+      () => listFor(admin.token, `state=failing&caseId=${caseId}`),
+      (page) => page.items.some(isHook),
+      { what: 'the webhook listed as failing' },
+    );
+    expect(failing.items.find(isHook)?.lastError).toContain('503');
+    const timeline = await eventually(
+      () => api.call('GET', `/v1/cases/${caseId}/events`, { token: agent.token }),
+      (t) => (t.body.deliveries as Delivery[]).some((d) => d.channel === 'email' && d.state === 'delivered'),
+      { what: 'the department’s mail delivered on the timeline' },
+    );
+    expect((timeline.body.deliveries as Delivery[]).find(isHook)).toMatchObject({ caseId });
+    expect((timeline.body.items as unknown[]).length).toBeGreaterThan(0);
+
+    const givenUp = await eventually(
+      () => listFor(admin.token, `state=given_up&caseId=${caseId}`),
+      (page) => page.items.some(isHook),
+      { what: `the webhook given up after ${WEBHOOK_TRIES} tries`, timeoutMs: 90_000 },
+    );
+    const hook = givenUp.items.find(isHook);
+    expect(hook).toMatchObject({ state: 'given_up', attempts: WEBHOOK_TRIES });
+    expect(receiver.attempts.filter((a) => a === hook?.webhookId)).toHaveLength(WEBHOOK_TRIES);
+    const onTimeline = await api.call('GET', `/v1/cases/${caseId}/events`, { token: agent.token });
+    expect((onTimeline.body.deliveries as Delivery[]).find(isHook)).toMatchObject({
+      state: 'given_up',
+      attempts: WEBHOOK_TRIES,
+    });
+
+    expectProblem(
+      await api.call('POST', `/v1/admin/notifications/${hook?.id}/retry`, { token: agent.token }),
+      403,
+      'forbidden',
+    );
+    receiver.failFirst(0, () => false);
+    const retried = await api.call('POST', `/v1/admin/notifications/${hook?.id}/retry`, {
+      token: admin.token,
+      body: { comment: 'The receiver is fixed.' },
+    });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({
+      id: hook?.id,
+      webhookId: hook?.webhookId,
+      state: 'queued',
+      attempts: 0,
+      lastError: null,
+    });
+    const delivered = await eventually(
+      () => Promise.resolve(receiver.events.filter((e) => e.id === hook?.webhookId)),
+      (found) => found.length > 0,
+      { what: 'the retried webhook delivered' },
+    );
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({ type: 'escalation.opened', data: { caseId } });
+    expect(receiver.repeats).toBe(0);
+    const settled = await eventually(
+      () => listFor(admin.token, `state=delivered&caseId=${caseId}`),
+      (page) => page.items.some(isHook),
+      { what: 'the retried webhook listed as delivered' },
+    );
+    expect(settled.items.find(isHook)).toMatchObject({ id: hook?.id, attempts: 1, lastError: null });
+
+    expectProblem(
+      await api.call('POST', `/v1/admin/notifications/${hook?.id}/retry`, { token: admin.token }),
+      409,
+      'already_delivered',
+    );
+    expectProblem(
+      await api.call('POST', `/v1/admin/notifications/${Number.MAX_SAFE_INTEGER}/retry`, {
+        token: admin.token,
+      }),
+      404,
+      'not_found',
+    );
+
+    const audit = await api.call('GET', `/v1/cases/${caseId}/audit`, { token: auditor.token });
+    expect(audit.body.verified).toBe(true);
+    expect(
+      (audit.body.items as Record<string, unknown>[]).find((i) => i.action === 'notification.retried'),
+    ).toMatchObject({
+      actor: admin.id,
+      outcome: 'accepted',
+      details: {
+        notificationId: hook?.id,
+        webhookId: hook?.webhookId,
+        was: 'given_up',
+        attempts: WEBHOOK_TRIES,
+        comment: 'The receiver is fixed.',
+      },
+    });
+  }, 180_000);
+
+  it('lists a case’s deliveries page by page, newest first, and refuses a cursor it did not give out', async () => {
+    const admin = await api.user(['admin']);
+    const caseId = await claimedCase();
+    await api.call('POST', `/v1/cases/${caseId}/escalations`, {
+      token: agent.token,
+      body: { department: 'payments', question: 'Any chargeback?', slaMinutes: 600 },
+    });
+    const all = await eventually(
+      () => listFor(admin.token, `caseId=${caseId}&limit=200`),
+      (page) => page.items.length >= 2,
+      { what: 'the escalation’s mail and webhook queued' },
+    );
+    const ids = all.items.map((d) => d.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const paged: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Delivery[]; nextCursor: string | null } = await listFor(
+        admin.token,
+        `caseId=${caseId}&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      paged.push(...page.items.map((d) => d.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(ids);
+    expectProblem(
+      await api.call('GET', '/v1/admin/notifications?cursor=bm90LW1pbmU', { token: admin.token }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await api.call('GET', '/v1/admin/notifications?state=lost', { token: admin.token }),
+      400,
+      'validation_failed',
+    );
+  });
 });

@@ -8,6 +8,8 @@ export type RequestIds = {
   grantId: string;
   accountId: string;
   controlId: string;
+  /** A notification delivery's id, as the outbox routes name it (`{id}`). */
+  id: string;
 };
 
 export interface MinimalRequest {
@@ -40,6 +42,8 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     },
     'POST /v1/admin/users/{userId}/tokens': { body: { label: 'matrix' } },
     'DELETE /v1/admin/tokens/{tokenId}': {},
+    'GET /v1/admin/notifications': { query: 'state=given_up&limit=5' },
+    'POST /v1/admin/notifications/{id}/retry': { body: { comment: 'Receiver fixed.' } },
     'POST /v1/accounts/{accountId}/controls': {
       body: { category: 'restriction', kind: 'login_lock', businessLine: 'spot', reason: 'matrix check' },
     },

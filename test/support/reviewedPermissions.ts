@@ -23,6 +23,8 @@ export const reviewedPermissions: Record<string, { permission: Permission | 'non
   'POST /v1/admin/users/{userId}/revoke': { permission: 'admin.users' },
   'POST /v1/admin/users/{userId}/tokens': { permission: 'admin.users' },
   'DELETE /v1/admin/tokens/{tokenId}': { permission: 'admin.users' },
+  'GET /v1/admin/notifications': { permission: 'admin.users' },
+  'POST /v1/admin/notifications/{id}/retry': { permission: 'admin.users' },
   'POST /v1/admin/grants': { permission: 'admin.users' },
   'GET /v1/admin/grants': { permission: 'admin.users' },
   'POST /v1/admin/grants/{grantId}/approve': {

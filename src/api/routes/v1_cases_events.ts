@@ -5,6 +5,7 @@ import type { AppEnv } from '../context.js';
 import { jsonContent } from '../schemas.js';
 import { caseRead } from './guarded.js';
 import { AuditOutcome } from '../../domain/schemas/vocabulary.js';
+import { NotificationDelivery } from '../../domain/schemas/notifications.js';
 
 const TimelineEvent = z
   .object({
@@ -27,6 +28,11 @@ const CaseTimeline = z
       })
       .nullable()
       .describe('the hash chain’s verdict; null unless the caller has `audit.read`'),
+    deliveries: z
+      .array(NotificationDelivery)
+      .describe(
+        'every delivery of the notifications the case sent, oldest first, each queued, delivered, failing (with its last error) or given up',
+      ),
   })
   .meta({ id: 'CaseTimeline' });
 
@@ -37,7 +43,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'getCaseEvents',
       summary: 'A case’s timeline',
       description:
-        'Who did what on the case and when, oldest first: its accepted audit rows. A caller who also has `audit.read` in the case’s business line sees the denied attempts too, and whether the hash chain verifies.',
+        'Who did what on the case and when, oldest first: its accepted audit rows. A caller who also has `audit.read` in the case’s business line sees the denied attempts too, and whether the hash chain verifies. `deliveries` says what became of each notification the case sent.',
       permission: 'case.read',
       answer: jsonContent(CaseTimeline, 'the timeline'),
     }),

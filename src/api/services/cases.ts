@@ -14,6 +14,7 @@ import { caseStartOptions } from '../../../workflows/searchAttributes.js';
 import type { Database } from '../../db/client.js';
 import { readStream, verifyStream } from '../../db/audit.js';
 import { writeNewCase } from '../../db/intake.js';
+import { deliveryView, notificationsForCase } from '../../db/outbox.js';
 import { workerBeatWithin } from '../../db/workerBeats.js';
 import type { Person } from '../../db/users.js';
 import { findPerson, listPeople } from '../../db/users.js';
@@ -54,6 +55,7 @@ import {
 import type { Actor } from '../../domain/permissions.js';
 import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
+import type { NotificationDelivery } from '../../domain/schemas/notifications.js';
 import type { CaseType } from '../../domain/vocabulary.js';
 import { auditDenial } from '../denials.js';
 import { Slots } from './slots.js';
@@ -73,6 +75,7 @@ export type RevertAnswer =
 export interface CaseTimeline {
   items: Omit<StoredEvent, 'stream' | 'hash' | 'prevHash'>[];
   chain: { verified: boolean; problem: { seq: number; problem: string } | null } | null;
+  deliveries: NotificationDelivery[];
 }
 
 export interface CaseServiceDeps {
@@ -344,13 +347,15 @@ export class CaseService {
       outcome,
       details,
     });
+    const deliveries = (await notificationsForCase(this.deps.db, caseId)).map(deliveryView);
     if (!auditor) {
       const events = await readStream(this.deps.db, caseId);
-      return { items: events.filter((e) => e.outcome === 'accepted').map(toItem), chain: null };
+      return { items: events.filter((e) => e.outcome === 'accepted').map(toItem), chain: null, deliveries };
     }
     const { events, verdict } = await verifyStream(this.deps.db, caseId);
     return {
       items: events.map(toItem),
+      deliveries,
       chain: {
         verified: verdict.ok,
         problem: verdict.ok ? null : { seq: verdict.seq, problem: verdict.problem },

@@ -9,7 +9,7 @@ import { Person, useNamed, usePersonName } from '../people';
 import { useAccountControls, useCase, useLiftTerms, useMe, useTimeline } from '../queries';
 import { ApplyRestriction } from '../restriction';
 import { Badge, Table, TimeLeft } from '../Table';
-import { TimelineEntry, announcement, tell } from '../timeline';
+import { DeliveryEntry, TimelineEntry, announcement, inTimeOrder, tell } from '../timeline';
 import { useTitle } from '../title';
 import { QueryState } from './QueryState';
 
@@ -305,7 +305,15 @@ function Timeline({ c }: { c: Case }) {
           </p>
         ) : null}
         <ol data-testid="timeline" className="timeline">
-          {(items ?? []).map((item) => {
+          {inTimeOrder(items ?? [], timeline.data?.deliveries ?? []).map((entry) => {
+            if (entry.delivery) {
+              return (
+                <li key={`d${entry.delivery.id}`} className={`delivery delivery-${entry.delivery.state}`}>
+                  <DeliveryEntry delivery={entry.delivery} />
+                </li>
+              );
+            }
+            const item = entry.item;
             const told = tell(item, c, name, answered);
             if (item.action === 'info.answered') answered += 1;
             return (

@@ -1,12 +1,36 @@
 import { z } from 'zod';
 import type { NotificationRouting } from '../notifications.js';
-import { deliveryStates, notificationKinds } from '../notifications.js';
+import { deliveryChannels, deliveryStates, notificationKinds } from '../notifications.js';
 import { businessLines, departments } from '../vocabulary.js';
 import { deepMerge } from '../policy.js';
+import { Timestamp } from './case.js';
 import { BusinessLine, Department } from './vocabulary.js';
 
 export const NotificationKind = z.enum(notificationKinds).meta({ id: 'NotificationKind' });
 export const DeliveryState = z.enum(deliveryStates).meta({ id: 'DeliveryState' });
+export const DeliveryChannel = z.enum(deliveryChannels).meta({ id: 'DeliveryChannel' });
+
+/** One delivery of a notification as people see it: on the case's timeline and in the admin outbox. */
+export const NotificationDelivery = z
+  .object({
+    id: z.number().int().describe('the delivery’s id, for `POST /v1/admin/notifications/{id}/retry`'),
+    webhookId: z
+      .string()
+      .describe('the `webhook-id` (and e-mail Message-ID) of every attempt, a retry by an admin included'),
+    kind: NotificationKind,
+    caseId: z.string().nullable(),
+    recipient: z.string().describe('whom the case addressed: `department:technical`, `account:…`'),
+    channel: DeliveryChannel,
+    target: z.string().describe('an e-mail address, a webhook endpoint’s name, `account_owner` or `log`'),
+    state: DeliveryState,
+    attempts: z.number().int().describe('tries so far; an admin’s retry starts a fresh allowance'),
+    lastError: z.string().nullable().describe('why the last try failed; null once delivered'),
+    queuedAt: Timestamp,
+    nextAttemptAt: Timestamp.nullable().describe('when it is tried next; null when delivered or given up'),
+    deliveredAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'NotificationDelivery' });
+export type NotificationDelivery = z.infer<typeof NotificationDelivery>;
 
 const EndpointName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'a lower-case name such as "helpdesk"');
 const Secret = z
