@@ -1,7 +1,10 @@
 import type { components } from './generated/api';
-import { when } from './format';
+import { when, words } from './format';
 
 type Delivery = components['schemas']['NotificationDelivery'];
+
+/** A notification kind in words: `escalation.opened` is "escalation opened". */
+export const kindWords = (kind: string) => words(kind.replaceAll('.', ' '));
 
 /** Where a delivery goes, in words: "mail to technical@dualkey.example", "webhook helpdesk". */
 export function deliveryTarget(d: Delivery): string {

@@ -1,6 +1,6 @@
 import type { Case } from './api';
 import type { components } from './generated/api';
-import { deliveryState, deliveryTarget } from './deliveries';
+import { deliveryState, deliveryTarget, kindWords } from './deliveries';
 import { count, when, words } from './format';
 
 export type TimelineItem = components['schemas']['TimelineEvent'];
@@ -173,7 +173,7 @@ export function tell(item: TimelineItem, c: Case, name: Name, answeredBefore: nu
       return { did: 'let the re-verification lapse' };
     case 'notification.retried':
       return {
-        did: `retried the ${words(field(d, 'kind') ?? '')} notification`,
+        did: `retried the ${kindWords(field(d, 'kind') ?? '')} notification`,
         quote: field(d, 'comment'),
         facts: [`it was ${words(field(d, 'was') ?? '')}`, field(d, 'lastError') ?? ''],
       };
@@ -259,7 +259,7 @@ export function DeliveryEntry({ delivery }: { delivery: Delivery }) {
   return (
     <>
       <time dateTime={delivery.queuedAt}>{when(delivery.queuedAt)}</time> Notification{' '}
-      <strong>{words(delivery.kind)}</strong> to {deliveryTarget(delivery)}: {deliveryState(delivery)}
+      <strong>{kindWords(delivery.kind)}</strong> to {deliveryTarget(delivery)}: {deliveryState(delivery)}
       {delivery.state === 'failing' || delivery.state === 'given_up' ? (
         <span className="facts-inline">{delivery.lastError}</span>
       ) : null}

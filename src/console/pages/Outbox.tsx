@@ -2,8 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { components } from '../generated/api';
 import { ApiError, api, unwrap } from '../api';
-import { deliveryTarget, deliveryState } from '../deliveries';
-import { words } from '../format';
+import { deliveryState, deliveryTarget, kindWords } from '../deliveries';
 import { CaseLink } from '../Link';
 import { useTroubledDeliveries } from '../queries';
 import { Table } from '../Table';
@@ -63,7 +62,7 @@ function Deliveries(props: { state: 'failing' | 'given_up'; heading: string; emp
           rowKey={(d) => String(d.id)}
           columns={[
             { header: 'Case', cell: (d) => (d.caseId ? <CaseLink id={d.caseId} /> : '—') },
-            { header: 'Notification', cell: (d) => words(d.kind) },
+            { header: 'Notification', cell: (d) => kindWords(d.kind) },
             { header: 'To', cell: deliveryTarget },
             { header: 'State', cell: deliveryState },
             { header: 'Last error', cell: (d) => d.lastError ?? '—' },
