@@ -39,6 +39,8 @@ import * as people from './routes/v1_people.js';
 import * as session from './routes/v1_session.js';
 import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
+import * as fourEyesReport from './routes/v1_reports_four_eyes.js';
+import * as proposalViews from './routes/v1_proposal_views.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
 import * as respond from './routes/respond.js';
 
@@ -68,7 +70,9 @@ const routeModules = [
   events,
   liftTerms,
   caseActionRoutes,
+  proposalViews,
   reports,
+  fourEyesReport,
   riskSignals,
   codec,
 ];

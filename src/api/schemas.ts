@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { isStorableInstant } from '../domain/actions.js';
 import { EntityId } from '../domain/schemas/actions.js';
+import { BusinessLine } from '../domain/schemas/vocabulary.js';
 import { Case, Timestamp } from '../domain/schemas/case.js';
 import { PendingItem } from '../domain/schemas/waits.js';
 import { nextDueAt, pendingItems } from '../domain/waits.js';
@@ -127,3 +129,14 @@ export const conflictHeaders = {
     schema: { type: 'integer' as const, minimum: 1 },
   },
 };
+
+/** The window of a report: [from, to) and, optionally, one business line. */
+export const ReportQuery = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true }).describe('start of the window, inclusive'),
+    to: z.iso.datetime({ offset: true }).describe('end of the window, exclusive'),
+    businessLine: BusinessLine.optional(),
+  })
+  .refine((q) => isStorableInstant(q.from), { path: ['from'], message: 'must be within years 1 to 9999' })
+  .refine((q) => isStorableInstant(q.to), { path: ['to'], message: 'must be within years 1 to 9999' })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });

@@ -73,6 +73,7 @@ export const defaultPolicyInput = {
   revert: { window: '90d' },
   activities: { attemptTimeout: '30s' },
   access: { grantExpiry: '24h' },
+  fourEyes: { quickDecision: '20s', concentration: { share: 0.5, minProposals: 5 } },
 } satisfies PolicyInput;
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -88,6 +88,7 @@ const caseReadActions: Record<string, string> = {
   'GET /v1/cases/{caseId}/audit': 'getCaseAudit',
   'GET /v1/cases/{caseId}/events': 'getCaseEvents',
   'GET /v1/cases/{caseId}/assignees': 'listAssignees',
+  'POST /v1/cases/{caseId}/proposals/{proposalId}/views': 'proposal.viewed',
 };
 
 /**

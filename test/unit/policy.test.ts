@@ -141,6 +141,7 @@ describe('the default policy', () => {
       revert: { window: 90 * DAY },
       activities: { attemptTimeout: 30 * SECOND },
       access: { grantExpiry: 24 * HOUR },
+      fourEyes: { quickDecision: 20_000, concentration: { share: 0.5, minProposals: 5 } },
     });
   });
 

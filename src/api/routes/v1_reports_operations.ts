@@ -1,23 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
 import { OperationsReport } from '../../db/reports.js';
 import { reportOperations } from '../services/reports.js';
-import { isStorableInstant } from '../../domain/actions.js';
-import { BusinessLine } from '../../domain/schemas/vocabulary.js';
 import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { guardedRoute } from './guarded.js';
-import { jsonContent } from '../schemas.js';
-
-const ReportQuery = z
-  .strictObject({
-    from: z.iso.datetime({ offset: true }).describe('start of the window, inclusive'),
-    to: z.iso.datetime({ offset: true }).describe('end of the window, exclusive'),
-    businessLine: BusinessLine.optional(),
-  })
-  .refine((q) => isStorableInstant(q.from), { path: ['from'], message: 'must be within years 1 to 9999' })
-  .refine((q) => isStorableInstant(q.to), { path: ['to'], message: 'must be within years 1 to 9999' })
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+import { ReportQuery, jsonContent } from '../schemas.js';
 
 export function register(app: OpenAPIHono<AppEnv>): void {
   app.openapi(

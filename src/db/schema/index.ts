@@ -7,3 +7,4 @@ export * from './outbox.js';
 export * from './users.js';
 export * from './sessions.js';
 export * from './workers.js';
+export * from './views.js';

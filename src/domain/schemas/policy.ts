@@ -102,6 +102,25 @@ export const Policy = z.strictObject({
   access: z.strictObject({
     grantExpiry: Duration.describe('how long a grant of privilege waits for a second admin'),
   }),
+  fourEyes: z
+    .strictObject({
+      quickDecision: Duration.describe(
+        'a decision taken faster than this after the first view counts as quick',
+      ),
+      concentration: z.strictObject({
+        share: z
+          .number()
+          .min(0)
+          .max(1)
+          .describe('a maker is flagged when one checker decided more than this share of their proposals'),
+        minProposals: z
+          .number()
+          .int()
+          .min(1)
+          .describe('…and the maker has at least this many decided proposals in the window'),
+      }),
+    })
+    .describe('what the four-eyes report flags'),
 });
 /** The parsed policy: every duration in milliseconds. */
 export type Policy = z.output<typeof Policy>;
