@@ -59,6 +59,8 @@ export interface ServicesOptions {
   keys?: KeyFile | false;
   /** Sees every statement the API and the worker send (the benchmark counts them). */
   onStatement?: (text: string) => void;
+  /** A Temporal frontend of the test file's own (one serving the Web UI) instead of the run's. */
+  temporalAddress?: string;
 }
 
 export interface Services {
@@ -93,7 +95,7 @@ export function startServices(options: ServicesOptions = {}): Promise<Services> 
   return connectServices(
     {
       databaseUrl: inject('databaseUrl'),
-      temporalAddress: inject('temporalAddress'),
+      temporalAddress: options.temporalAddress ?? inject('temporalAddress'),
       bundlePath: inject('workflowBundlePath'),
       keys: inject('encryptionKeys'),
     },
