@@ -326,6 +326,8 @@ describe('operations endpoints', () => {
       // Someone else, so the revoke example (which may disable its user) leaves the caller signed in.
       userId: (await api.user(['checker'])).id,
       grantId: 'grt_unknown',
+      // A delivery that does not exist: the retry example must still pass the edge, then meet a 404.
+      id: '999999999',
     };
     let checked = 0;
     for (const route of documentedRoutes(doc)) {

@@ -58,7 +58,7 @@ beforeAll(async () => {
     channels: ['email', 'webhook'],
   });
   agent = await stack.api.user(['agent'], { name: 'Noor Haddad' });
-  admin = await stack.api.user(['admin'], { name: 'Ada Admin' });
+  admin = await stack.api.user(['admin'], { name: 'Otto Outbox' });
 });
 
 afterAll(async () => {
