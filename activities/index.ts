@@ -4,6 +4,7 @@ import type { OutboxRouting } from '../src/db/outbox.js';
 import type { AccountControls } from '../src/domain/controls.js';
 import { asFailure } from '../src/domain/failures.js';
 import { ACTIVITY_HEARTBEAT_EVERY_MS } from '../src/domain/heartbeats.js';
+import { createCampaignActivities } from './campaigns.js';
 import { createCaseRecordActivities } from './caseRecords.js';
 import { createControlActivities } from './controls.js';
 import { createNotificationActivities } from './notifications.js';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCaseRecordActivities(deps),
     ...createControlActivities(deps),
     ...createNotificationActivities(deps),
+    ...createCampaignActivities(deps),
   });
 }
 

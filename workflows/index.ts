@@ -21,3 +21,4 @@ export async function unbindCase(input: CaseWorkflowInput): Promise<Case> {
 }
 
 export { compensateLift } from './compensation.js';
+export { incidentCampaign } from './campaign.js';

@@ -46,3 +46,17 @@ export function caseStartOptions(c: Case): {
     memo: { caseType: c.type, subject: c.subject.slice(0, 120), accountId: c.accountId },
   };
 }
+
+/** A campaign is found beside the cases: `CaseType = 'campaign'`, its status in `CaseStatus`. */
+export function campaignStartOptions(c: { status: string; maker: string }): {
+  typedSearchAttributes: SearchAttributePair[];
+  memo: Record<string, string>;
+} {
+  return {
+    typedSearchAttributes: [
+      { key: CaseTypeKey, value: 'campaign' },
+      { key: CaseStatusKey, value: c.status },
+    ],
+    memo: { caseType: 'campaign', maker: c.maker },
+  };
+}

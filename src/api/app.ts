@@ -28,6 +28,8 @@ import * as adminTokens from './routes/v1_admin_tokens.js';
 import * as adminUsers from './routes/v1_admin_users_create.js';
 import * as usersList from './routes/v1_admin_users_list.js';
 import * as usersRevoke from './routes/v1_admin_users_revoke.js';
+import * as campaignActions from './routes/v1_campaigns_actions.js';
+import * as campaignsRead from './routes/v1_campaigns_read.js';
 import * as casesCreate from './routes/v1_cases_create.js';
 import * as caseActionRoutes from './routes/v1_cases_actions.js';
 import * as caseEvents from './routes/v1_cases_events.js';
@@ -74,6 +76,8 @@ const routeModules = [
   reports,
   fourEyesReport,
   riskSignals,
+  campaignsRead,
+  campaignActions,
   codec,
 ];
 

@@ -7,6 +7,7 @@ import type { Policy } from '../domain/policy.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DemoUser } from './routes/demoUsers.js';
 import type { AccessService } from './services/access.js';
+import type { CampaignService } from './services/campaigns.js';
 import type { CaseFeed } from './services/caseFeed.js';
 import type { CaseService } from './services/cases.js';
 import type { PayloadDecoding } from './services/codec.js';
@@ -41,6 +42,7 @@ export interface ApiDeps {
   temporal: { client: Client; connection: Connection };
   controls: AccountControls;
   cases: CaseService;
+  campaigns: CampaignService;
   /** The codec endpoint's decoding, within the caller's business lines. */
   decoding: PayloadDecoding;
   access: AccessService;

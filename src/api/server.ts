@@ -14,6 +14,7 @@ import { loadSsoMapping } from '../config/ssoMapping.js';
 import type { DemoUser } from './routes/demoUsers.js';
 import { AccessService } from './services/access.js';
 import { CaseFeed } from './services/caseFeed.js';
+import { CampaignService } from './services/campaigns.js';
 import { CaseService } from './services/cases.js';
 import { PayloadDecoding } from './services/codec.js';
 import type { SsoSettings } from './services/sso.js';
@@ -73,6 +74,13 @@ export function buildApiDeps(options: {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       updateTimeoutMs: env.UPDATE_TIMEOUT_MS,
       databasePoolSize: env.DATABASE_POOL_SIZE,
+    }),
+    campaigns: new CampaignService({
+      db: database.db,
+      client: temporal.client,
+      policy,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      updateTimeoutMs: env.UPDATE_TIMEOUT_MS,
     }),
     decoding: new PayloadDecoding({ db: database.db, codec, namespace: env.TEMPORAL_NAMESPACE }),
     access: new AccessService(database.db, policy, () => tokens.forget()),

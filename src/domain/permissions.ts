@@ -33,6 +33,10 @@ export const permissions = [
   'reports.read',
   'admin.users',
   'signals.ingest',
+  'campaign.read',
+  'campaign.propose',
+  'campaign.approve',
+  'campaign.check',
 ] as const;
 
 /**
@@ -42,8 +46,17 @@ export const permissions = [
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   agent: ['case.create', 'case.read', 'case.review', 'case.escalate', 'removal.propose', 'controls.apply'],
-  checker: ['case.read', 'removal.approve'],
-  senior: ['case.review', 'case.release_any', 'removal.revert', 'reports.read', 'approval.senior'],
+  checker: ['case.read', 'removal.approve', 'campaign.read', 'campaign.check'],
+  senior: [
+    'case.review',
+    'case.release_any',
+    'removal.revert',
+    'reports.read',
+    'approval.senior',
+    'campaign.read',
+    'campaign.propose',
+    'campaign.approve',
+  ],
   compliance: [
     'case.read',
     'removal.approve',
@@ -51,11 +64,13 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'audit.read',
     'reports.read',
     'approval.compliance',
+    'campaign.read',
+    'campaign.approve',
   ],
   department: ['case.read', 'department.respond'],
-  auditor: ['case.read', 'audit.read', 'reports.read'],
+  auditor: ['case.read', 'audit.read', 'reports.read', 'campaign.read'],
   risk_engine: ['signals.ingest', 'controls.apply'],
-  admin: ['admin.users', 'case.read', 'audit.read', 'reports.read', 'controls.apply'],
+  admin: ['admin.users', 'case.read', 'audit.read', 'reports.read', 'controls.apply', 'campaign.read'],
 };
 
 /**

@@ -74,6 +74,15 @@ export const defaultPolicyInput = {
   activities: { attemptTimeout: '30s' },
   access: { grantExpiry: '24h' },
   fourEyes: { quickDecision: '20s', concentration: { share: 0.5, minProposals: 5 } },
+  campaigns: {
+    approval: { approvals: 2, roles: ['senior', 'compliance'] },
+    sample: { minimum: 20 },
+    canary: { share: 0.01, minimum: 10 },
+    soak: '30m',
+    liftsPerSecond: 20,
+    signalLookBack: '7d',
+    monitoringWindow: '24h',
+  },
 } satisfies PolicyInput;
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -143,6 +143,7 @@ describe('the authorization matrix, generated from the role table and the served
       controlId: control.id,
       // No delivery has this id: past the permission check is a 404, and no other file's delivery moves.
       id: String(Number.MAX_SAFE_INTEGER),
+      campaignId: 'CAM-20261207-UNKNWN',
     };
 
     // Claiming and releasing get cases of their own, so the order the matrix runs in cannot matter.

@@ -374,6 +374,7 @@ describe('hostile bodies on every POST route', () => {
       controlId: control.id,
       // No delivery has this id: the fuzzer must not requeue the deliveries of files running beside it.
       id: String(Number.MAX_SAFE_INTEGER),
+      campaignId: 'CAM-20261207-UNKNWN',
     };
     requests = minimalRequests(ids);
   });

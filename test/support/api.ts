@@ -4,6 +4,7 @@ import { createApp } from '../../src/api/app.js';
 import type { ApiDeps, ApiSettings, AppEnv } from '../../src/api/context.js';
 import { createApiMetrics } from '../../src/api/metrics.js';
 import { AccessService } from '../../src/api/services/access.js';
+import { CampaignService } from '../../src/api/services/campaigns.js';
 import { CaseFeed } from '../../src/api/services/caseFeed.js';
 import { PayloadDecoding } from '../../src/api/services/codec.js';
 import type { SsoSettings } from '../../src/api/services/sso.js';
@@ -46,6 +47,13 @@ export function apiDepsFor(
     temporal: { client: services.client, connection: services.connection },
     controls: services.controls,
     cases: services.cases,
+    campaigns: new CampaignService({
+      db: services.database.db,
+      client: services.client,
+      policy: services.policy,
+      taskQueue: services.taskQueue,
+      updateTimeoutMs: 20_000,
+    }),
     decoding: new PayloadDecoding({ db: services.database.db, codec: services.codec, namespace: 'default' }),
     access: new AccessService(services.database.db, services.policy, () => tokens.forget()),
     tokens,

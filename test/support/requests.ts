@@ -10,6 +10,7 @@ export type RequestIds = {
   controlId: string;
   /** A notification delivery's id, as the outbox routes name it (`{id}`). */
   id: string;
+  campaignId: string;
 };
 
 export interface MinimalRequest {
@@ -50,6 +51,24 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'GET /v1/accounts/{accountId}/controls': {},
     'GET /v1/accounts/{accountId}/cases': { query: 'limit=5' },
     'GET /v1/policy/reason-codes': {},
+    'POST /v1/campaigns': {
+      body: {
+        selector: { accountIds: [ids.accountId] },
+        reasonCode: 'false_positive',
+        justification: 'Rule 417 misfired.',
+      },
+    },
+    'GET /v1/campaigns': { query: 'limit=5' },
+    'GET /v1/campaigns/{campaignId}': {},
+    'GET /v1/campaigns/{campaignId}/accounts': { query: 'limit=5' },
+    'POST /v1/campaigns/{campaignId}/approve': { body: { comment: 'Checked the incident report.' } },
+    'POST /v1/campaigns/{campaignId}/sample/{accountId}': {
+      body: { decision: 'approved', comment: 'Only rule 417 froze it.' },
+    },
+    'POST /v1/campaigns/{campaignId}/halt': { body: { reason: 'New fraud reports.' } },
+    'POST /v1/campaigns/{campaignId}/resume': { body: {} },
+    'POST /v1/campaigns/{campaignId}/revert': { body: { reason: 'The rule was right.' } },
+    'POST /v1/campaigns/{campaignId}/withdraw': { body: { reason: 'Amending the selector.' } },
     'POST /v1/cases': {
       body: {
         type: 'complaint',

@@ -71,4 +71,26 @@ export const reviewedPermissions: Record<string, { permission: Permission | 'non
   'GET /v1/reports/four-eyes': { permission: 'reports.read' },
   'POST /v1/cases/{caseId}/proposals/{proposalId}/views': { permission: 'case.read' },
   'POST /v1/risk-signals': { permission: 'signals.ingest' },
+  'POST /v1/campaigns': { permission: 'campaign.propose' },
+  'GET /v1/campaigns': { permission: 'campaign.read' },
+  'GET /v1/campaigns/{campaignId}': { permission: 'campaign.read' },
+  'GET /v1/campaigns/{campaignId}/accounts': { permission: 'campaign.read' },
+  'POST /v1/campaigns/{campaignId}/approve': {
+    permission: 'campaign.approve',
+    also: 'not the maker nor a checker of its sample; the senior and compliance roles the policy asks for',
+  },
+  'POST /v1/campaigns/{campaignId}/sample/{accountId}': {
+    permission: 'campaign.check',
+    also: 'neither the maker nor an approver',
+  },
+  'POST /v1/campaigns/{campaignId}/halt': {
+    permission: 'campaign.approve',
+    also: 'an approver of the campaign',
+  },
+  'POST /v1/campaigns/{campaignId}/resume': {
+    permission: 'campaign.approve',
+    also: 'each approver of the campaign',
+  },
+  'POST /v1/campaigns/{campaignId}/revert': { permission: 'removal.revert' },
+  'POST /v1/campaigns/{campaignId}/withdraw': { permission: 'campaign.propose', also: 'the maker' },
 };

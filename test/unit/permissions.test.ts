@@ -27,8 +27,17 @@ import { actor, domainError } from './fixtures.js';
  */
 const documented: Record<Role, readonly Permission[]> = {
   agent: ['case.create', 'case.read', 'case.review', 'case.escalate', 'removal.propose', 'controls.apply'],
-  checker: ['case.read', 'removal.approve'],
-  senior: ['approval.senior', 'case.review', 'case.release_any', 'removal.revert', 'reports.read'],
+  checker: ['case.read', 'removal.approve', 'campaign.read', 'campaign.check'],
+  senior: [
+    'approval.senior',
+    'case.review',
+    'case.release_any',
+    'removal.revert',
+    'reports.read',
+    'campaign.read',
+    'campaign.propose',
+    'campaign.approve',
+  ],
   compliance: [
     'case.read',
     'removal.approve',
@@ -36,11 +45,13 @@ const documented: Record<Role, readonly Permission[]> = {
     'audit.read',
     'reports.read',
     'approval.compliance',
+    'campaign.read',
+    'campaign.approve',
   ],
   department: ['case.read', 'department.respond'],
-  auditor: ['case.read', 'audit.read', 'reports.read'],
+  auditor: ['case.read', 'audit.read', 'reports.read', 'campaign.read'],
   risk_engine: ['signals.ingest', 'controls.apply'],
-  admin: ['admin.users', 'case.read', 'audit.read', 'reports.read', 'controls.apply'],
+  admin: ['admin.users', 'case.read', 'audit.read', 'reports.read', 'controls.apply', 'campaign.read'],
 };
 
 const grid = RoleSchema.options.flatMap((role) =>

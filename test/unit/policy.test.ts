@@ -142,6 +142,15 @@ describe('the default policy', () => {
       activities: { attemptTimeout: 30 * SECOND },
       access: { grantExpiry: 24 * HOUR },
       fourEyes: { quickDecision: 20_000, concentration: { share: 0.5, minProposals: 5 } },
+      campaigns: {
+        approval: { approvals: 2, roles: ['senior', 'compliance'] },
+        sample: { minimum: 20 },
+        canary: { share: 0.01, minimum: 10 },
+        soak: 30 * MINUTE,
+        liftsPerSecond: 20,
+        signalLookBack: 7 * DAY,
+        monitoringWindow: 24 * HOUR,
+      },
     });
   });
 

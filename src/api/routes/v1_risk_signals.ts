@@ -45,8 +45,10 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       },
     }),
     async (c) => {
-      const { cases } = c.get('deps');
-      const signalledCases = await cases.signalRisk(c.get('actor'), c.req.valid('json'));
+      const { cases, campaigns } = c.get('deps');
+      const signal = c.req.valid('json');
+      const signalledCases = await cases.signalRisk(c.get('actor'), signal);
+      await campaigns.signalRisk(signal);
       return c.json({ signalledCases }, 202);
     },
   );

@@ -8,3 +8,4 @@ export * from './users.js';
 export * from './sessions.js';
 export * from './workers.js';
 export * from './views.js';
+export * from './campaigns.js';

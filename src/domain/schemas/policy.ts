@@ -121,6 +121,32 @@ export const Policy = z.strictObject({
       }),
     })
     .describe('what the four-eyes report flags'),
+  campaigns: z
+    .strictObject({
+      approval: z
+        .strictObject({
+          approvals: z.number().int().min(2).max(5),
+          roles: z.array(RequiredRole).max(2),
+        })
+        .describe('distinct approvers a campaign needs, none of them its maker, and roles among them'),
+      sample: z.strictObject({
+        minimum: z.number().int().min(1).describe('the sample is max(minimum, ⌈√n⌉) accounts'),
+      }),
+      canary: z.strictObject({
+        share: z.number().gt(0).max(1).describe('share of the included accounts lifted first'),
+        minimum: z.number().int().min(1),
+      }),
+      soak: Duration.describe('how long the canary is watched for risk signals before the batches'),
+      liftsPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000)
+        .describe('lifts a second against the account service'),
+      signalLookBack: Duration.describe('a high or critical signal this recent excludes an account'),
+      monitoringWindow: Duration.describe('how long each lifted account is watched for risk signals'),
+    })
+    .describe('incident lift campaigns'),
 });
 /** The parsed policy: every duration in milliseconds. */
 export type Policy = z.output<typeof Policy>;

@@ -1,0 +1,371 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlEvents, controls as controlsTable } from '../../src/db/schema/index.js';
+import { readStream } from '../../src/db/audit.js';
+import { drawSample } from '../../src/domain/draw.js';
+import type { ApiHarness } from '../support/api.js';
+import { startApi } from '../support/api.js';
+import { expectProblem } from '../support/openapi.js';
+import { caseInput, eventually, newAccountId } from '../support/world.js';
+
+type User = Awaited<ReturnType<ApiHarness['user']>>;
+type Body = Record<string, unknown>;
+interface CampaignBody {
+  id: string;
+  status: string;
+  phase: string;
+  digest: string;
+  seed: string;
+  sample: string[];
+  approvals: { by: string }[];
+  included: number;
+  counts: {
+    matched: number;
+    included: number;
+    excluded: Record<string, number>;
+    lifted: number;
+    failed: number;
+    reverted: number;
+    sampled: { approved: number; rejected: number };
+  };
+  allowedActions: { action: string; allowed: boolean; code: string | null }[];
+}
+
+let api: ApiHarness;
+let maker: User;
+let senior: User;
+let compliance: User;
+let checker: User;
+let agent: User;
+let riskEngine: User;
+
+beforeAll(async () => {
+  api = await startApi({
+    policy: {
+      revert: { window: '1h' },
+      campaigns: {
+        sample: { minimum: 2 },
+        canary: { share: 0.01, minimum: 1 },
+        soak: '6s',
+        liftsPerSecond: 2,
+        signalLookBack: '1h',
+        monitoringWindow: '5s',
+      },
+    },
+  });
+  maker = await api.user(['senior']);
+  senior = await api.user(['senior']);
+  compliance = await api.user(['compliance']);
+  checker = await api.user(['checker']);
+  agent = await api.user(['agent']);
+  riskEngine = await api.user(['risk_engine']);
+});
+afterAll(async () => api?.stop());
+
+async function freeze(accountId: string, extra: Body = {}): Promise<{ id: string; version: number }> {
+  const applied = await api.call('POST', `/v1/accounts/${accountId}/controls`, {
+    token: riskEngine.token,
+    body: {
+      category: 'restriction',
+      kind: 'account_freeze',
+      businessLine: 'spot',
+      reason: 'rule 417 fired',
+      source: 'risk_rule',
+      externalRef: 'rule-417',
+      ...extra,
+    },
+  });
+  expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+  return applied.body as { id: string; version: number };
+}
+
+async function propose(accountIds: string[]): Promise<CampaignBody> {
+  const created = await api.call('POST', '/v1/campaigns', {
+    token: maker.token,
+    body: {
+      selector: { accountIds, kinds: ['account_freeze'] },
+      reasonCode: 'false_positive',
+      justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
+      evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as unknown as CampaignBody;
+}
+
+async function read(id: string): Promise<CampaignBody> {
+  const got = await api.call('GET', `/v1/campaigns/${id}`, { token: compliance.token });
+  expect(got.status, JSON.stringify(got.body)).toBe(200);
+  return got.body as unknown as CampaignBody;
+}
+
+const until = (id: string, done: (c: CampaignBody) => boolean, what: string) =>
+  eventually(() => read(id), done, { what });
+
+async function approveAll(c: CampaignBody): Promise<void> {
+  for (const user of [senior, compliance]) {
+    const approved = await api.call('POST', `/v1/campaigns/${c.id}/approve`, { token: user.token, body: {} });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  }
+}
+
+async function checkSample(c: CampaignBody, decision = 'approved'): Promise<void> {
+  for (const accountId of c.sample) {
+    const checked = await api.call('POST', `/v1/campaigns/${c.id}/sample/${accountId}`, {
+      token: checker.token,
+      body: { decision, comment: 'Looked at the account: the freeze came from rule 417 alone.' },
+    });
+    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+    if (decision === 'rejected') return;
+  }
+}
+
+async function frozenAccounts(
+  n: number,
+): Promise<{ accountId: string; control: { id: string; version: number } }[]> {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const accountId = newAccountId();
+    out.push({ accountId, control: await freeze(accountId) });
+  }
+  return out;
+}
+
+async function controlRows(ids: string[]) {
+  return api.services.database.db.select().from(controlsTable).where(inArray(controlsTable.id, ids));
+}
+
+describe('dry run', () => {
+  it('excludes each account by the single-case rules, with the reason, and pins the included set', async () => {
+    const [included, protectedOne, claimed, signalled, repeated, highValue] = await frozenAccounts(6).then(
+      (a) => a.map((x) => x.accountId),
+    );
+    await freeze(protectedOne!, { source: 'law_enforcement', externalRef: 'ORDER-9' });
+    const claimedControl = (await api.call('GET', `/v1/accounts/${claimed}/controls`, { token: agent.token }))
+      .body.items as { id: string }[];
+    const opened = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: { ...caseInput(claimed!), controlIds: [claimedControl[0]!.id] },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const signal = await api.call('POST', '/v1/risk-signals', {
+      token: riskEngine.token,
+      body: {
+        accountId: signalled,
+        signal: 'chargeback',
+        severity: 'high',
+        occurredAt: new Date().toISOString(),
+      },
+    });
+    expect(signal.status).toBe(202);
+    const earlier = await freeze(repeated!, { kind: 'login_lock' });
+    await api.services.registry.lift({
+      idempotencyKey: `test:${repeated}:earlier`,
+      actor: 'a case before',
+      caseId: 'UNF-EARLIER',
+      controls: [{ id: earlier.id, version: earlier.version }],
+    });
+    const vip = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: caseInput(highValue!, { type: 'complaint', hints: { highValueAccount: true } }),
+    });
+    expect(vip.status, JSON.stringify(vip.body)).toBe(201);
+
+    const c = await propose([included!, protectedOne!, claimed!, signalled!, repeated!, highValue!]);
+    expect(c.status).toBe('awaiting_approval');
+    expect(c.counts).toMatchObject({
+      matched: 6,
+      included: 1,
+      excluded: { protected_control: 1, open_case: 1, risk_signal: 1, repeat_lift: 1, high_value_account: 1 },
+    });
+    const page = await api.call('GET', `/v1/campaigns/${c.id}/accounts`, { token: checker.token });
+    const reasons = Object.fromEntries(
+      (page.body.items as { accountId: string; exclusion: string | null }[]).map((a) => [
+        a.accountId,
+        a.exclusion,
+      ]),
+    );
+    expect(reasons).toEqual({
+      [included!]: null,
+      [protectedOne!]: 'protected_control',
+      [claimed!]: 'open_case',
+      [signalled!]: 'risk_signal',
+      [repeated!]: 'repeat_lift',
+      [highValue!]: 'high_value_account',
+    });
+    // The seed on the chain is all anyone needs to draw the sample again.
+    const chain = await readStream(api.services.database.db, `campaign:${c.id}`);
+    const proposed = chain.find((e) => e.action === 'campaign.proposed')?.details as {
+      seed: string;
+      sampleSize: number;
+    };
+    expect(drawSample(proposed.seed, [included!], proposed.sampleSize)).toEqual(c.sample);
+  });
+});
+
+describe('four eyes on the campaign', () => {
+  it('refuses the maker’s approval, and a checker who approved', async () => {
+    const accounts = await frozenAccounts(2);
+    const c = await propose(accounts.map((a) => a.accountId));
+    expect(c.allowedActions.find((a) => a.action === 'approve')).toMatchObject({ allowed: false });
+    const own = await api.call('POST', `/v1/campaigns/${c.id}/approve`, { token: maker.token, body: {} });
+    expectProblem(own, 403, 'separation_of_duties');
+    const approved = await api.call('POST', `/v1/campaigns/${c.id}/approve`, {
+      token: senior.token,
+      body: {},
+    });
+    expect(approved.status).toBe(200);
+    const seniorChecks = await api.call('POST', `/v1/campaigns/${c.id}/sample/${c.sample[0]}`, {
+      token: senior.token,
+      body: { decision: 'approved', comment: 'fine' },
+    });
+    expectProblem(seniorChecks, 403);
+    const makerChecks = await api.call('POST', `/v1/campaigns/${c.id}/sample/${c.sample[0]}`, {
+      token: maker.token,
+      body: { decision: 'approved', comment: 'fine' },
+    });
+    expectProblem(makerChecks, 403);
+    const chain = await readStream(api.services.database.db, `campaign:${c.id}`);
+    expect(chain.filter((e) => e.outcome === 'denied').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a rejected sample halts the campaign', async () => {
+    const accounts = await frozenAccounts(2);
+    const c = await propose(accounts.map((a) => a.accountId));
+    await approveAll(c);
+    await checkSample(c, 'rejected');
+    const halted = await until(c.id, (x) => x.status === 'halted', 'the halt');
+    expect(halted.counts.sampled.rejected).toBe(1);
+    expect(halted.counts.lifted).toBe(0);
+    const withdrawn = await api.call('POST', `/v1/campaigns/${c.id}/withdraw`, {
+      token: maker.token,
+      body: { reason: 'Amending the selector' },
+    });
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    expect(withdrawn.body.status).toBe('withdrawn');
+  });
+
+  it('a changed selection voids the approvals', async () => {
+    const accounts = await frozenAccounts(3);
+    const c = await propose(accounts.map((a) => a.accountId));
+    await approveAll(c);
+    const leaving = accounts[0]!;
+    const opened = await api.call('POST', '/v1/cases', {
+      token: agent.token,
+      body: { ...caseInput(leaving.accountId), controlIds: [leaving.control.id] },
+    });
+    expect(opened.status).toBe(201);
+    await checkSample(c);
+    const voided = await until(c.id, (x) => x.digest !== c.digest, 'a new digest');
+    expect(voided).toMatchObject({ status: 'awaiting_approval', approvals: [] });
+    expect(voided.counts.excluded.open_case).toBe(1);
+    expect(voided.counts.lifted).toBe(0);
+  });
+});
+
+describe('running', () => {
+  it('lifts canary then batches through the ledger once each; a revert restores the snapshots and leaves a hand-applied control alone', async () => {
+    const accounts = await frozenAccounts(4);
+    const c = await propose(accounts.map((a) => a.accountId));
+    await approveAll(c);
+    await checkSample(c);
+    const done = await until(c.id, (x) => x.status === 'completed', 'the campaign to complete');
+    expect(done.counts).toMatchObject({ included: 4, lifted: 4, failed: 0, reverted: 0 });
+    const ids = accounts.map((a) => a.control.id);
+    const lifts = await api.services.database.db
+      .select()
+      .from(controlEvents)
+      .where(and(inArray(controlEvents.controlId, ids), eq(controlEvents.action, 'lifted')));
+    expect(lifts.map((e) => e.controlId).sort()).toEqual([...ids].sort());
+    const history = await readStream(api.services.database.db, `account:${accounts[0]!.accountId}`);
+    expect(history.map((e) => e.action)).toContain('campaign.account_lifted');
+
+    const byHand = accounts[1]!;
+    await freeze(byHand.accountId, {
+      source: 'manual_review',
+      externalRef: 'TICKET-88',
+      reason: 're-frozen by hand',
+    });
+    const revert = await api.call('POST', `/v1/campaigns/${c.id}/revert`, {
+      token: compliance.token,
+      body: { reason: 'Rule 417 was right after all' },
+    });
+    expect(revert.status, JSON.stringify(revert.body)).toBe(200);
+    const reverted = await until(c.id, (x) => x.status === 'reverted', 'the revert');
+    expect(reverted.counts.reverted).toBe(4);
+    const rows = await controlRows(ids);
+    for (const a of accounts) {
+      const row = rows.find((r) => r.id === a.control.id)!;
+      if (a === byHand) expect(row.status).toBe('lifted');
+      else
+        expect(row).toMatchObject({
+          status: 'active',
+          version: a.control.version + 2,
+          reason: 'rule 417 fired',
+        });
+    }
+    const page = await api.call('GET', `/v1/campaigns/${c.id}/accounts?state=reverted`, {
+      token: checker.token,
+    });
+    const reported = (page.body.items as { accountId: string; leftAlone: { id: string }[] | null }[]).find(
+      (a) => a.accountId === byHand.accountId,
+    );
+    expect(reported?.leftAlone?.map((l) => l.id)).toEqual([byHand.control.id]);
+  });
+
+  it('a severe signal on the canary halts the campaign and reverts that account', async () => {
+    const accounts = await frozenAccounts(3);
+    const c = await propose(accounts.map((a) => a.accountId));
+    await approveAll(c);
+    await checkSample(c);
+    const soaking = await until(c.id, (x) => x.phase === 'soak', 'the soak');
+    expect(soaking.counts.lifted).toBe(1);
+    const canary = await api.call('GET', `/v1/campaigns/${c.id}/accounts?state=lifted`, {
+      token: checker.token,
+    });
+    const canaryAccount = (canary.body.items as { accountId: string }[])[0]!.accountId;
+    const signal = await api.call('POST', '/v1/risk-signals', {
+      token: riskEngine.token,
+      body: {
+        accountId: canaryAccount,
+        signal: 'account_takeover',
+        severity: 'critical',
+        occurredAt: new Date().toISOString(),
+      },
+    });
+    expect(signal.status).toBe(202);
+    const halted = await until(
+      c.id,
+      (x) => x.status === 'halted' && x.counts.reverted === 1,
+      'halt and revert',
+    );
+    expect(halted.counts.lifted).toBe(1);
+    const control = accounts.find((a) => a.accountId === canaryAccount)!.control;
+    expect((await controlRows([control.id]))[0]?.status).toBe('active');
+  });
+
+  it('a halt mid-batch lifts nothing more', async () => {
+    const accounts = await frozenAccounts(10);
+    const c = await propose(accounts.map((a) => a.accountId));
+    await approveAll(c);
+    await checkSample(c);
+    await until(c.id, (x) => x.phase === 'batches' && x.counts.lifted >= 3, 'batches under way');
+    const halt = await api.call('POST', `/v1/campaigns/${c.id}/halt`, {
+      token: senior.token,
+      body: { reason: 'Support reports new fraud on unfrozen accounts' },
+    });
+    expect(halt.status, JSON.stringify(halt.body)).toBe(200);
+    const atHalt = await until(c.id, (x) => x.status === 'halted', 'the halt');
+    // The lifts of the wave under way may finish (at most a wave: 2 a second); then the run waits idle.
+    const handle = api.services.client.workflow.getHandle(`campaign-${c.id}`);
+    await eventually(
+      () => handle.describe(),
+      (d) => (d.raw.pendingActivities ?? []).length === 0,
+      { what: 'no lift in flight' },
+    );
+    const later = await read(c.id);
+    expect(later.counts.lifted).toBeLessThanOrEqual(atHalt.counts.lifted + 2);
+    expect(later.counts.lifted).toBeLessThan(10);
+    expect(later.status).toBe('halted');
+  });
+});
