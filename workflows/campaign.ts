@@ -25,6 +25,7 @@ import {
 } from '../src/domain/campaigns.js';
 import { DomainError } from '../src/domain/errors.js';
 import { asFailure, refusalIn } from '../src/domain/failures.js';
+import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../src/domain/heartbeats.js';
 import type { Actor } from '../src/domain/permissions.js';
 import { isActor } from '../src/domain/permissions.js';
 import type { Campaign } from '../src/domain/schemas/campaigns.js';
@@ -85,6 +86,7 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
   const { policy } = input;
   const acts = proxyActivities<Activities>({
     startToCloseTimeout: policy.activities.attemptTimeout,
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
     retry: { ...persistent, nonRetryableErrorTypes: ['controls_changed', 'validation_failed'] },
   });
   const { workflowId } = workflowInfo();
