@@ -10,6 +10,7 @@ import { EscalationsPage } from './pages/Escalations';
 import { NewCasePage } from './pages/NewCase';
 import { OutboxPage } from './pages/Outbox';
 import { QueuePage } from './pages/Queue';
+import { FourEyesPage } from './pages/FourEyes';
 import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
@@ -49,6 +50,8 @@ function Page({ path, me }: { path: string; me: Me | undefined }) {
       return <EscalationsPage />;
     case '/reports':
       return <ReportsPage />;
+    case '/reports/four-eyes':
+      return <FourEyesPage />;
     case '/users':
       return <UsersPage />;
     case '/outbox':

@@ -149,6 +149,12 @@ export const useReport = (query: ReportQuery) =>
     queryFn: async () => unwrap(await api.GET('/v1/reports/operations', { params: { query } })),
   });
 
+export const useFourEyesReport = (query: ReportQuery) =>
+  useQuery({
+    queryKey: ['four-eyes-report', query],
+    queryFn: async () => unwrap(await api.GET('/v1/reports/four-eyes', { params: { query } })),
+  });
+
 export const useLiftTerms = () =>
   useQuery({
     queryKey: ['lift-terms'],

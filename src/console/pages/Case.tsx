@@ -11,6 +11,7 @@ import { ApplyRestriction } from '../restriction';
 import { Badge, Table, TimeLeft } from '../Table';
 import { DeliveryEntry, TimelineEntry, announcement, inTimeOrder, tell } from '../timeline';
 import { useTitle } from '../title';
+import { useRecordedViews } from '../views';
 import { QueryState } from './QueryState';
 
 const entryKey = (a: Pick<AllowedAction, 'action' | 'proposalId' | 'escalationId'>) =>
@@ -141,6 +142,12 @@ function ProposalView(props: { c: Case; proposal: Proposal; controls: Control[] 
   // "Changed since proposed" voids an approval only while approvals are still being gathered; once the
   // proposal is decided, the versions moving is the lift itself (or its revert), not a warning.
   const pending = proposal.status === 'pending';
+  const decides =
+    pending &&
+    c.allowedActions.some(
+      (a) => (a.action === 'approve' || a.action === 'reject') && a.allowed && a.proposalId === proposal.id,
+    );
+  const evidenceList = useRecordedViews(c.id, proposal.id, decides);
   const rows = proposal.controlIds.map((id) => {
     const now = controls.find((k) => k.id === id);
     const seen = proposal.controlVersions[id];
@@ -175,7 +182,7 @@ function ProposalView(props: { c: Case; proposal: Proposal; controls: Control[] 
       </p>
       <h4>Evidence</h4>
       {proposal.evidence.length ? (
-        <ul aria-label={`Evidence for proposal ${proposal.id}`}>
+        <ul ref={evidenceList} aria-label={`Evidence for proposal ${proposal.id}`}>
           {proposal.evidence.map((e, i) => (
             <li key={`${e.kind}-${i}`}>
               <strong>{words(e.kind)}</strong>: {e.ref}
