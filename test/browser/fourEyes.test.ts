@@ -108,7 +108,7 @@ describe('four eyes in the console', () => {
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download CSV' }).click(),
     ]);
-    const csv = await readFile((await download.path())!, 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.split('\r\n');
     expect(lines[0]).toMatch(/^row,maker,checker,decisions,approvals,/);
     const own = lines.find((l) => l.startsWith(`checker,,Ines Okafor (${checker.id}),`));
