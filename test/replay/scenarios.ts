@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { CampaignService } from '../../src/api/services/campaigns.js';
 import { applyControl as applyControlService } from '../../src/api/services/controls.js';
+import { readCampaign } from '../../src/db/campaigns.js';
+import type { Campaign } from '../../src/domain/schemas/campaigns.js';
 import { notificationsForCase } from '../../src/db/outbox.js';
 import { accountOwnerActor } from '../../src/domain/permissions.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
@@ -12,6 +15,7 @@ import {
   caseAwaitingApproval,
   caseInput,
   eventually,
+  makeUser,
   newAccountId,
   passReverification,
   untilStatus,
@@ -365,4 +369,93 @@ export const scenarios: Scenario[] = [
       return caseId;
     },
   },
+  {
+    name: 'campaign-canary-soak-batches-completed',
+    workflowOf: (id) => `campaign-${id}`,
+    async run(s) {
+      const { campaigns, id } = await approvedCampaign(s, 12);
+      await eventually(
+        () => campaigns.get(id),
+        (c) => c.status === 'completed',
+        { what: 'the campaign to complete' },
+      );
+      return id;
+    },
+  },
+  {
+    name: 'campaign-canary-signal-halted-then-reverted',
+    workflowOf: (id) => `campaign-${id}`,
+    async run(s) {
+      const { campaigns, id } = await approvedCampaign(s, 3, 30_000);
+      await eventually(
+        () => campaigns.get(id),
+        (c) => c.phase === 'soak',
+        { what: 'the soak' },
+      );
+      const [canary] = await campaigns.accounts(id, { state: 'lifted', limit: 1 });
+      await campaigns.signalRisk({
+        accountId: canary!.accountId,
+        signal: 'account_takeover',
+        severity: 'critical',
+        occurredAt: new Date().toISOString(),
+      });
+      const halted = await eventually(
+        () => campaigns.get(id),
+        (c) => c.status === 'halted',
+        { what: 'the halt' },
+      );
+      const reverter = await makeUser(s, ['compliance']);
+      await campaigns.act(reverter, halted.id, 'revert', { reason: 'The canary was taken over.' });
+      return id;
+    },
+  },
 ];
+
+/** A campaign over `n` frozen accounts, approved by a senior and compliance and its sample checked. */
+async function approvedCampaign(
+  s: Services,
+  n: number,
+  soak = s.policy.campaigns.soak,
+): Promise<{ campaigns: CampaignService; id: string }> {
+  const policy = {
+    ...s.policy,
+    campaigns: { ...s.policy.campaigns, soak, canary: { share: 0.01, minimum: 1 } },
+  };
+  const campaigns = new CampaignService({
+    db: s.database.db,
+    client: s.client,
+    policy,
+    taskQueue: s.taskQueue,
+    updateTimeoutMs: 20_000,
+  });
+  const accounts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const accountId = newAccountId();
+    await applyControl(s, accountId, 'account_freeze', { source: 'risk_rule', externalRef: 'rule-417' });
+    accounts.push(accountId);
+  }
+  const [maker, senior, compliance, checker] = await Promise.all(
+    (['senior', 'senior', 'compliance', 'checker'] as const).map((role) => makeUser(s, [role])),
+  );
+  const c: Campaign = await campaigns.propose(maker!, {
+    selector: { accountIds: accounts, kinds: ['account_freeze'] },
+    reasonCode: 'false_positive',
+    justification: 'Rule 417 froze legitimate accounts.',
+    evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
+  });
+  await campaigns.act(senior!, c.id, 'approve', {});
+  await campaigns.act(compliance!, c.id, 'approve', {});
+  for (const accountId of c.sample) {
+    await campaigns.act(checker!, c.id, 'checkSample', {
+      accountId,
+      decision: 'approved',
+      comment: 'Only rule 417 froze it.',
+    });
+  }
+  await eventually(
+    () => readCampaign(s.database.db, c.id),
+    (x) => x?.phase !== 'approval',
+    { what: 'the start' },
+  );
+  return { campaigns, id: c.id };
+}
