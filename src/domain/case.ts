@@ -21,9 +21,21 @@ export function workflowIdFor(caseId: string): string {
   return `case-${caseId}`;
 }
 
-/** The case a case's own run is about; undefined for other runs (a late revert's compensation). */
+/** A late revert's compensation run: one per lift of a closed case. */
+export function compensationWorkflowIdOf(c: Pick<Case, 'id'>, liftId: string): string {
+  return `revert-${c.id}-${liftId}`;
+}
+
+/** A compensation run's id ends in its lift's, `lift-<n>` (`nextId`); the case id before it may hold dashes. */
+const compensationRun = /^revert-(.+)-lift-\d+$/;
+
+/**
+ * The case a run is about: a case's own run, or the compensation run of one of its lifts, whose payloads,
+ * decodes and audit rows are that case's. Undefined for any other run.
+ */
 export function caseIdOfWorkflow(workflowId: string): string | undefined {
-  return workflowId.startsWith('case-') ? workflowId.slice('case-'.length) : undefined;
+  if (workflowId.startsWith('case-')) return workflowId.slice('case-'.length);
+  return compensationRun.exec(workflowId)?.[1];
 }
 
 /**

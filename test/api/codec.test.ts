@@ -4,15 +4,17 @@ import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readStream } from '../../src/db/audit.js';
-import { workflowIdFor } from '../../src/domain/case.js';
+import { compensationWorkflowIdOf, workflowIdFor } from '../../src/domain/case.js';
 import { PAYLOAD_DECODED } from '../../src/api/services/codec.js';
 import { metadataKeys } from '../../src/temporal/codec/codec.js';
 import { newKeyFile } from '../../src/temporal/codec/keys.js';
 import type { Services } from '../support/services.js';
 import { connectServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
+import { findCase } from '../../src/db/projections.js';
 import {
   applyControl,
+  caseAwaitingApproval,
   caseInput,
   eventually,
   makeCast,
@@ -229,6 +231,42 @@ describe('POST /codec/decode', () => {
       body: { payloads: [sealed] },
     });
     expect((opened.body.payloads as CodecPayload[])[0]).toMatchObject(clear);
+  });
+});
+
+describe('a late revert’s run', () => {
+  it('is decoded on its case’s audit chain, not the access stream', async () => {
+    const accountId = newAccountId();
+    const lock = await applyControl(api.services, accountId, 'login_lock', { businessLine: 'p2p' });
+    const { caseId, proposalId } = await caseAwaitingApproval(api.services, cast.agent, [lock], {
+      businessLine: 'p2p',
+    });
+    const first = await api.services.cases.act(cast.senior, caseId, 'approve', { proposalId });
+    if (first.status !== 'executing')
+      await api.services.cases.act(cast.checker, caseId, 'approve', { proposalId });
+    await untilStatus(api.services, caseId, 'closed');
+    await eventually(
+      () => findCase(api.services.database.db, caseId),
+      (c) => c?.status === 'closed',
+      { what: `case ${caseId} closed in the projection` },
+    );
+    await api.services.cases.revert(cast.reverter, caseId, { reason: 'Chargeback after the window.' });
+    const revertRun = compensationWorkflowIdOf({ id: caseId }, 'lift-1');
+    await api.services.client.workflow.getHandle(revertRun).result();
+
+    const reader = await api.user(['auditor'], { businessLines: ['p2p'] });
+    const response = await api.call('POST', '/codec/decode', {
+      token: reader.token,
+      body: { payloads: await startInput(revertRun) },
+    });
+    expect(response.status).toBe(200);
+    expect(clearText((response.body.payloads as CodecPayload[])[0]!)).toContain(caseId);
+    const audit = await readStream(api.services.database.db, caseId);
+    expect(audit.filter((e) => e.action === PAYLOAD_DECODED && e.actor === reader.id)).toMatchObject([
+      { details: { workflowId: revertRun, payloads: 1 } },
+    ]);
+    const access = await readStream(api.services.database.db, 'access');
+    expect(access.filter((e) => JSON.stringify(e.details).includes(revertRun))).toEqual([]);
   });
 });
 

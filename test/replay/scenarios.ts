@@ -6,7 +6,7 @@ import type { Campaign } from '../../src/domain/schemas/campaigns.js';
 import { notificationsForCase } from '../../src/db/outbox.js';
 import { accountOwnerActor } from '../../src/domain/permissions.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
-import { compensationWorkflowIdOf } from '../../src/domain/lifecycle/execution.js';
+import { compensationWorkflowIdOf } from '../../src/domain/case.js';
 import { defaultPolicyInput, everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
 import type { Services } from '../support/services.js';
 import type { Cast } from '../support/world.js';

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPayloadKeys } from '../../src/temporal/codec/payloadKeys.js';
+import { caseIdOfWorkflow, compensationWorkflowIdOf, workflowIdFor } from '../../src/domain/case.js';
+import { nextId } from '../../src/domain/lifecycle/rule.js';
 import { parseEnv } from '../../src/config/env.js';
 import { EncryptionCodec, metadataKeys, ownerOf } from '../../src/temporal/codec/codec.js';
 import { KeyFileSchema, Keyring, newKeyFile } from '../../src/temporal/codec/keys.js';
@@ -144,5 +146,20 @@ describe('payload keys from configuration', () => {
     expect(() =>
       loadPayloadKeys(parseEnv({ NODE_ENV: 'production', DUALKEY_ENCRYPTION_KEYS: 'short:c2hvcnQ=' })),
     ).toThrow(/32 bytes/);
+  });
+});
+
+describe('the case a run is about', () => {
+  it('is the case of its own run and of its lifts’ compensation runs, whatever dashes the case id holds', () => {
+    const lift = nextId('lift', [{ id: 'lift-1' }]);
+    for (const id of ['UNF-20261124-K7M2QX', 'REV-UNF-20261124-K7M2QX-lift-1']) {
+      expect(caseIdOfWorkflow(workflowIdFor(id))).toBe(id);
+      expect(caseIdOfWorkflow(compensationWorkflowIdOf({ id }, lift))).toBe(id);
+    }
+  });
+
+  it('is no case for another run', () => {
+    expect(caseIdOfWorkflow('bare-4c1d')).toBeUndefined();
+    expect(caseIdOfWorkflow('revert-UNF-20261124-K7M2QX')).toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ import type {
 } from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
 import type { Case, CaseLink } from '../../domain/case.js';
-import { workflowIdFor } from '../../domain/case.js';
+import { compensationWorkflowIdOf, workflowIdFor } from '../../domain/case.js';
 import type { AccountControls, Control } from '../../domain/controls.js';
 import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
 import { caseActions } from '../../domain/caseActions.js';
@@ -44,7 +44,7 @@ import { refusalIn } from '../../domain/failures.js';
 import type { LateRevert } from '../../domain/lifecycle/execution.js';
 import { pinnedReason } from '../../domain/lifecycle/approval.js';
 import { assigneeRefusal } from '../../domain/lifecycle/review.js';
-import { compensationWorkflowIdOf, followUpCaseIdOf } from '../../domain/lifecycle/execution.js';
+import { followUpCaseIdOf } from '../../domain/lifecycle/execution.js';
 import {
   accountHistoryOf,
   assessIntake,

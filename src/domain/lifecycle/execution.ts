@@ -233,10 +233,6 @@ export function followUpCaseIdOf(c: Pick<Case, 'id'>, liftId: string): string {
   return `REV-${c.id}-${liftId}`;
 }
 
-export function compensationWorkflowIdOf(c: Pick<Case, 'id'>, liftId: string): string {
-  return `revert-${c.id}-${liftId}`;
-}
-
 export const closeLifted = defineRule<Record<string, never>>({
   action: 'case.closed',
   check(c) {
