@@ -1,8 +1,9 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { EncryptionCodec } from '../../src/temporal/codec/codec.js';
+import { ENCRYPTED_ENCODING, EncryptionCodec, metadataKeys } from '../../src/temporal/codec/codec.js';
 import { KeyFileSchema, Keyring } from '../../src/temporal/codec/keys.js';
-import { failingEventId, loadHistories, replayKeys, stepAt } from './histories.js';
+import type { RecordedHistory } from './histories.js';
+import { decodePayload, failingEventId, loadHistories, replayKeys, stepAt } from './histories.js';
 
 const histories = loadHistories();
 /** As the workers run: histories written before the codec pass through it, later ones decrypt. */
@@ -19,6 +20,18 @@ try {
 describe('recorded histories replay with the current workflow code', () => {
   it('has histories of every lifecycle path to replay', () => {
     expect(histories.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it('has histories recorded with the payload codec, each opened with the replay key', () => {
+    const startInput = (h: RecordedHistory) =>
+      h.history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const sealed = Buffer.from(ENCRYPTED_ENCODING).toString('base64');
+    const encrypted = histories.filter((h) => startInput(h)?.metadata?.[metadataKeys.encoding] === sealed);
+    expect(encrypted.length).toBeGreaterThanOrEqual(13);
+    for (const h of encrypted) {
+      const input = decodePayload(startInput(h)) as { case?: { id?: unknown } } | undefined;
+      expect({ file: h.file, caseId: typeof input?.case?.id }).toEqual({ file: h.file, caseId: 'string' });
+    }
   });
 
   it.each(histories.map((h) => [h.file, h] as const))('%s', async (_file, recorded) => {
