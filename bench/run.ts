@@ -1,17 +1,18 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import type { Case } from '../src/domain/case.js';
-import type { Control } from '../src/domain/controls.js';
 import { connectServices } from '../test/support/services.js';
 import { startThrowawayStack } from '../test/support/stack.js';
-import { applyControl, caseInput, makeCast, newAccountId } from '../test/support/world.js';
+import { makeCast } from '../test/support/world.js';
 import type { Timings } from './baseline/index.js';
-import { runBareCase, startBareWorker, timed } from './baseline/index.js';
+import { runBareCase, startBareWorker } from './baseline/index.js';
 import { billableActions, historyBytes } from './billable.js';
 import { measureConsole } from './console.js';
-import { cpuSeconds } from './cpu.js';
+import { measureCodec } from './codec.js';
 import { measureMemory } from './memory.js';
 import { measureQueries } from './queries.js';
+import type { Round, Side } from './rounds.js';
+import { cpuMsPerCase, dualkeySide, perMinute, runRound } from './rounds.js';
 import type { SectionResult } from './section.js';
 import { check, percentile, report } from './section.js';
 
@@ -22,7 +23,8 @@ import { check, percentile, report } from './section.js';
  * in this process, on the same dev server. Low-tier unfreeze cases run from intake to a closed, lifted case
  * one at a time (the latency an agent sees), then BENCH_CONCURRENCY at a time in BENCH_PAIRS alternating
  * rounds of dualkey and bare (the order flips every pair, so a drift in the machine's load hits both).
- * Then the console; then a worker process holding BENCH_OPEN_CASES open cases (bench/memory.ts: its RSS,
+ * Then the console; then the payload codec's cost, the same rounds with and without encryption (bench/
+ * codec.ts); then a worker process holding BENCH_OPEN_CASES open cases (bench/memory.ts: its RSS,
  * and an action on an evicted case against a cached one); then statements per case and case-list queries
  * over 100,000 projection rows (bench/queries.ts). Every section's checks are printed as one table; exit
  * code 1 if one is missed.
@@ -45,47 +47,6 @@ Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const loadBefore = execFileSync('uptime', { encoding: 'utf8' }).trim();
 const stack = await startThrowawayStack();
 
-interface Round {
-  cases: number;
-  seconds: number;
-  /** CPU seconds: this process, and the dev server with PostgreSQL. */
-  cpu: { self: number; servers: number };
-  timings: Timings;
-  lastWorkflowId: string;
-}
-
-/** One side of the comparison: what a round must find in place before it starts, and one case. */
-interface Side {
-  prepare?(cases: number): Promise<void>;
-  one(t: Timings): Promise<string>;
-}
-
-async function runRound(cases: number, parallel: number, side: Side): Promise<Round> {
-  await side.prepare?.(cases);
-  const timings: Timings = { intake: [], actions: [] };
-  let lastWorkflowId = '';
-  const cpuBefore = cpuSeconds();
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < cases) {
-        next += 1;
-        lastWorkflowId = await side.one(timings);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1_000;
-  const cpuAfter = cpuSeconds();
-  const cpu = { self: cpuAfter.self - cpuBefore.self, servers: cpuAfter.servers - cpuBefore.servers };
-  return { cases, seconds, cpu, timings, lastWorkflowId };
-}
-
-const perMinute = (rounds: Round[]) =>
-  (60 * rounds.reduce((n, r) => n + r.cases, 0)) / rounds.reduce((s, r) => s + r.seconds, 0);
-const cpuMsPerCase = (rounds: Round[], which: 'self' | 'all') =>
-  (1_000 * rounds.reduce((s, r) => s + r.cpu.self + (which === 'all' ? r.cpu.servers : 0), 0)) /
-  rounds.reduce((n, r) => n + r.cases, 0);
 const all = (rounds: Round[], what: keyof Timings) => rounds.flatMap((r) => r.timings[what]);
 const median = (values: number[]) => percentile(values, 50);
 
@@ -101,38 +62,9 @@ try {
   };
   let shape: Case | undefined;
 
-  // The restriction a case asks to lift exists before the case: applied before the round, so the round
-  // counts what the case costs and not the registry's apply, which the bare case has no counterpart of.
-  const restrictions: Control[] = [];
-  const dualkeyCase = async (t: Timings): Promise<string> => {
-    const lock = restrictions.pop();
-    if (!lock) throw new Error('a round applies one restriction per case before it starts');
-    const created = await timed(t.intake, () =>
-      services.cases.create(cast.agent, caseInput(lock.accountId, { controlIds: [lock.id] })),
-    );
+  const dualkey = dualkeySide(services, cast, (created) => {
     shape ??= created;
-    await timed(t.actions, () => services.cases.act(cast.agent, created.id, 'claim', {}));
-    const proposed = await timed(t.actions, () =>
-      services.cases.act(cast.agent, created.id, 'propose', {
-        controlIds: [lock.id],
-        reasonCode: 'verified_owner',
-        justification: 'bench',
-      }),
-    );
-    await timed(t.actions, () =>
-      services.cases.act(cast.checker, created.id, 'approve', { proposalId: proposed.proposals[0]!.id }),
-    );
-    // Waiting on the workflow's result, not polling, so the bench measures the engine and not its own load.
-    await services.client.workflow.getHandle(created.workflowId).result();
-    return created.workflowId;
-  };
-  const dualkey: Side = {
-    prepare: async (cases) => {
-      for (let i = 0; i < cases; i++)
-        restrictions.push(await applyControl(services, newAccountId(), 'login_lock'));
-    },
-    one: dualkeyCase,
-  };
+  });
 
   // Warm-up: the worker loads its bundle and the first runs compile; nothing here is counted.
   await runRound(2, 1, dualkey);
@@ -261,11 +193,12 @@ try {
   };
   await bareWorker.stop();
   await services.stop();
+  const codec = await measureCodec(stack, { roundCases, concurrency, pairs });
   // Each on its own worker: the memory section's in a process of its own. The queries section goes last,
   // as the 100,000 rows it adds to the projection would weigh on everything measured after it.
   const memory = await measureMemory(stack);
   const queries = await measureQueries(stack);
-  process.exitCode = report({ engine, console: consoleSection, memory, queries }) ? 0 : 1;
+  process.exitCode = report({ engine, console: consoleSection, codec, memory, queries }) ? 0 : 1;
 } finally {
   await stack.stop();
 }
