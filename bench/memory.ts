@@ -7,6 +7,7 @@ import { DomainError } from '../src/domain/errors.js';
 import { freePort } from '../src/runtime/ports.js';
 import type { Services } from '../test/support/services.js';
 import { connectServices } from '../test/support/services.js';
+import { newKeyFile } from '../src/temporal/codec/keys.js';
 import type { RunningProcess } from '../test/support/processes.js';
 import { runEntry } from '../test/support/processes.js';
 import type { ThrowawayStack } from '../test/support/stack.js';
@@ -193,9 +194,12 @@ export async function measureMemory(
   const concurrency = options.concurrency ?? 16;
   const samples = options.samples ?? 30;
   const log = options.log ?? ((line: string) => console.log(line));
+  // Encrypted as production runs: the worker holds the codec's runs and decrypts each replayed history.
+  const keys = newKeyFile('bench-memory');
   const services = await connectServices(
     { databaseUrl: stack.databaseUrl, temporalAddress: stack.server.address, bundlePath: stack.bundlePath },
     {
+      keys,
       withoutWorker: true,
       // Nothing may close or expire a case while the bench holds it open.
       policy: {
@@ -214,8 +218,10 @@ export async function measureMemory(
       TEMPORAL_TASK_QUEUE: services.taskQueue,
       WORKER_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
-      // The bench's own client runs without the codec, so the worker does too.
-      DUALKEY_ENCRYPTION: 'off',
+      DUALKEY_ENCRYPTION_KEYS: Object.entries(keys.keys)
+        .map(([id, key]) => `${id}:${key}`)
+        .join(','),
+      DUALKEY_ENCRYPTION_KEY_ID: keys.encryptWith,
       ...options.workerEnv,
     });
     const pid = worker.child.pid;
