@@ -12,6 +12,19 @@ import { findTemporalCli, installAdvice } from '../../src/temporal/cli.js';
 import { workflowBundleFile } from '../../src/worker/bundle.js';
 import { DrillClient } from './client.js';
 import { Fleet } from './fleet.js';
+import type { Fault, Span } from './latency.js';
+import { acrossWorkerKills, summary } from './latency.js';
+
+/**
+ * A cluster the drill runs against instead of starting its own dev server and PostgreSQL. It neither
+ * kills nor stops them (it does not manage them): its faults there are worker and API replica kills.
+ */
+export interface DrillCluster {
+  temporalAddress: string;
+  namespace: string;
+  /** A database of the drill's own: it is migrated, and the drill's users, cases and controls stay in it. */
+  databaseUrl: string;
+}
 
 export interface DrillOptions {
   cases: number;
@@ -25,8 +38,12 @@ export interface DrillOptions {
   /** Bound on one case from its first request to its final state. */
   caseLimitMs: number;
   cacheDir: string;
+  cluster?: DrillCluster | undefined;
   log: (line: string) => void;
 }
+
+/** What the API and worker processes take from the drill's own environment: the way to reach a cluster. */
+const clusterCredentials = ['TEMPORAL_TLS', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'];
 
 export interface DrillReport {
   figures: Record<string, number | string>;
@@ -42,6 +59,9 @@ interface DrillCase {
   caseId?: string;
   problem?: string;
 }
+
+/** The steps that are actions on a case (updates to its run), whose latency the report gives. */
+const caseActions = new Set(['claim', 'propose', 'approve', 'resolve']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,10 +90,11 @@ async function until<T>(
  * The fault drill: two API replicas and two workers as processes of their own, a Temporal dev server and
  * an embedded PostgreSQL it starts itself (loopback, free ports), unfreeze cases driven over HTTP while
  * workers are SIGKILLed, the dev server is killed and restarted, PostgreSQL is stopped for a while and an
- * API replica is killed; then the invariants are checked.
+ * API replica is killed; then the invariants are checked. Given a cluster, it runs against that instead,
+ * with the faults it can cause there (workers and an API replica killed).
  */
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
-  const { log } = options;
+  const { log, cluster } = options;
   const started = Date.now();
   const failures: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'dualkey-drill-'));
@@ -83,8 +104,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const apiPorts = [ports[0]!, ports[1]!];
   const metricsPorts = [ports[2]!, ports[3]!];
   const adminToken = `drill-${randomBytes(24).toString('hex')}`;
-  const cli = await findTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir: options.cacheDir });
-  if (!cli) throw new Error(`no Temporal CLI found; run npm run temporal:install\n${installAdvice}`);
+  const cli = cluster
+    ? undefined
+    : await findTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, cacheDir: options.cacheDir });
+  if (!cluster && !cli)
+    throw new Error(`no Temporal CLI found; run npm run temporal:install\n${installAdvice}`);
 
   const pgOptions = { dataDir: dir, port: pgPort!, persistent: true };
   let postgres: EmbeddedPostgresHandle | undefined;
@@ -113,10 +137,25 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     ]),
   ];
   const faults = { workerKills: 0, devServerKills: 0, postgresOutages: 0, apiKills: 0 };
-  const databaseUrl = `postgres://dualkey:dualkey-embedded@127.0.0.1:${pgPort}/dualkey`;
+  const faultSpans: Fault[] = [];
+  /** A fault from just before it is caused until what it stopped is started again. */
+  const fault = async (kind: Fault['kind'], cause: () => Promise<void>) => {
+    const start = Date.now();
+    await cause();
+    faultSpans.push({ kind, start, end: Date.now() });
+  };
+  const actionSpans: Span[] = [];
+  const databaseUrl =
+    cluster?.databaseUrl ?? `postgres://dualkey:dualkey-embedded@127.0.0.1:${pgPort}/dualkey`;
   const common = {
+    ...Object.fromEntries(
+      clusterCredentials.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+    ),
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TEMPORAL_ADDRESS: cluster?.temporalAddress ?? `127.0.0.1:${temporalPort}`,
+    TEMPORAL_NAMESPACE: cluster?.namespace ?? 'default',
+    // A queue of its own: on a shared namespace, no other worker takes the drill's cases (nor it theirs).
+    TEMPORAL_TASK_QUEUE: `dualkey-drill-${randomBytes(4).toString('hex')}`,
     DUALKEY_POLICY: join(dir, 'policy.json'),
     UPDATE_TIMEOUT_MS: '5000',
     RATE_LIMIT_PER_MINUTE: '100000',
@@ -153,10 +192,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         activities: { attemptTimeout: '10s' },
       }),
     );
-    const [pgHandle] = await Promise.all([startEmbeddedPostgres(pgOptions), workflowBundleFile()]);
-    postgres = pgHandle;
+    if (cli) {
+      const [pgHandle] = await Promise.all([startEmbeddedPostgres(pgOptions), workflowBundleFile()]);
+      postgres = pgHandle;
+    } else {
+      await workflowBundleFile();
+    }
     await runMigrations(databaseUrl);
-    fleet.command('temporal', cli.path, devServerArgs);
+    if (cli) fleet.command('temporal', cli.path, devServerArgs);
     for (const i of [0, 1]) {
       startApi(i);
       startWorker(i);
@@ -202,7 +245,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       body: unknown,
       expectStatus: number,
     ) => {
+      const start = Date.now();
       const answer = await client.send('POST', path, token, body, `drill-${c.accountId}-${step}`);
+      if (caseActions.has(step)) actionSpans.push({ start, end: Date.now() });
       if (answer.status !== expectStatus) {
         throw new Error(
           `${step} answered ${answer.status} ${String(answer.body.code)}: ${String(answer.body.detail)}`,
@@ -302,41 +347,52 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     };
 
     const chaos = async () => {
-      const killWorker = async () => {
-        const i = faults.workerKills % 2;
-        await fleet.kill(`worker-${i + 1}`);
-        faults.workerKills++;
-        await sleep(1_000);
-        // A fresh port: the killed worker's may have gone meanwhile as the local port of some connection.
-        metricsPorts[i] = await freePort();
-        startWorker(i);
-      };
+      const killWorker = () =>
+        fault('worker', async () => {
+          const i = faults.workerKills % 2;
+          await fleet.kill(`worker-${i + 1}`);
+          faults.workerKills++;
+          await sleep(1_000);
+          // A fresh port: the killed worker's may have gone meanwhile as the local port of some connection.
+          metricsPorts[i] = await freePort();
+          startWorker(i);
+        });
       const plan: (() => Promise<void>)[] = [killWorker];
-      plan.push(async () => {
-        await fleet.kill('temporal');
-        faults.devServerKills++;
-        await sleep(2_000);
-        fleet.command('temporal', cli.path, devServerArgs);
-      });
+      if (cli) {
+        plan.push(() =>
+          fault('other', async () => {
+            await fleet.kill('temporal');
+            faults.devServerKills++;
+            await sleep(2_000);
+            fleet.command('temporal', cli.path, devServerArgs);
+          }),
+        );
+      }
       if (options.workerKills > 1) plan.push(killWorker);
-      plan.push(async () => {
-        await postgres?.stop();
-        postgres = undefined;
-        faults.postgresOutages++;
-        await sleep(options.outageMs);
-        postgres = await startEmbeddedPostgres(pgOptions);
-      });
-      plan.push(async () => {
-        await fleet.kill('api-2');
-        faults.apiKills++;
-        await sleep(1_000);
-        startApi(1);
-      });
+      if (cli) {
+        plan.push(() =>
+          fault('other', async () => {
+            await postgres?.stop();
+            postgres = undefined;
+            faults.postgresOutages++;
+            await sleep(options.outageMs);
+            postgres = await startEmbeddedPostgres(pgOptions);
+          }),
+        );
+      }
+      plan.push(() =>
+        fault('other', async () => {
+          await fleet.kill('api-2');
+          faults.apiKills++;
+          await sleep(1_000);
+          startApi(1);
+        }),
+      );
       for (let k = plan.filter((f) => f === killWorker).length; k < options.workerKills; k++)
         plan.push(killWorker);
-      for (const fault of plan) {
+      for (const next of plan) {
         await sleep(options.faultGapMs);
-        await fault();
+        await next();
       }
     };
 
@@ -395,17 +451,26 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     return {
       failures,
       figures: {
+        cluster: cluster
+          ? `${cluster.temporalAddress}, namespace ${cluster.namespace}`
+          : 'its own dev server',
         cases: options.cases,
         lifted: cases.filter((c) => c.expected === 'lifted' && !c.problem).length,
         reverted: cases.filter((c) => c.expected === 'reverted' && !c.problem).length,
         'lost or wrong cases': cases.filter((c) => c.problem).length,
         'audit chains verified': chainsVerified,
         'worker SIGKILLs': faults.workerKills,
-        'dev server kills': faults.devServerKills,
-        'PostgreSQL outages': `${faults.postgresOutages} × ${options.outageMs / 1_000}s`,
+        'dev server kills': cli ? faults.devServerKills : 'none (not managed by the drill)',
+        'PostgreSQL outages': cli
+          ? `${faults.postgresOutages} × ${options.outageMs / 1_000}s`
+          : 'none (not managed by the drill)',
         'API replica kills': faults.apiKills,
         requests: statuses.reduce((sum, [, n]) => sum + n, 0),
         'answers by status': statuses.map(([s, n]) => `${s}: ${n}`).join(', '),
+        'actions, p50 / p99 / max': summary(actionSpans.map((a) => a.end - a.start)),
+        'actions across worker kills, p50 / p99 / max': summary(
+          acrossWorkerKills(actionSpans, faultSpans).map((a) => a.end - a.start),
+        ),
         'requests retried': client.retriedRequests,
         'connection errors': client.connectionErrors,
         '409 for a key still in progress': client.inProgressAnswers,
