@@ -28,9 +28,11 @@ describe('fault drill (short)', () => {
       'API replica kills': 1,
       'unexpected process exits': 0,
     });
-    // Kills land while cases are driven: some actions ran across them, and their latency is reported.
+    // Three actions a lifted case, four a reverted one. In so short a drill the other faults may be in
+    // reach of every action that a kill is.
+    expect(report.figures['actions, p50 / p99 / max']).toMatch(/^\d+ \/ \d+ \/ \d+ ms \(19\)$/);
     expect(report.figures['actions across worker kills, p50 / p99 / max']).toMatch(
-      /^\d+ \/ \d+ \/ \d+ ms \(\d+\)$/,
+      /^(\d+ \/ \d+ \/ \d+ ms \(\d+\)|none)$/,
     );
   }, 170_000);
 });
