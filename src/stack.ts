@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       dataConverter: dataConverterOf(codec),
     });
     stops.push(() => worker.stop());
-    await bootstrapAdmin(env, database.db, (message) => log.warn(message));
+    const bootstrapLine = await bootstrapAdmin(env, database.db, (message) => log.warn(message));
     const seedDemo =
       env.DUALKEY_SEED_DEMO ?? (env.NODE_ENV === 'development' && !env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
     // Before the API listens, so the console's sign-in page offers them from its first request.
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
             ...demoTokens.map((t) => `  ${t.name.padEnd(30)} ${t.token}`),
           ]
         : []),
-      ...(env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN ? ['', 'DUALKEY_BOOTSTRAP_ADMIN_TOKEN is an admin token.'] : []),
+      ...(bootstrapLine ? ['', bootstrapLine] : []),
       '',
       'Ctrl-C stops everything.',
       '',

@@ -1,4 +1,4 @@
-import { recordAudit } from '../db/audit.js';
+import { ACCESS_STREAM, recordAudit } from '../db/audit.js';
 import type { Database } from '../db/client.js';
 import type { DomainError } from '../domain/errors.js';
 import { errorStatus } from './errors.js';
@@ -24,7 +24,7 @@ export async function auditDenial(
   audited.add(error);
   await recordAudit(db, [
     {
-      stream: attempt.caseId ?? 'access',
+      stream: attempt.caseId ?? ACCESS_STREAM,
       at: new Date().toISOString(),
       actor: attempt.actor,
       action: attempt.action,

@@ -15,11 +15,12 @@ async function main(): Promise<void> {
   await assertPortFree(env.PORT, 'API', 'set PORT to another port', env.HOST);
   const say = (line: string) => log.info(line);
   const { database, temporal, codec } = await connectDependencies(env, say);
-  await untilReachable(
+  const bootstrapLine = await untilReachable(
     'PostgreSQL',
     () => bootstrapAdmin(env, database.db, (message) => log.warn(message)),
     say,
   );
+  if (bootstrapLine) log.info(bootstrapLine);
   const controls = createAccountControls(env, database.db);
   const server = await startApiServer(
     buildApiDeps({ env, database, temporal, controls, policy, log, codec }),

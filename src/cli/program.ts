@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BusinessLine, CaseStatus, CaseType, RiskTier } from '../domain/schemas/vocabulary.js';
+import { recoverAdminCommand } from './commands/admin.js';
 import { exportAuditCommand, verifyAuditCommand } from './commands/audit.js';
 import { listCasesCommand, showCaseCommand } from './commands/cases.js';
 import { replayHistoryCommand } from './commands/history.js';
@@ -64,7 +65,7 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
 
   const program = new Command('dualkey')
     .description(
-      'Operations tooling for dualkey: inspect cases, verify audit chains, replay histories, report.',
+      'Operations tooling for dualkey: inspect cases, verify audit chains, replay histories, report, recover admin access.',
     )
     .exitOverride()
     .configureOutput({
@@ -172,6 +173,15 @@ function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Comma
         return operationsReportCommand(reader(ctx), flags);
       }),
     );
+
+  const admin = program.command('admin').description('access to dualkey itself');
+  admin
+    .command('recover')
+    .description(
+      'issue a one-time admin token, for when no admin can sign in; needs the database, audited on the access stream',
+    )
+    .option('--json', 'print { userId, token, expiresAt } as JSON')
+    .action(run((ctx, flags: { json?: boolean }) => recoverAdminCommand(reader(ctx), flags)));
 
   return program;
 }

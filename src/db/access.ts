@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, ne, notLike, sql } from 'drizzle-orm';
 import type { Access, Grant, GrantStatus } from '../domain/grants.js';
 import type { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
 import type { Department } from '../domain/vocabulary.js';
 import type { Database, Executor } from './client.js';
 import { accessGrants, apiTokens, sessions, users } from './schema/index.js';
-import { newId, toActor } from './users.js';
+import { RECOVERY_ADMIN_PREFIX, newId, toActor } from './users.js';
 
 export interface UserRecord extends Actor {
   status: 'active' | 'disabled';
@@ -59,6 +59,30 @@ export async function setUserAccess(tx: Executor, id: string, access: Access): P
   const [row] = await tx.update(users).set(access).where(eq(users.id, id)).returning();
   if (!row) throw new Error(`no user ${id}`);
   return toUserRecord(row);
+}
+
+/**
+ * Taken by every change that could end an admin, to the end of the transaction: two admins disabling
+ * each other at once would each still see the other, and leave none.
+ */
+export async function lockAdminChanges(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('dualkey:admins'))`);
+}
+
+/** Enabled admins other than `userId`; a recovery admin is short-lived, so it does not count. */
+export async function otherEnabledAdmins(tx: Executor, userId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(
+      and(
+        isNull(users.disabledAt),
+        sql`'admin' = any(${users.roles})`,
+        ne(users.id, userId),
+        notLike(users.id, `${RECOVERY_ADMIN_PREFIX}%`),
+      ),
+    );
+  return row?.n ?? 0;
 }
 
 /** Disables the user and revokes every token and session of theirs, so nothing they hold works from now on. */

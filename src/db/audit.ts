@@ -7,6 +7,9 @@ import type { AuditEntry } from '../domain/lifecycle/rule.js';
 import type { Database, Executor } from './client.js';
 import { auditEvents } from './schema/index.js';
 
+/** Every request, decision, expiry and revocation of access is a row on this hash-chained stream. */
+export const ACCESS_STREAM = 'access';
+
 export interface AuditInput {
   stream: string;
   at: string;

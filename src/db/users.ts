@@ -3,7 +3,7 @@ import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Candidate } from '../domain/lifecycle/review.js';
 import type { Actor, BusinessLineScope, Role } from '../domain/permissions.js';
 import type { Department } from '../domain/vocabulary.js';
-import type { Database } from './client.js';
+import type { Database, Executor } from './client.js';
 import { apiTokens, users } from './schema/index.js';
 
 export interface NewUser {
@@ -37,7 +37,7 @@ export function toActor(row: typeof users.$inferSelect): Actor {
   };
 }
 
-export async function createUser(db: Database, input: NewUser, id = newId('usr')): Promise<Actor> {
+export async function createUser(db: Executor, input: NewUser, id = newId('usr')): Promise<Actor> {
   const [row] = await db
     .insert(users)
     .values({ id, ...input })
@@ -73,7 +73,7 @@ export async function findPerson(db: Database, id: string): Promise<Person | und
 
 /** A fresh random token; only its hash is stored, so this is the one time anyone sees it. */
 export async function issueToken(
-  db: Database,
+  db: Executor,
   userId: string,
   options: { expiresAt?: Date | undefined; label?: string | undefined } = {},
 ): Promise<IssuedToken> {
@@ -136,6 +136,13 @@ export async function actorForToken(
 }
 
 export const BOOTSTRAP_ADMIN_ID = 'usr_bootstrap_admin';
+
+/** Ids of the admins `npm run cli -- admin recover` makes; each lives for one recovery (src/db/recovery.ts). */
+export const RECOVERY_ADMIN_PREFIX = 'usr_recovery_';
+
+export function isRecoveryAdmin(id: string): boolean {
+  return id.startsWith(RECOVERY_ADMIN_PREFIX);
+}
 
 export async function ensureBootstrapAdmin(db: Database, token: string): Promise<void> {
   await db

@@ -24,6 +24,8 @@ export const errorCodes = [
   'controls_changed',
   'control_conflict',
   'protected_control',
+  'self_lockout',
+  'last_admin',
   'idempotency_conflict',
   'idempotency_in_progress',
   'payload_too_large',

@@ -130,3 +130,29 @@ export function checkDecision(
     );
   }
 }
+
+/**
+ * May this revocation happen? Nobody disables themselves, and the last enabled admin stays one: without
+ * an admin nobody can give access again, and only someone holding the database could recover
+ * (`npm run cli -- admin recover`). `otherAdmins` counts the enabled admins besides `target`.
+ */
+export function checkRevocation(
+  actor: Pick<Actor, 'id'>,
+  target: Pick<Actor, 'id' | 'roles'> & { status: 'active' | 'disabled' },
+  change: { after: Access; disable: boolean },
+  otherAdmins: number,
+): void {
+  if (change.disable && actor.id === target.id) {
+    throw new DomainError('self_lockout', `${actor.id} cannot disable themselves; ask another admin`);
+  }
+  const endsAnAdmin =
+    target.status === 'active' &&
+    target.roles.includes('admin') &&
+    (change.disable || !change.after.roles.includes('admin'));
+  if (endsAnAdmin && otherAdmins === 0) {
+    throw new DomainError(
+      'last_admin',
+      `${target.id} is the last enabled admin; make another admin first, or nobody could give access again`,
+    );
+  }
+}

@@ -11,7 +11,9 @@ import type { Database } from '../db/client.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { businessLineOf } from '../db/projections.js';
-import { ensureBootstrapAdmin } from '../db/users.js';
+import type { BootstrapTokenState } from '../db/recovery.js';
+import { bootstrapTokenState } from '../db/recovery.js';
+import { BOOTSTRAP_ADMIN_ID, ensureBootstrapAdmin } from '../db/users.js';
 import type { Logger } from 'pino';
 import { loadNotificationRouting } from '../config/policy.js';
 import type { AccountContacts, AccountControls } from '../domain/controls.js';
@@ -149,19 +151,39 @@ export function codecEndpoint(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): s
 
 /**
  * The installer's key acts alone (it grants without a second admin), so a fresh install can make its
- * first admins; in production it should be gone once two admins exist, and start-up says so.
+ * first admins; in production it should be gone once two admins exist, and start-up says so. Resolves to
+ * the one line start-up prints about the key: that it is an admin token, or who made it none and when.
  */
 export async function bootstrapAdmin(
   env: Pick<Env, 'DUALKEY_BOOTSTRAP_ADMIN_TOKEN' | 'NODE_ENV'>,
   db: Database,
   warn: (message: string) => void,
-): Promise<void> {
-  if (!env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN) return;
+): Promise<string | undefined> {
+  if (!env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN) return undefined;
   await ensureBootstrapAdmin(db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+  const token = await bootstrapTokenState(db, env.DUALKEY_BOOTSTRAP_ADMIN_TOKEN);
+  if (token.state !== 'admin') return bootstrapTokenLine(token);
   if (env.NODE_ENV === 'production') {
     warn(
       'DUALKEY_BOOTSTRAP_ADMIN_TOKEN is set in production: it grants privileges without a second admin. ' +
         'Remove it once two admins exist (docs/operations.md).',
     );
   }
+  return 'DUALKEY_BOOTSTRAP_ADMIN_TOKEN is an admin token.';
+}
+
+function bootstrapTokenLine(token: Exclude<BootstrapTokenState, { state: 'admin' }>): string {
+  const what = {
+    disabled: `its user ${BOOTSTRAP_ADMIN_ID} was disabled`,
+    not_admin: `the admin role of its user ${BOOTSTRAP_ADMIN_ID} was removed`,
+    revoked: 'the token was revoked',
+  }[token.state];
+  const by = token.by
+    ? `by ${token.by.name ? `${token.by.name} (${token.by.id})` : token.by.id}`
+    : 'outside dualkey (no audit row)';
+  const at = token.at ? ` at ${token.at}` : '';
+  return (
+    `DUALKEY_BOOTSTRAP_ADMIN_TOKEN is not an admin token: ${what} ${by}${at}; ` +
+    'an admin can give access again, or `npm run cli -- admin recover` issues a one-time admin token.'
+  );
 }

@@ -61,6 +61,8 @@ export interface ServicesOptions {
   onStatement?: (text: string) => void;
   /** A Temporal frontend of the test file's own (one serving the Web UI) instead of the run's. */
   temporalAddress?: string;
+  /** Another database than the run's shared one (see freshDatabase). */
+  databaseUrl?: string;
 }
 
 export interface Services {
@@ -94,7 +96,7 @@ function installQuietRuntime(): void {
 export function startServices(options: ServicesOptions = {}): Promise<Services> {
   return connectServices(
     {
-      databaseUrl: inject('databaseUrl'),
+      databaseUrl: options.databaseUrl ?? inject('databaseUrl'),
       temporalAddress: options.temporalAddress ?? inject('temporalAddress'),
       bundlePath: inject('workflowBundlePath'),
       keys: inject('encryptionKeys'),

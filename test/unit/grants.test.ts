@@ -4,6 +4,7 @@ import {
   additions,
   applyGrant,
   checkDecision,
+  checkRevocation,
   grantRequest,
   isExpired,
   revokeAccess,
@@ -192,5 +193,47 @@ describe('checkDecision: four eyes', () => {
     ['already decided, past the deadline', 'approved', '2026-12-01T00:00:00.000Z', false],
   ] as const)('isExpired: %s', (_, status, expiresAt, expired) => {
     expect(isExpired({ status, expiresAt }, now)).toBe(expired);
+  });
+});
+
+describe('checkRevocation: nobody locks the admins out', () => {
+  const admin = { id: 'usr_a', roles: ['admin'] as Role[], status: 'active' as const };
+  const agent = { id: 'usr_g', roles: ['agent'] as Role[], status: 'active' as const };
+  const keepsAdmin = access({ roles: ['admin'] });
+  const none = access({});
+  it.each([
+    ['disabling yourself', 'usr_a', admin, { after: keepsAdmin, disable: true }, 3, 'self_lockout'],
+    ['disabling the last admin', 'usr_b', admin, { after: keepsAdmin, disable: true }, 0, 'last_admin'],
+    ['removing admin from the last admin', 'usr_a', admin, { after: none, disable: false }, 0, 'last_admin'],
+    [
+      'disabling an admin while another remains',
+      'usr_b',
+      admin,
+      { after: keepsAdmin, disable: true },
+      1,
+      null,
+    ],
+    [
+      'removing your own admin while another remains',
+      'usr_a',
+      admin,
+      { after: none, disable: false },
+      1,
+      null,
+    ],
+    ['narrowing the last admin, admin kept', 'usr_a', admin, { after: keepsAdmin, disable: false }, 0, null],
+    ['disabling a non-admin when no other admin', 'usr_a', agent, { after: none, disable: true }, 0, null],
+    [
+      'disabling an already disabled admin',
+      'usr_b',
+      { ...admin, status: 'disabled' as const },
+      { after: keepsAdmin, disable: true },
+      0,
+      null,
+    ],
+  ] as const)('%s', (_, actorId, target, change, otherAdmins, code) => {
+    const run = () => checkRevocation({ id: actorId }, target, change, otherAdmins);
+    if (code === null) expect(run).not.toThrow();
+    else expect(domainError(run).code).toBe(code);
   });
 });

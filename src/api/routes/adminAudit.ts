@@ -1,4 +1,4 @@
-import { recordAudit } from '../../db/audit.js';
+import { ACCESS_STREAM, recordAudit } from '../../db/audit.js';
 import type { Database } from '../../db/client.js';
 
 /** Administrative actions change who may do what, so they share the `access` stream with grants. */
@@ -9,6 +9,6 @@ export async function auditAdmin(
   details: Record<string, unknown>,
 ): Promise<void> {
   await recordAudit(db, [
-    { stream: 'access', at: new Date().toISOString(), actor, action, outcome: 'accepted', details },
+    { stream: ACCESS_STREAM, at: new Date().toISOString(), actor, action, outcome: 'accepted', details },
   ]);
 }

@@ -26,7 +26,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       summary: 'Revoke access',
       description:
         'Removes roles, business lines or departments, or disables the user, at once: narrowing needs no ' +
-        'second admin. Audited on the `access` stream.',
+        'second admin. Nobody disables themselves (409 `self_lockout`), and the last enabled admin can be ' +
+        'neither disabled nor stripped of `admin` (409 `last_admin`). Audited on the `access` stream.',
       tags: ['admin'],
       permission: 'admin.users',
       request: { params: UserParams, body: jsonBody(RevokeInput) },

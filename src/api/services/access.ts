@@ -1,5 +1,5 @@
 import type { AuditInput } from '../../db/audit.js';
-import { appendAudit } from '../../db/audit.js';
+import { ACCESS_STREAM, appendAudit } from '../../db/audit.js';
 import type { UserRecord } from '../../db/access.js';
 import {
   decideGrant,
@@ -9,20 +9,27 @@ import {
   insertUser,
   listGrants,
   listUsers,
+  lockAdminChanges,
   lockGrant,
   lockUser,
+  otherEnabledAdmins,
   setUserAccess,
 } from '../../db/access.js';
 import type { Database, Executor } from '../../db/client.js';
-import { BOOTSTRAP_ADMIN_ID } from '../../db/users.js';
+import { useRecoveryAdmin } from '../../db/recovery.js';
+import { BOOTSTRAP_ADMIN_ID, isRecoveryAdmin } from '../../db/users.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Access, AccessChange, Grant, GrantStatus } from '../../domain/grants.js';
-import { applyGrant, checkDecision, grantRequest, revokeAccess, splitNewUser } from '../../domain/grants.js';
+import {
+  applyGrant,
+  checkDecision,
+  checkRevocation,
+  grantRequest,
+  revokeAccess,
+  splitNewUser,
+} from '../../domain/grants.js';
 import type { Actor } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
-
-/** Every request, decision, expiry and revocation of access is a row on this hash-chained stream. */
-export const ACCESS_STREAM = 'access';
 
 function accepted(actor: string, action: string, details: Record<string, unknown>): AuditInput {
   return {
@@ -50,9 +57,16 @@ export class AccessService {
     private readonly accessChanged: () => void,
   ) {}
 
-  /** The installer's key has no second admin to wait for. */
+  /** The installer's key and a recovery token (`npm run cli -- admin recover`) have no second admin to wait for. */
   static actsAlone(actor: Pick<Actor, 'id'>): boolean {
-    return actor.id === BOOTSTRAP_ADMIN_ID;
+    return actor.id === BOOTSTRAP_ADMIN_ID || isRecoveryAdmin(actor.id);
+  }
+
+  /** A recovery admin's one job is done once it has made someone an admin: it ends in the same transaction. */
+  private async afterRecovery(tx: Executor, actor: Actor, user: Pick<Actor, 'id' | 'roles'>): Promise<void> {
+    if (isRecoveryAdmin(actor.id) && user.roles.includes('admin')) {
+      await useRecoveryAdmin(tx, actor.id, user.id);
+    }
   }
 
   async users(): Promise<UserRecord[]> {
@@ -83,7 +97,7 @@ export class AccessService {
     actor: Actor,
     input: Access & { name: string },
   ): Promise<{ user: UserRecord; grant: Grant | null }> {
-    return this.db.transaction(async (tx) => {
+    return this.changing(async (tx) => {
       const wanted: Access = {
         roles: input.roles,
         businessLines: input.businessLines,
@@ -97,6 +111,7 @@ export class AccessService {
         accepted(actor.id, 'user.created', { userId: user.id, name: user.name, ...immediate }),
       ]);
       const grant = pending ? await this.request(tx, actor, user.id, pending) : null;
+      await this.afterRecovery(tx, actor, user);
       return { user, grant };
     });
   }
@@ -157,20 +172,32 @@ export class AccessService {
         after: { roles: after.roles, businessLines: after.businessLines, departments: after.departments },
       }),
     ]);
+    await this.afterRecovery(tx, actor, after);
     return approved;
   }
 
-  /** Narrowing is never dangerous, so one admin's word takes effect at once. */
+  /**
+   * Narrowing is never dangerous, so one admin's word takes effect at once; but nobody disables
+   * themselves, and the last enabled admin stays one (`checkRevocation`).
+   */
   async revoke(
     actor: Actor,
     userId: string,
     revoked: AccessChange & { disable?: boolean | undefined },
   ): Promise<UserRecord> {
     return this.changing(async (tx) => {
+      await lockAdminChanges(tx);
       const user = await lockUser(tx, userId);
       if (!user) throw new DomainError('not_found', `no user ${userId}`);
       const { disable, ...narrowed } = revoked;
-      let after = await setUserAccess(tx, userId, revokeAccess(user, narrowed));
+      const access = revokeAccess(user, narrowed);
+      checkRevocation(
+        actor,
+        user,
+        { after: access, disable: Boolean(disable) },
+        await otherEnabledAdmins(tx, userId),
+      );
+      let after = await setUserAccess(tx, userId, access);
       if (disable) {
         await disableUser(tx, userId);
         after = { ...after, status: 'disabled' };

@@ -1,5 +1,5 @@
 import type { Payload } from '@temporalio/common';
-import { recordAudit } from '../../db/audit.js';
+import { ACCESS_STREAM, recordAudit } from '../../db/audit.js';
 import type { Database } from '../../db/client.js';
 import { caseIdOfWorkflow } from '../../domain/case.js';
 import type { Actor } from '../../domain/permissions.js';
@@ -49,7 +49,7 @@ export class PayloadDecoding {
         [...opened].map(([workflowId, count]) => {
           const caseId = workflowId ? (caseIdOfWorkflow(workflowId) ?? null) : null;
           return {
-            stream: caseId ?? 'access',
+            stream: caseId ?? ACCESS_STREAM,
             at,
             actor: actor.id,
             action: PAYLOAD_DECODED,

@@ -2,7 +2,7 @@ import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { Logger } from 'pino';
 import { sql } from 'drizzle-orm';
-import { appendAudit, recordAudit } from '../../db/audit.js';
+import { ACCESS_STREAM, appendAudit, recordAudit } from '../../db/audit.js';
 import type { UserRecord } from '../../db/access.js';
 import { findSsoUser, insertUser, updateSsoUser } from '../../db/access.js';
 import type { Database } from '../../db/client.js';
@@ -11,7 +11,6 @@ import type { Actor } from '../../domain/permissions.js';
 import type { Access } from '../../domain/grants.js';
 import type { SsoMapping } from '../../domain/sso.js';
 import { accessForGroups } from '../../domain/sso.js';
-import { ACCESS_STREAM } from './access.js';
 
 export interface SsoSettings {
   issuer: string;
