@@ -57,6 +57,13 @@ export const LEAN_CASE_PATCH = 'fewer-actions-per-case';
  */
 export const RECORD_CHANGES_PATCH = 'records-carry-changes';
 
+/**
+ * Added after cases were running: an unassigned case has no `Assignee` at all, so `Assignee IS NULL`
+ * finds it. Cases started before it carry `Assignee=""` from their start, and drop it at their next
+ * change (the next flush of records, or before fewer-actions-per-case, the next change of the case).
+ */
+export const UNASSIGNED_PATCH = 'unassigned-case-has-no-assignee';
+
 /** The search attributes a case keeps up to date, in the order they are upserted. */
 function searchAttributesOf(c: Case) {
   return [
@@ -102,6 +109,8 @@ export class CaseRuntime {
   private readonly sendsChanges: boolean;
   /** The search attribute values as the run last sent them (or started with them), to upsert only a change. */
   private published: string;
+  /** Started with `Assignee=""` and not upserted since (see UNASSIGNED_PATCH). */
+  private blankAssignee: boolean;
 
   constructor(input: CaseWorkflowInput) {
     // Cases started by older code carry an older case shape and policy snapshot; fill in what they lack.
@@ -114,6 +123,7 @@ export class CaseRuntime {
     this.sendsChanges = patched(RECORD_CHANGES_PATCH);
     if (this.projected) this.recorded = this.case;
     this.published = JSON.stringify(searchAttributesOf(this.case));
+    this.blankAssignee = workflowInfo().typedSearchAttributes.get(AssigneeKey) === '';
   }
 
   apply<I>(rule: Rule<I>, input: I, actor: Actor = systemActor): Case {
@@ -190,8 +200,18 @@ export class CaseRuntime {
   private publishSearchAttributes(): void {
     const attributes = searchAttributesOf(this.case);
     const values = JSON.stringify(attributes);
-    if (values === this.published) return;
+    if (values === this.published && !this.dropsBlankAssignee()) return;
     this.published = values;
+    this.upsert(attributes);
+  }
+
+  /** Whether this change is the one that drops an old run's `Assignee=""`; asked only when it could be. */
+  private dropsBlankAssignee(): boolean {
+    return this.blankAssignee && patched(UNASSIGNED_PATCH);
+  }
+
+  private upsert(attributes: ReturnType<typeof searchAttributesOf>): void {
+    this.blankAssignee = false;
     upsertSearchAttributes(attributes);
   }
 
@@ -199,9 +219,12 @@ export class CaseRuntime {
     const c = this.case;
     if (
       !this.lean &&
-      (before?.status !== c.status || before.assignee !== c.assignee || before.slaBreached !== c.slaBreached)
+      (before?.status !== c.status ||
+        before.assignee !== c.assignee ||
+        before.slaBreached !== c.slaBreached ||
+        this.dropsBlankAssignee())
     ) {
-      upsertSearchAttributes(searchAttributesOf(c));
+      this.upsert(searchAttributesOf(c));
     }
     if (before?.step !== c.step) {
       if (!this.lean) upsertMemo({ step: c.step });

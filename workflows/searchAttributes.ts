@@ -27,7 +27,10 @@ export const caseSearchAttributes = [
   OutcomeKey,
 ] as const;
 
-/** What a case workflow starts with: its search attributes and memo, whoever starts it. */
+/**
+ * What a case workflow starts with: its search attributes and memo, whoever starts it. `Assignee` only
+ * when someone has the case: unassigned means absent, so `Assignee IS NULL` finds it.
+ */
 export function caseStartOptions(c: Case): {
   typedSearchAttributes: SearchAttributePair[];
   memo: Record<string, string>;
@@ -39,7 +42,7 @@ export function caseStartOptions(c: Case): {
       { key: BusinessLineKey, value: c.businessLine },
       { key: RiskTierKey, value: c.riskTier },
       { key: AccountIdKey, value: c.accountId },
-      { key: AssigneeKey, value: '' },
+      ...(c.assignee === null ? [] : [{ key: AssigneeKey, value: c.assignee }]),
       { key: SlaBreachedKey, value: false },
     ],
     // What never changes: the step, which does, is in the run's current details.

@@ -8,6 +8,7 @@ import { accountOwnerActor } from '../../src/domain/permissions.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
 import { compensationWorkflowIdOf } from '../../src/domain/case.js';
 import { defaultPolicyInput, everyDurationAs, mergeOverrides } from '../../src/domain/policy.js';
+import { casesStartedTheOldWay } from '../support/oldStart.js';
 import type { Services } from '../support/services.js';
 import type { Cast } from '../support/world.js';
 import {
@@ -407,6 +408,23 @@ export const scenarios: Scenario[] = [
       const reverter = await makeUser(s, ['compliance']);
       await campaigns.act(reverter, halted.id, 'revert', { reason: 'The canary was taken over.' });
       return id;
+    },
+  },
+  {
+    // Started as intake did before unassigned-case-has-no-assignee: its first change drops Assignee="".
+    name: 'unassigned-old-start-converges',
+    async run(s, cast) {
+      const c = await casesStartedTheOldWay(s).create(
+        cast.agent,
+        caseInput(newAccountId(), { type: 'complaint' }),
+      );
+      await s.cases.act(cast.agent, c.id, 'addNote', { text: 'Called the user back.' });
+      await s.cases.act(cast.agent, c.id, 'claim', {});
+      await s.cases.act(cast.agent, c.id, 'resolve', {
+        outcome: 'resolved_no_action',
+        summary: 'Explained.',
+      });
+      return c.id;
     },
   },
 ];
