@@ -3,6 +3,7 @@ import { caseSearchAttributes } from '../../workflows/searchAttributes.js';
 import { StartupError } from '../config/errors.js';
 import type { CliSource, ResolvedCli } from './cli.js';
 import { findTemporalCli, goInstallTemporalCli, installAdvice, sdkDownloadDir } from './cli.js';
+import { setClosedRunRetention } from './retention.js';
 
 export interface DevServerOptions {
   cliPath?: string | undefined;
@@ -95,13 +96,24 @@ async function trySdkDownload(options: DevServerOptions): Promise<DevServer | un
 
 /**
  * Starts `temporal server start-dev`, finding the binary in this order: TEMPORAL_CLI_PATH, PATH, the
- * cache, the SDK's own download (fails at once offline), then `go install` into the cache.
+ * cache, the SDK's own download (fails at once offline), then `go install` into the cache; and sets the
+ * namespace's retention of closed runs (CLOSED_RUN_RETENTION_DAYS) rather than leave the server's default.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const found = await findTemporalCli({ cliPath: options.cliPath, cacheDir: options.cacheDir });
   const cli =
     found ?? (await trySdkDownload(options)) ?? (await goInstallTemporalCli(options.cacheDir, options.log));
-  if ('env' in cli) return cli;
+  const server = 'env' in cli ? cli : await startOrExplain(options, cli);
+  try {
+    await setClosedRunRetention(server.env.connection, options.namespace);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+async function startOrExplain(options: DevServerOptions, cli: ResolvedCli): Promise<DevServer> {
   try {
     return await startWith(options, cli);
   } catch (error) {
