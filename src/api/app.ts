@@ -42,6 +42,7 @@ import * as session from './routes/v1_session.js';
 import * as liftTerms from './routes/v1_policy.js';
 import * as reports from './routes/v1_reports_operations.js';
 import * as fourEyesReport from './routes/v1_reports_four_eyes.js';
+import * as workloadReport from './routes/v1_reports_workload.js';
 import * as proposalViews from './routes/v1_proposal_views.js';
 import * as riskSignals from './routes/v1_risk_signals.js';
 import * as respond from './routes/respond.js';
@@ -75,6 +76,7 @@ const routeModules = [
   proposalViews,
   reports,
   fourEyesReport,
+  workloadReport,
   riskSignals,
   campaignsRead,
   campaignActions,

@@ -131,6 +131,8 @@ export const conflictHeaders = {
 };
 
 /** The window of a report: [from, to) and, optionally, one business line. */
+export const WorkloadQuery = z.strictObject({ businessLine: BusinessLine.optional() });
+
 export const ReportQuery = z
   .strictObject({
     from: z.iso.datetime({ offset: true }).describe('start of the window, inclusive'),

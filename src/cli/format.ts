@@ -187,6 +187,25 @@ export function reportLines(report: OperationsReport): string[] {
     durations('Time to first claim', report.timeToFirstClaim),
     durations('Time to close', report.timeToClose),
     ...titled(
+      'Response times by channel and tier',
+      report.responseTimes.length
+        ? table(
+            ['CHANNEL', 'TIER', 'RESPONDED', 'P50', 'P90', 'RESOLVED', 'P50', 'P90'],
+            report.responseTimes.map((r) => [
+              r.channel,
+              r.riskTier,
+              count(r.timeToFirstResponse.samples),
+              formatSeconds(r.timeToFirstResponse.medianSeconds),
+              formatSeconds(r.timeToFirstResponse.p90Seconds),
+              count(r.timeToResolution.samples),
+              formatSeconds(r.timeToResolution.medianSeconds),
+              formatSeconds(r.timeToResolution.p90Seconds),
+            ]),
+          )
+        : [],
+      'none',
+    ),
+    ...titled(
       'SLA breaches by department',
       report.slaBreachRate.length
         ? table(

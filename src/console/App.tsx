@@ -11,6 +11,7 @@ import { NewCasePage } from './pages/NewCase';
 import { OutboxPage } from './pages/Outbox';
 import { QueuePage } from './pages/Queue';
 import { FourEyesPage } from './pages/FourEyes';
+import { WorkloadPage } from './pages/Workload';
 import { ReportsPage } from './pages/Reports';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
@@ -52,6 +53,8 @@ function Page({ path, me }: { path: string; me: Me | undefined }) {
       return <ReportsPage />;
     case '/reports/four-eyes':
       return <FourEyesPage />;
+    case '/reports/workload':
+      return <WorkloadPage />;
     case '/users':
       return <UsersPage />;
     case '/outbox':

@@ -155,6 +155,18 @@ export const useFourEyesReport = (query: ReportQuery) =>
     queryFn: async () => unwrap(await api.GET('/v1/reports/four-eyes', { params: { query } })),
   });
 
+export const useWorkloadReport = (businessLine: ReportQuery['businessLine']) =>
+  useQuery({
+    queryKey: ['workload-report', businessLine],
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/v1/reports/workload', {
+          params: { query: businessLine ? { businessLine } : {} },
+        }),
+      ),
+    refetchInterval: 30_000,
+  });
+
 export const useLiftTerms = () =>
   useQuery({
     queryKey: ['lift-terms'],

@@ -8,8 +8,11 @@ import { useMe } from './queries';
 const periods = { '7': 'Last 7 days', '30': 'Last 30 days', '90': 'Last 90 days' } as const;
 type Period = keyof typeof periods;
 
-/** The period and business line every report is read over, and the form that picks them. */
-export function useReportWindow(): { query: ReportQuery; form: ReactNode } {
+/**
+ * The period and business line every report is read over, and the form that picks them; a report of work
+ * open now (`period: false`) has no period to pick.
+ */
+export function useReportWindow(options: { period?: boolean } = {}): { query: ReportQuery; form: ReactNode } {
   const me = useMe();
   const [period, setPeriod] = useState<Period>('30');
   const scopes = me.data?.businessLines ?? [];
@@ -25,16 +28,18 @@ export function useReportWindow(): { query: ReportQuery; form: ReactNode } {
   const query = { ...range, ...(businessLine ? { businessLine } : {}) };
   const form = (
     <form className="filters" aria-label="Report period" onSubmit={(e) => e.preventDefault()}>
-      <div className="field">
-        <label htmlFor="r-period">Period</label>
-        <select id="r-period" value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-          {Object.entries(periods).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
+      {options.period === false ? null : (
+        <div className="field">
+          <label htmlFor="r-period">Period</label>
+          <select id="r-period" value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
+            {Object.entries(periods).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div className="field">
         <label htmlFor="r-line">Business line</label>
         <select
@@ -65,6 +70,9 @@ export function ReportTabs() {
         </li>
         <li>
           <Link to="/reports/four-eyes">Four eyes</Link>
+        </li>
+        <li>
+          <Link to="/reports/workload">Workload</Link>
         </li>
       </ul>
     </nav>

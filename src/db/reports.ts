@@ -1,7 +1,16 @@
 import type { SQL } from 'drizzle-orm';
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { BusinessLine, CaseType, Department, Outcome } from '../domain/schemas/vocabulary.js';
+import type { Case } from '../domain/case.js';
+import { riskTiers } from '../domain/vocabulary.js';
+import {
+  BusinessLine,
+  CaseType,
+  Channel,
+  Department,
+  Outcome,
+  RiskTier,
+} from '../domain/schemas/vocabulary.js';
 import type { Database } from './client.js';
 import { auditEvents, cases } from './schema/index.js';
 
@@ -33,6 +42,20 @@ export const OperationsReport = z
     timeToClose: DurationFigures.describe(
       'from creation to closure, over cases created in the window and closed since',
     ),
+    responseTimes: z
+      .array(
+        z.object({
+          channel: Channel,
+          riskTier: RiskTier,
+          timeToFirstResponse: DurationFigures.describe(
+            'from creation to the first claim (the first response a case deadline asks for)',
+          ),
+          timeToResolution: DurationFigures.describe('from creation to closure'),
+        }),
+      )
+      .describe(
+        'over cases created in the window, by channel and risk tier (tiers from low to critical): p50 (median) and p90 time to first response and to resolution',
+      ),
     slaBreachRate: z
       .array(
         z.object({
@@ -138,6 +161,36 @@ export async function operationsReport(
         .from(cases)
         .where(createdInWindow);
 
+      const response = durationColumns(
+        sql`extract(epoch from ${cases.firstClaimedAt} - ${cases.createdAt})::float8`,
+      );
+      const resolution = durationColumns(
+        sql`extract(epoch from ${cases.closedAt} - ${cases.createdAt})::float8`,
+      );
+      const byChannelAndTier = await tx
+        .select({
+          channel: cases.channel,
+          riskTier: cases.riskTier,
+          responseSamples: response.samples,
+          responseMedian: response.median,
+          responseP90: response.p90,
+          resolutionSamples: resolution.samples,
+          resolutionMedian: resolution.median,
+          resolutionP90: resolution.p90,
+        })
+        .from(cases)
+        .where(createdInWindow)
+        .groupBy(cases.channel, cases.riskTier)
+        .orderBy(
+          asc(cases.channel),
+          asc(
+            sql`array_position(array[${sql.join(
+              riskTiers.map((t) => sql`${t}`),
+              sql`, `,
+            )}]::text[], ${cases.riskTier})`,
+          ),
+        );
+
       // No escalation predates its case, so created_at < to lets the index skip newer cases. Raw SQL takes
       // times as ISO text: the driver serializes dates only for typed columns.
       const escalations = await tx.execute<{
@@ -204,6 +257,20 @@ export async function operationsReport(
           medianSeconds: seconds(durations?.closeMedian ?? null),
           p90Seconds: seconds(durations?.closeP90 ?? null),
         },
+        responseTimes: byChannelAndTier.map((row) => ({
+          channel: row.channel,
+          riskTier: row.riskTier,
+          timeToFirstResponse: {
+            samples: row.responseSamples,
+            medianSeconds: seconds(row.responseMedian),
+            p90Seconds: seconds(row.responseP90),
+          },
+          timeToResolution: {
+            samples: row.resolutionSamples,
+            medianSeconds: seconds(row.resolutionMedian),
+            p90Seconds: seconds(row.resolutionP90),
+          },
+        })),
         slaBreachRate: [...escalations],
         lifts: removals?.lifts ?? 0,
         reverts: removals?.reverts ?? 0,
@@ -214,4 +281,13 @@ export async function operationsReport(
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+/** The cases still open, on one business line or all, as the workload report reads them. */
+export async function openCases(db: Database, businessLine?: BusinessLine): Promise<Case[]> {
+  const rows = await db
+    .select({ data: cases.data })
+    .from(cases)
+    .where(and(ne(cases.status, 'closed'), businessLine ? eq(cases.businessLine, businessLine) : undefined));
+  return rows.map((row) => row.data);
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCase } from '../../src/db/projections.js';
+import { findCase, saveCase } from '../../src/db/projections.js';
 import type { OperationsReport } from '../../src/db/reports.js';
 import { operationsReport } from '../../src/db/reports.js';
 import type { Case } from '../../src/domain/case.js';
+import { openCase } from '../../src/domain/lifecycle/intake.js';
+import type { Channel, RiskTier } from '../../src/domain/vocabulary.js';
 import type { Services } from '../support/services.js';
 import { startServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
@@ -195,6 +197,7 @@ describe('the operations report', () => {
       closed: [],
       timeToFirstClaim: { samples: 0, medianSeconds: null, p90Seconds: null },
       timeToClose: { samples: 0, medianSeconds: null, p90Seconds: null },
+      responseTimes: [],
       slaBreachRate: [],
       lifts: 0,
       reverts: 0,
@@ -232,5 +235,94 @@ describe('the operations report', () => {
     await expect(
       operationsReport(services.database.db, { from: windowStart, to: windowStart }),
     ).rejects.toThrow(RangeError);
+  });
+});
+
+describe('the operations report’s response times by channel and tier, over a fixed history', () => {
+  /*
+   * Projections written straight to the table, in a February 2024 window no other file writes to. Seconds
+   * after creation: email/low claimed after 60, 120 and 300 and closed after 600 and 1200 (the third
+   * still open); email/high claimed after 30 and closed after 300; phone/low never claimed; a fifth
+   * email/low case created as the window ends counts for nothing.
+   */
+  const start = Date.parse('2024-02-01T00:00:00.000Z');
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  function fixed(
+    key: string,
+    createdHours: number,
+    channel: Channel,
+    riskTier: RiskTier,
+    claimedAfter: number | null,
+    closedAfter: number | null,
+  ): Case {
+    const created = start + createdHours * 3_600_000;
+    const c = openCase(
+      `RT-${key}-${newAccountId()}`,
+      caseInput(newAccountId(), { type: 'complaint', businessLine: 'fiat', channel, controlIds: [] }),
+      { tier: riskTier, reasons: ['fixed history'] },
+      'someone',
+      iso(created),
+    );
+    return {
+      ...c,
+      status: closedAfter === null ? (claimedAfter === null ? 'open' : 'in_review') : 'closed',
+      outcome: closedAfter === null ? null : 'resolved_no_action',
+      firstClaimedAt: claimedAfter === null ? null : iso(created + claimedAfter * 1_000),
+      closedAt: closedAfter === null ? null : iso(created + closedAfter * 1_000),
+      revision: 4,
+    };
+  }
+
+  let report: OperationsReport;
+
+  beforeAll(async () => {
+    const history = [
+      fixed('a', 0, 'email', 'low', 60, 600),
+      fixed('b', 1, 'email', 'low', 120, 1_200),
+      fixed('c', 2, 'email', 'low', 300, null),
+      fixed('d', 3, 'email', 'high', 30, 300),
+      fixed('e', 4, 'phone', 'low', null, null),
+      fixed('f', 24, 'email', 'low', 9_999, 99_999),
+    ];
+    for (const c of history) await saveCase(services.database.db, c);
+    report = await operationsReport(services.database.db, {
+      from: new Date(start),
+      to: new Date(start + 86_400_000),
+      businessLine: 'fiat',
+    });
+  });
+
+  it('gives p50 and p90 by channel and tier, worked out by hand (percentile_cont interpolates)', () => {
+    expect(report.responseTimes).toEqual([
+      {
+        channel: 'email',
+        riskTier: 'low',
+        // [60, 120, 300]: p50 the middle one; p90 at rank 0.9 × 2 = 1.8, 120 + 0.8 × (300 − 120) = 264.
+        timeToFirstResponse: { samples: 3, medianSeconds: 120, p90Seconds: 264 },
+        // [600, 1200]: p50 halfway, 900; p90 600 + 0.9 × 600 = 1140.
+        timeToResolution: { samples: 2, medianSeconds: 900, p90Seconds: 1_140 },
+      },
+      {
+        channel: 'email',
+        riskTier: 'high',
+        timeToFirstResponse: { samples: 1, medianSeconds: 30, p90Seconds: 30 },
+        timeToResolution: { samples: 1, medianSeconds: 300, p90Seconds: 300 },
+      },
+      {
+        channel: 'phone',
+        riskTier: 'low',
+        timeToFirstResponse: { samples: 0, medianSeconds: null, p90Seconds: null },
+        timeToResolution: { samples: 0, medianSeconds: null, p90Seconds: null },
+      },
+    ]);
+  });
+
+  it('keeps the overall figures over the same cases', () => {
+    // [30, 60, 120, 300]: p50 (60 + 120) / 2 = 90; p90 at rank 2.7, 120 + 0.7 × 180 = 246.
+    expect(report.timeToFirstClaim).toEqual({ samples: 4, medianSeconds: 90, p90Seconds: 246 });
+    // [300, 600, 1200]: p50 600; p90 at rank 1.8, 600 + 0.8 × 600 = 1080.
+    expect(report.timeToClose).toEqual({ samples: 3, medianSeconds: 600, p90Seconds: 1_080 });
+    expect(report.opened).toEqual([{ type: 'complaint', businessLine: 'fiat', count: 5 }]);
   });
 });

@@ -119,6 +119,7 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'GET /v1/reports/four-eyes': {
       query: `from=${new Date(Date.now() - day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`,
     },
+    'GET /v1/reports/workload': { query: 'businessLine=spot' },
     'POST /v1/cases/{caseId}/proposals/{proposalId}/views': { body: { what: 'proposal' } },
     'POST /v1/risk-signals': {
       body: {

@@ -69,6 +69,7 @@ export const reviewedPermissions: Record<string, { permission: Permission | 'non
   'POST /v1/cases/{caseId}/reverification': { permission: 'case.review', also: 'not the maker' },
   'GET /v1/reports/operations': { permission: 'reports.read' },
   'GET /v1/reports/four-eyes': { permission: 'reports.read' },
+  'GET /v1/reports/workload': { permission: 'reports.read' },
   'POST /v1/cases/{caseId}/proposals/{proposalId}/views': { permission: 'case.read' },
   'POST /v1/risk-signals': { permission: 'signals.ingest' },
   'POST /v1/campaigns': { permission: 'campaign.propose' },

@@ -46,6 +46,14 @@ function sampleReport(overrides: Partial<OperationsReport> = {}): OperationsRepo
     closed: [{ type: 'unfreeze', businessLine: 'spot', outcome: 'lifted', count: 9 }],
     timeToFirstClaim: { samples: 11, medianSeconds: 65, p90Seconds: 182.4 },
     timeToClose: { samples: 9, medianSeconds: 7_380, p90Seconds: 100_800 },
+    responseTimes: [
+      {
+        channel: 'email',
+        riskTier: 'low',
+        timeToFirstResponse: { samples: 11, medianSeconds: 65, p90Seconds: 182.4 },
+        timeToResolution: { samples: 9, medianSeconds: 7_380, p90Seconds: 100_800 },
+      },
+    ],
     slaBreachRate: [{ department: 'security', escalations: 4, breached: 1, rate: 0.25 }],
     lifts: 10,
     reverts: 1,
@@ -318,6 +326,9 @@ describe('reportLines', () => {
     expect(text).toMatch(/Closed\nTYPE\s+LINE\s+OUTCOME\s+COUNT\nunfreeze\s+spot\s+lifted\s+9/);
     expect(text).toMatch(/Time to first claim\s+11 cases\s+median 1m 05s\s+p90 3m 02s/);
     expect(text).toMatch(/Time to close\s+9 cases\s+median 2h 03m\s+p90 1d 04h/);
+    expect(text).toMatch(
+      /Response times by channel and tier\nCHANNEL\s+TIER\s+RESPONDED\s+P50\s+P90\s+RESOLVED\s+P50\s+P90\nemail\s+low\s+11\s+1m 05s\s+3m 02s\s+9\s+2h 03m\s+1d 04h/,
+    );
     expect(text).toMatch(/security\s+4\s+1\s+25\.0%/);
     expect(text).toContain('Lifts 10, reverts 1, revert rate (wrong unfreezes) 20.0%');
     expect(text).toContain('Late reverts (after the case closed) 1, late revert rate 10.0%');
@@ -331,6 +342,7 @@ describe('reportLines', () => {
         closed: [],
         timeToFirstClaim: { samples: 0, medianSeconds: null, p90Seconds: null },
         timeToClose: { samples: 0, medianSeconds: null, p90Seconds: null },
+        responseTimes: [],
         slaBreachRate: [],
         lifts: 0,
         reverts: 0,
@@ -343,6 +355,7 @@ describe('reportLines', () => {
     expect(text).toContain('Opened\nnone');
     expect(text).toContain('Closed\nnone');
     expect(text).toMatch(/Time to first claim\s+0 cases\s+median -\s+p90 -/);
+    expect(text).toContain('Response times by channel and tier\nnone');
     expect(text).toContain('SLA breaches by department\nno escalations');
     expect(text).toContain('Lifts 0, reverts 0, revert rate (wrong unfreezes) -');
   });

@@ -14,7 +14,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'getOperationsReport',
       summary: 'Operations report',
       description:
-        'Cases opened and closed by type and business line, median and p90 time to first claim and to close, SLA breach rate per department, lifts, reverts and the revert (wrong-unfreeze) rate over [from, to). A report across all business lines needs the `*` scope.',
+        'Cases opened and closed by type and business line, median and p90 time to first claim and to close, overall and (as time to first response and to resolution) by channel and risk tier, SLA breach rate per department, lifts, reverts and the revert (wrong-unfreeze) rate over [from, to). A report across all business lines needs the `*` scope.',
       tags: ['reports'],
       permission: 'reports.read',
       request: { query: ReportQuery },
