@@ -5,6 +5,7 @@ import { Link } from './Link';
 import { useLiveUpdates } from './live';
 import { AccountPage } from './pages/Account';
 import { ApprovalsPage } from './pages/Approvals';
+import { CampaignPage, CampaignsPage } from './pages/Campaigns';
 import { CasePage } from './pages/Case';
 import { EscalationsPage } from './pages/Escalations';
 import { NewCasePage } from './pages/NewCase';
@@ -36,6 +37,8 @@ function Page({ path, me }: { path: string; me: Me | undefined }) {
   if (caseMatch?.[1]) return <CasePage caseId={decodeURIComponent(caseMatch[1])} />;
   const accountMatch = /^\/accounts\/([^/]+)$/.exec(path);
   if (accountMatch?.[1]) return <AccountPage accountId={decodeURIComponent(accountMatch[1])} />;
+  const campaignMatch = /^\/campaigns\/([^/]+)$/.exec(path);
+  if (campaignMatch?.[1]) return <CampaignPage campaignId={decodeURIComponent(campaignMatch[1])} />;
   switch (path) {
     case '/':
       return me ? null : <p role="status">Loading…</p>;
@@ -55,6 +58,8 @@ function Page({ path, me }: { path: string; me: Me | undefined }) {
       return <FourEyesPage />;
     case '/reports/workload':
       return <WorkloadPage />;
+    case '/campaigns':
+      return <CampaignsPage />;
     case '/users':
       return <UsersPage />;
     case '/outbox':
@@ -135,6 +140,11 @@ function SignedIn({ path }: { path: string }) {
             <li>
               <Link to="/escalations">Escalations</Link>
             </li>
+            {may('campaign.read') ? (
+              <li>
+                <Link to="/campaigns">Campaigns</Link>
+              </li>
+            ) : null}
             {may('reports.read') ? (
               <li>
                 <Link to="/reports">Reports</Link>

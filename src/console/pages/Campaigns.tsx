@@ -1,0 +1,378 @@
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import type { components } from '../generated/api';
+import { ApiError, api, newIdempotencyKey, unwrap } from '../api';
+import { when } from '../format';
+import { Link } from '../Link';
+import { Badge, Table } from '../Table';
+import { useTitle } from '../title';
+import { QueryState } from './QueryState';
+
+type Campaign = components['schemas']['Campaign'];
+type CampaignAccount = components['schemas']['CampaignAccount'];
+type CampaignAction = Campaign['allowedActions'][number]['action'];
+
+/* A campaign lifts on its own once approved; a few seconds between reads keeps its progress live enough. */
+const pollMs = 3_000;
+const accountsPerPage = 50;
+
+const useCampaigns = () =>
+  useQuery({
+    queryKey: ['campaigns'],
+    queryFn: async () => unwrap(await api.GET('/v1/campaigns', { params: { query: { limit: 100 } } })),
+    refetchInterval: pollMs,
+  });
+
+const useCampaign = (campaignId: string) =>
+  useQuery({
+    queryKey: ['campaign', campaignId],
+    queryFn: async () =>
+      unwrap(await api.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId } } })),
+    refetchInterval: pollMs,
+  });
+
+const useCampaignAccounts = (campaignId: string, cursor: string | undefined) =>
+  useQuery({
+    queryKey: ['campaign', campaignId, 'accounts', cursor ?? null],
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/v1/campaigns/{campaignId}/accounts', {
+          params: {
+            path: { campaignId },
+            query: { limit: accountsPerPage, ...(cursor === undefined ? {} : { cursor }) },
+          },
+        }),
+      ),
+    refetchInterval: pollMs,
+    placeholderData: keepPreviousData,
+  });
+
+const words = (value: string) => value.replaceAll('_', ' ');
+
+function refusal(error: unknown): string {
+  return error instanceof ApiError ? error.message : 'The API did not answer; try again.';
+}
+
+function allowed(campaign: Campaign, action: CampaignAction) {
+  return campaign.allowedActions.find((a) => a.action === action);
+}
+
+/** Lifted of included, as a bar a screen reader announces with its numbers. */
+function Progress({ campaign }: { campaign: Campaign }) {
+  const { lifted, included } = campaign.counts;
+  const share = included === 0 ? 0 : Math.min(100, Math.round((lifted / included) * 100));
+  return (
+    <div className="campaign-progress">
+      <div
+        role="progressbar"
+        aria-label="Campaign progress"
+        aria-valuemin={0}
+        aria-valuemax={included}
+        aria-valuenow={lifted}
+        aria-valuetext={`${lifted} of ${included} accounts lifted`}
+        className="bar"
+      >
+        <span style={{ width: `${share}%` }} />
+      </div>
+      <p>
+        {lifted} of {included} accounts lifted
+      </p>
+    </div>
+  );
+}
+
+function Counts({ campaign }: { campaign: Campaign }) {
+  const c = campaign.counts;
+  const rows: [string, number][] = [
+    ['Matched', c.matched],
+    ['Included', c.included],
+    ...Object.entries(c.excluded).map(([reason, n]): [string, number] => [`Excluded: ${words(reason)}`, n]),
+    ['Pending', c.pending],
+    ['Lifted', c.lifted],
+    ['Failed', c.failed],
+    ['Reverted', c.reverted],
+    ['Sample approved', c.sampled.approved],
+    ['Sample rejected', c.sampled.rejected],
+    ['Sample unchecked', c.sampled.unchecked],
+  ];
+  return (
+    <dl className="counts" aria-label="Campaign counts">
+      {rows.map(([label, n]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{n}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Sends one campaign action once, with an Idempotency-Key so a repeated click applies it at most once. */
+function useCampaignAction(campaignId: string) {
+  const queryClient = useQueryClient();
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (send: (headers: Record<string, string>) => Promise<unknown>, done: string) => {
+    setBusy(true);
+    try {
+      await send({ 'idempotency-key': newIdempotencyKey() });
+      setOutcome({ ok: true, text: done });
+      await queryClient.invalidateQueries({ queryKey: ['campaign', campaignId] });
+    } catch (error) {
+      setOutcome({ ok: false, text: `Refused: ${refusal(error)}` });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const said = outcome ? (
+    <p className={outcome.ok ? 'outcome' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'}>
+      {outcome.text}
+    </p>
+  ) : null;
+  return { run, busy, said };
+}
+
+/** One sampled account's check: approve or reject, with the comment the API requires. */
+function SampleCheckForm({ campaign, accountId }: { campaign: Campaign; accountId: string }) {
+  const [comment, setComment] = useState('');
+  const { run, busy, said } = useCampaignAction(campaign.id);
+  const check = (decision: 'approved' | 'rejected') =>
+    run(
+      async (headers) =>
+        unwrap(
+          await api.POST('/v1/campaigns/{campaignId}/sample/{accountId}', {
+            params: { path: { campaignId: campaign.id, accountId } },
+            headers,
+            body: { decision, comment },
+          }),
+        ),
+      decision === 'approved' ? 'Approved.' : 'Rejected; the campaign halts.',
+    );
+  const onSubmit = (event: FormEvent) => event.preventDefault();
+  return (
+    <form onSubmit={onSubmit} aria-label={`Check ${accountId}`}>
+      <label>
+        Comment on {accountId}
+        <input value={comment} required onChange={(e) => setComment(e.target.value)} />
+      </label>
+      <button type="button" disabled={busy || !comment.trim()} onClick={() => void check('approved')}>
+        Approve
+      </button>
+      <button type="button" disabled={busy || !comment.trim()} onClick={() => void check('rejected')}>
+        Reject
+      </button>
+      {said}
+    </form>
+  );
+}
+
+function Sample({ campaign }: { campaign: Campaign }) {
+  const may = allowed(campaign, 'checkSample');
+  const decided = new Map(campaign.sampleChecks.map((s) => [s.accountId, s]));
+  return (
+    <section aria-labelledby="campaign-sample">
+      <h2 id="campaign-sample">Sample to check</h2>
+      <p>
+        Drawn with seed <code>{campaign.seed}</code>; anyone can draw it again from the audit log.
+        {may && !may.allowed && may.reason ? ` You cannot check it: ${may.reason}` : ''}
+      </p>
+      <Table
+        caption={`${campaign.sample.length} sampled accounts`}
+        rows={campaign.sample}
+        rowKey={(a) => a}
+        columns={[
+          { header: 'Account', cell: (a) => <Link to={`/accounts/${encodeURIComponent(a)}`}>{a}</Link> },
+          {
+            header: 'Decision',
+            cell: (a) => {
+              const check = decided.get(a);
+              return check ? `${check.decision} by ${check.by}: ${check.comment}` : 'unchecked';
+            },
+          },
+          {
+            header: 'Check',
+            cell: (a) =>
+              !decided.has(a) && may?.allowed ? <SampleCheckForm campaign={campaign} accountId={a} /> : '—',
+          },
+        ]}
+      />
+    </section>
+  );
+}
+
+/** Approve and Halt for approvers, shown only when allowedActions says the caller may. */
+function Decisions({ campaign }: { campaign: Campaign }) {
+  const [reason, setReason] = useState('');
+  const { run, busy, said } = useCampaignAction(campaign.id);
+  const path = { campaignId: campaign.id };
+  const approve = () =>
+    run(
+      async (headers) =>
+        unwrap(await api.POST('/v1/campaigns/{campaignId}/approve', { params: { path }, headers, body: {} })),
+      'Approved.',
+    );
+  const halt = () =>
+    run(
+      async (headers) =>
+        unwrap(
+          await api.POST('/v1/campaigns/{campaignId}/halt', { params: { path }, headers, body: { reason } }),
+        ),
+      'Halted.',
+    );
+  const mayApprove = allowed(campaign, 'approve')?.allowed ?? false;
+  const mayHalt = allowed(campaign, 'halt')?.allowed ?? false;
+  if (!mayApprove && !mayHalt) return null;
+  return (
+    <section aria-labelledby="campaign-decide">
+      <h2 id="campaign-decide">Decide</h2>
+      {mayApprove ? (
+        <button type="button" disabled={busy} onClick={() => void approve()}>
+          Approve campaign
+        </button>
+      ) : null}
+      {mayHalt ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void halt();
+          }}
+        >
+          <label>
+            Why halt
+            <input value={reason} required onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" disabled={busy || !reason.trim()}>
+            Halt
+          </button>
+        </form>
+      ) : null}
+      {said}
+    </section>
+  );
+}
+
+/** Every account the selector matched, a page at a time: excluded ones with their reason. */
+function DryRun({ campaignId }: { campaignId: string }) {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const accounts = useCampaignAccounts(campaignId, cursor);
+  const rows = accounts.data?.items ?? [];
+  const next = accounts.data?.nextCursor ?? null;
+  return (
+    <section aria-labelledby="campaign-dry-run">
+      <h2 id="campaign-dry-run">Dry run</h2>
+      <QueryState query={accounts} empty={rows.length === 0} emptyText="The selector matched no account.">
+        <Table<CampaignAccount>
+          caption={`Accounts, page ${cursors.length}`}
+          rows={rows}
+          rowKey={(a) => a.accountId}
+          columns={[
+            {
+              header: 'Account',
+              cell: (a) => <Link to={`/accounts/${encodeURIComponent(a.accountId)}`}>{a.accountId}</Link>,
+            },
+            { header: 'State', cell: (a) => words(a.state) },
+            { header: 'Excluded because', cell: (a) => (a.exclusion ? words(a.exclusion) : '—') },
+            { header: 'Controls', cell: (a) => a.controlIds.join(', ') || '—' },
+            { header: 'Sampled', cell: (a) => (a.sampled ? (a.sampleDecision ?? 'unchecked') : '—') },
+            { header: 'Lifted', cell: (a) => (a.liftedAt ? when(a.liftedAt) : '—') },
+            {
+              header: 'Note',
+              cell: (a) => a.failure ?? (a.leftAlone?.map((l) => `${l.id}: ${l.why}`).join('; ') || '—'),
+            },
+          ]}
+        />
+      </QueryState>
+      <nav aria-label="Dry run pages" className="pager">
+        <button
+          type="button"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          Previous page
+        </button>
+        <button
+          type="button"
+          disabled={next === null}
+          onClick={() => next !== null && setCursors((c) => [...c, next])}
+        >
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+export function CampaignPage({ campaignId }: { campaignId: string }) {
+  useTitle(`Campaign ${campaignId}`);
+  const campaign = useCampaign(campaignId);
+  const c = campaign.data;
+  return (
+    <>
+      <h1 tabIndex={-1}>Campaign {campaignId}</h1>
+      <QueryState query={campaign}>
+        {c ? (
+          <>
+            <p className="lede">
+              <Badge kind="status" value={c.status} /> {words(c.phase)} · proposed by {c.maker} on{' '}
+              {when(c.createdAt)} · reason {words(c.reasonCode)}
+              {c.halt ? ` · halted by ${c.halt.by}: ${c.halt.reason}` : ''}
+            </p>
+            <p>{c.justification}</p>
+            <Progress campaign={c} />
+            <Counts campaign={c} />
+            <p>
+              Approvals: {c.approvals.length} of {c.requiredApprovals}
+              {c.approvals.length ? ` (${c.approvals.map((a) => a.by).join(', ')})` : ''}
+              {c.links.temporalUi ? (
+                <>
+                  {' · '}
+                  <a href={c.links.temporalUi}>Run in the Temporal Web UI</a>
+                </>
+              ) : null}
+            </p>
+            <Decisions campaign={c} />
+            <Sample campaign={c} />
+            <DryRun campaignId={campaignId} />
+          </>
+        ) : null}
+      </QueryState>
+    </>
+  );
+}
+
+/** Incident lift campaigns, newest first, each with how far it got. */
+export function CampaignsPage() {
+  useTitle('Campaigns');
+  const campaigns = useCampaigns();
+  const rows = campaigns.data?.items ?? [];
+  return (
+    <>
+      <h1 tabIndex={-1}>Campaigns</h1>
+      <p className="lede">
+        Lifts of one misfired rule across many accounts: approved once by two people, checked on a random
+        sample, lifted canary first and then in batches.
+      </p>
+      <QueryState query={campaigns} empty={rows.length === 0} emptyText="No campaign yet.">
+        <Table<Campaign>
+          caption={`${rows.length} campaigns`}
+          rows={rows}
+          rowKey={(c) => c.id}
+          columns={[
+            {
+              header: 'Campaign',
+              cell: (c) => <Link to={`/campaigns/${encodeURIComponent(c.id)}`}>{c.id}</Link>,
+            },
+            { header: 'Status', cell: (c) => <Badge kind="status" value={c.status} /> },
+            { header: 'Phase', cell: (c) => words(c.phase) },
+            { header: 'Maker', cell: (c) => c.maker },
+            { header: 'Lifted', cell: (c) => `${c.counts.lifted} of ${c.counts.included}` },
+            { header: 'Excluded', cell: (c) => c.counts.matched - c.counts.included },
+            { header: 'Proposed', cell: (c) => when(c.createdAt) },
+          ]}
+        />
+      </QueryState>
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHarness } from '../support/api.js';
+import type { ConsoleStack } from '../support/browser.js';
+import { expectAccessible, startConsoleStack } from '../support/browser.js';
+import { eventually, newAccountId } from '../support/world.js';
+
+type User = Awaited<ReturnType<ApiHarness['user']>>;
+
+let stack: ConsoleStack;
+let maker: User;
+let senior: User;
+let compliance: User;
+let checker: User;
+let riskEngine: User;
+
+beforeAll(async () => {
+  stack = await startConsoleStack({
+    policy: {
+      revert: { window: '1h' },
+      campaigns: {
+        sample: { minimum: 2 },
+        canary: { share: 0.01, minimum: 1 },
+        soak: '2s',
+        liftsPerSecond: 2,
+        signalLookBack: '1h',
+        monitoringWindow: '5s',
+      },
+    },
+  });
+  maker = await stack.api.user(['senior'], { name: 'Mara Quist' });
+  senior = await stack.api.user(['senior'], { name: 'Oren Vale' });
+  compliance = await stack.api.user(['compliance'], { name: 'Lena Hart' });
+  checker = await stack.api.user(['checker'], { name: 'Ines Okafor' });
+  riskEngine = await stack.api.user(['risk_engine']);
+});
+afterAll(async () => stack?.stop());
+
+async function freeze(accountId: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const applied = await stack.api.call('POST', `/v1/accounts/${accountId}/controls`, {
+    token: riskEngine.token,
+    body: {
+      category: 'restriction',
+      kind: 'account_freeze',
+      businessLine: 'spot',
+      reason: 'rule 417 fired',
+      source: 'risk_rule',
+      externalRef: 'rule-417',
+      ...extra,
+    },
+  });
+  expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+}
+
+describe('campaigns in the console', () => {
+  it('shows the dry run with its exclusions, takes the approval and the sample checks, and the progress bar reaches the end', async () => {
+    const liftable = [newAccountId(), newAccountId()];
+    const guarded = newAccountId();
+    for (const accountId of [...liftable, guarded]) await freeze(accountId);
+    await freeze(guarded, { source: 'law_enforcement', externalRef: 'ORDER-9' });
+    const created = await stack.api.call('POST', '/v1/campaigns', {
+      token: maker.token,
+      body: {
+        selector: { accountIds: [...liftable, guarded], kinds: ['account_freeze'] },
+        reasonCode: 'false_positive',
+        justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
+        evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const campaignId = created.body.id as string;
+    const sample = created.body.sample as string[];
+    expect([...sample].sort()).toEqual([...liftable].sort());
+
+    const { page: approverPage } = await stack.signedIn(senior.token);
+    await approverPage
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Campaigns' })
+      .click();
+    await approverPage.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
+    await approverPage.getByRole('link', { name: campaignId }).click();
+    await approverPage.getByRole('heading', { level: 1, name: `Campaign ${campaignId}` }).waitFor();
+    const excludedRow = approverPage
+      .getByRole('table', { name: 'Accounts, page 1' })
+      .getByRole('row')
+      .filter({ hasText: guarded });
+    await excludedRow.waitFor();
+    expect(await excludedRow.getByRole('cell').nth(2).textContent()).toBe('protected control');
+    await approverPage.getByRole('button', { name: 'Approve campaign' }).click();
+    await approverPage.getByRole('status').filter({ hasText: 'Approved.' }).waitFor();
+    const approved = await stack.api.call('POST', `/v1/campaigns/${campaignId}/approve`, {
+      token: compliance.token,
+      body: {},
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+
+    const { page: checkerPage } = await stack.signedIn(checker.token, `/console/campaigns/${campaignId}`);
+    const progress = checkerPage.getByRole('progressbar', { name: 'Campaign progress' });
+    await progress.waitFor();
+    expect(await progress.getAttribute('aria-valuemax')).toBe('2');
+    expect(await progress.getAttribute('aria-valuenow')).toBe('0');
+    for (const accountId of sample) {
+      const form = checkerPage.getByRole('form', { name: `Check ${accountId}` });
+      await form.getByLabel(`Comment on ${accountId}`).fill('Only rule 417 froze it; nothing else on it.');
+      await form.getByRole('button', { name: 'Approve' }).click();
+      await form.waitFor({ state: 'detached' });
+    }
+    await expectAccessible(checkerPage);
+
+    // The page polls: the bar must move without a reload, canary first and then the batch.
+    await eventually(
+      () => progress.getAttribute('aria-valuenow'),
+      (now) => now === '2',
+      { what: 'the progress bar to reach 2 of 2', timeoutMs: 150_000, intervalMs: 500 },
+    );
+    const read = await stack.api.call('GET', `/v1/campaigns/${campaignId}`, { token: checker.token });
+    expect(read.body.counts).toMatchObject({ included: 2, lifted: 2, failed: 0 });
+  }, 300_000);
+});
