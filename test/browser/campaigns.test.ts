@@ -86,7 +86,7 @@ describe('campaigns in the console', () => {
     await excludedRow.waitFor();
     expect(await excludedRow.getByRole('cell').nth(2).textContent()).toBe('protected control');
     await approverPage.getByRole('button', { name: 'Approve campaign' }).click();
-    await approverPage.getByRole('status').filter({ hasText: 'Approved.' }).waitFor();
+    await approverPage.getByText(/^Approvals: 1 of 2/).waitFor();
     const approved = await stack.api.call('POST', `/v1/campaigns/${campaignId}/approve`, {
       token: compliance.token,
       body: {},
@@ -102,7 +102,13 @@ describe('campaigns in the console', () => {
       const form = checkerPage.getByRole('form', { name: `Check ${accountId}` });
       await form.getByLabel(`Comment on ${accountId}`).fill('Only rule 417 froze it; nothing else on it.');
       await form.getByRole('button', { name: 'Approve' }).click();
-      await form.waitFor({ state: 'detached' });
+      const row = checkerPage
+        .getByRole('table', { name: '2 sampled accounts' })
+        .getByRole('row')
+        .filter({ hasText: accountId });
+      const decided = row.getByText(/^approved by/).or(row.getByRole('alert'));
+      await decided.waitFor();
+      expect(await decided.textContent()).toMatch(/^approved by/);
     }
     await expectAccessible(checkerPage);
 

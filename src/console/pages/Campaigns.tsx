@@ -169,7 +169,11 @@ function SampleCheckForm({ campaign, accountId }: { campaign: Campaign; accountI
 
 function Sample({ campaign }: { campaign: Campaign }) {
   const may = allowed(campaign, 'checkSample');
-  const decided = new Map(campaign.sampleChecks.map((s) => [s.accountId, s]));
+  // A row per sampled account with its check, new on every read: the table redraws a row only when its item changed.
+  const rows = campaign.sample.map((accountId) => ({
+    accountId,
+    check: campaign.sampleChecks.find((s) => s.accountId === accountId),
+  }));
   return (
     <section aria-labelledby="campaign-sample">
       <h2 id="campaign-sample">Sample to check</h2>
@@ -179,21 +183,25 @@ function Sample({ campaign }: { campaign: Campaign }) {
       </p>
       <Table
         caption={`${campaign.sample.length} sampled accounts`}
-        rows={campaign.sample}
-        rowKey={(a) => a}
+        rows={rows}
+        rowKey={(r) => r.accountId}
         columns={[
-          { header: 'Account', cell: (a) => <Link to={`/accounts/${encodeURIComponent(a)}`}>{a}</Link> },
+          {
+            header: 'Account',
+            cell: (r) => <Link to={`/accounts/${encodeURIComponent(r.accountId)}`}>{r.accountId}</Link>,
+          },
           {
             header: 'Decision',
-            cell: (a) => {
-              const check = decided.get(a);
-              return check ? `${check.decision} by ${check.by}: ${check.comment}` : 'unchecked';
-            },
+            cell: ({ check }) => (check ? `${check.decision} by ${check.by}: ${check.comment}` : 'unchecked'),
           },
           {
             header: 'Check',
-            cell: (a) =>
-              !decided.has(a) && may?.allowed ? <SampleCheckForm campaign={campaign} accountId={a} /> : '—',
+            cell: (r) =>
+              !r.check && may?.allowed ? (
+                <SampleCheckForm campaign={campaign} accountId={r.accountId} />
+              ) : (
+                '—'
+              ),
           },
         ]}
       />
@@ -222,7 +230,8 @@ function Decisions({ campaign }: { campaign: Campaign }) {
     );
   const mayApprove = allowed(campaign, 'approve')?.allowed ?? false;
   const mayHalt = allowed(campaign, 'halt')?.allowed ?? false;
-  if (!mayApprove && !mayHalt) return null;
+  // The answer stays on screen after the action took away the very button that was clicked.
+  if (!mayApprove && !mayHalt && said === null) return null;
   return (
     <section aria-labelledby="campaign-decide">
       <h2 id="campaign-decide">Decide</h2>
