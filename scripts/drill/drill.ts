@@ -14,6 +14,7 @@ import { DrillClient } from './client.js';
 import { Fleet } from './fleet.js';
 import type { Fault, Span } from './latency.js';
 import { acrossWorkerKills, summary } from './latency.js';
+import { startNotificationFaults } from './notifications.js';
 
 /**
  * A cluster the drill runs against instead of starting its own dev server and PostgreSQL. It neither
@@ -110,6 +111,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   if (!cluster && !cli)
     throw new Error(`no Temporal CLI found; run npm run temporal:install\n${installAdvice}`);
 
+  const notifications = await startNotificationFaults();
   const pgOptions = { dataDir: dir, port: pgPort!, persistent: true };
   let postgres: EmbeddedPostgresHandle | undefined;
   const fleet = new Fleet({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' });
@@ -162,6 +164,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     // Every API and worker encrypts and decrypts with the same key, as a deployment's would.
     DUALKEY_ENCRYPTION_KEYS: `drill:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'info',
+    ...notifications.env,
   };
   const startApi = (i: number) =>
     fleet.entry(`api-${i + 1}`, 'src/api/main.ts', {
@@ -388,6 +391,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           startApi(1);
         }),
       );
+      plan.push(() => fault('other', () => notifications.smtpOutage(options.outageMs, sleep)));
       for (let k = plan.filter((f) => f === killWorker).length; k < options.workerKills; k++)
         plan.push(killWorker);
       for (const next of plan) {
@@ -438,6 +442,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
           `case ${c.index} (${c.caseId}): audit chain ${audit.status} verified=${String(audit.body.verified)}`,
         );
     }
+    log(`cases done at ${((Date.now() - started) / 1_000).toFixed(1)}s; settling the outbox`);
+    const outbox = await notifications.settle(databaseUrl, options.caseLimitMs, sleep);
+    log(`outbox settled at ${((Date.now() - started) / 1_000).toFixed(1)}s`);
+    failures.push(...outbox.failures);
     const mismatches = await client.replayAll();
     failures.push(...mismatches.map((m) => `retried key not answered with its first result: ${m}`));
     failures.push(...client.serverErrors.map((e) => `server error: ${e}`));
@@ -476,11 +484,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         '409 for a key still in progress': client.inProgressAnswers,
         'keyed requests replayed': client.keyed.length,
         'unexpected process exits': fleet.unexpectedExits().length,
+        ...outbox.figures,
         'seconds, start-up included': driveSeconds.toFixed(1),
       },
     };
   } finally {
     await fleet.stopAll();
+    await notifications.stop();
     await postgres?.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { runDrill } from '../../scripts/drill/drill.js';
  * It takes about two minutes alone; its bound leaves room for a 2-core machine busy with other files.
  */
 describe('fault drill (short)', () => {
-  it('keeps every case, lift and audit chain through worker, dev server, PostgreSQL and API faults', async () => {
+  it('keeps every case, lift and audit chain through worker, dev server, PostgreSQL, API, SMTP and webhook faults', async () => {
     const report = await runDrill({
       cases: 6,
       staggerMs: 2_000,
@@ -28,7 +28,10 @@ describe('fault drill (short)', () => {
       'dev server kills': 1,
       'API replica kills': 1,
       'unexpected process exits': 0,
+      'notifications lost': 0,
+      'SMTP outages': 1,
     });
+    expect(report.figures['notifications queued (mail + webhook)']).toBeGreaterThan(0);
     // Three actions a lifted case, four a reverted one. In so short a drill the other faults may be in
     // reach of every action that a kill is.
     expect(report.figures['actions, p50 / p99 / max']).toMatch(/^\d+ \/ \d+ \/ \d+ ms \(19\)$/);
