@@ -10,6 +10,7 @@ import { billableActions, historyBytes } from './billable.js';
 import { measureConsole } from './console.js';
 import { measureCodec } from './codec.js';
 import { measureMemory } from './memory.js';
+import { measureNotifications } from './notifications.js';
 import { measureQueries } from './queries.js';
 import type { Round, Side } from './rounds.js';
 import { cpuMsPerCase, dualkeySide, perMinute, runRound } from './rounds.js';
@@ -24,8 +25,11 @@ import { check, percentile, report } from './section.js';
  * one at a time (the latency an agent sees), then BENCH_CONCURRENCY at a time in BENCH_PAIRS alternating
  * rounds of dualkey and bare (the order flips every pair, so a drift in the machine's load hits both).
  * Then the console; then the payload codec's cost, the same rounds with and without encryption (bench/
- * codec.ts); then a worker process holding BENCH_OPEN_CASES open cases (bench/memory.ts: its RSS,
- * and an action on an evicted case against a cached one); then statements per case and case-list queries
+ * codec.ts); then the notification outbox draining 1,000 queued mails and 1,000 queued webhooks to a real
+ * SMTP server and webhook receiver in this process, against the same sends made directly (bench/
+ * notifications.ts: throughput, delivery latency p50/p99); then a worker process holding BENCH_OPEN_CASES
+ * open cases (bench/memory.ts: its RSS, and an action on an evicted case against a cached one); then
+ * statements per case and case-list queries
  * over 100,000 projection rows (bench/queries.ts). Every section's checks are printed as one table; exit
  * code 1 if one is missed.
  *
@@ -196,9 +200,12 @@ try {
   const codec = await measureCodec(stack, { roundCases, concurrency, pairs });
   // Each on its own worker: the memory section's in a process of its own. The queries section goes last,
   // as the 100,000 rows it adds to the projection would weigh on everything measured after it.
+  const notifications = await measureNotifications(stack);
   const memory = await measureMemory(stack);
   const queries = await measureQueries(stack);
-  process.exitCode = report({ engine, console: consoleSection, codec, memory, queries }) ? 0 : 1;
+  process.exitCode = report({ engine, console: consoleSection, codec, notifications, memory, queries })
+    ? 0
+    : 1;
 } finally {
   await stack.stop();
 }

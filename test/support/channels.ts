@@ -16,6 +16,8 @@ export interface ReceivedMail {
   html: string | null;
   messageId: string;
   kind: string;
+  /** When it arrived (epoch ms), for the benchmark's delivery latency. */
+  at: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function startMailServer(): Promise<{
               html: typeof parsed.html === 'string' ? parsed.html : null,
               messageId: parsed.messageId ?? '',
               kind: headerText(parsed.headers.get('x-dualkey-kind')),
+              at: Date.now(),
             });
             callback();
           })
@@ -75,6 +78,8 @@ export interface ReceivedEvent {
   id: string;
   type: string;
   data: Record<string, unknown>;
+  /** When it was accepted (epoch ms), for the benchmark's delivery latency. */
+  at: number;
 }
 
 /**
@@ -92,11 +97,11 @@ export async function startWebhookReceiver(secret: string): Promise<{
   rejected: number;
   /** Accepted requests whose webhook-id had been accepted before. */
   repeats: number;
-  failFirst(n: number, match: (event: Omit<ReceivedEvent, 'id'>) => boolean): void;
+  failFirst(n: number, match: (event: Omit<ReceivedEvent, 'id' | 'at'>) => boolean): void;
   stop(): Promise<void>;
 }> {
   const webhook = new Webhook(secret);
-  let failing: { n: number; match: (event: Omit<ReceivedEvent, 'id'>) => boolean } | undefined;
+  let failing: { n: number; match: (event: Omit<ReceivedEvent, 'id' | 'at'>) => boolean } | undefined;
   const failedTimes = new Map<string, number>();
   const state = {
     events: [] as ReceivedEvent[],
@@ -132,7 +137,7 @@ export async function startWebhookReceiver(secret: string): Promise<{
       if (seen.has(id)) state.repeats += 1;
       else {
         seen.add(id);
-        state.events.push({ id, type: payload.type, data: payload.data });
+        state.events.push({ id, type: payload.type, data: payload.data, at: Date.now() });
       }
       response.writeHead(204).end();
     });
