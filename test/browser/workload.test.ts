@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 describe('the Workload report in the console', () => {
-  it('shows a lead each agent’s open cases, next to Operations and Four eyes', async () => {
+  it('shows a lead response times by channel and tier on Operations, and each agent’s open cases on Workload', async () => {
     for (let i = 0; i < 2; i += 1) {
       const created = await stack.api.call('POST', '/v1/cases', {
         token: agent.token,
@@ -32,6 +32,12 @@ describe('the Workload report in the console', () => {
     }
 
     const { page } = await stack.signedIn(lead.token, '/console/reports');
+    // The operations page, where the lead starts, gives response times by channel and tier.
+    const times = page.getByRole('table', {
+      name: 'Time to first response and to resolution, by channel and tier',
+    });
+    await times.getByRole('row').filter({ hasText: 'email' }).first().waitFor();
+    await expectAccessible(page);
     await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Workload' }).click();
     await page.getByRole('heading', { level: 1, name: 'Workload' }).waitFor();
     const row = page

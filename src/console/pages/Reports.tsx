@@ -1,6 +1,7 @@
 import { BarChart } from '../charts';
 import { duration, words } from '../format';
 import { useReport } from '../queries';
+import { Table } from '../Table';
 import { ReportTabs, useReportWindow } from '../reportWindow';
 import { useTitle } from '../title';
 import { QueryState } from './QueryState';
@@ -57,6 +58,21 @@ export function ReportsPage() {
                 label: `${o.type} · ${words(o.outcome)} · ${o.businessLine}`,
                 value: o.count,
               }))}
+            />
+            <Table
+              caption="Time to first response and to resolution, by channel and tier"
+              rows={data.responseTimes}
+              rowKey={(r) => `${r.channel} ${r.riskTier}`}
+              columns={[
+                { header: 'Channel', cell: (r) => words(r.channel) },
+                { header: 'Tier', cell: (r) => r.riskTier },
+                { header: 'Responded', cell: (r) => r.timeToFirstResponse.samples },
+                { header: 'First response p50', cell: (r) => seconds(r.timeToFirstResponse.medianSeconds) },
+                { header: 'First response p90', cell: (r) => seconds(r.timeToFirstResponse.p90Seconds) },
+                { header: 'Resolved', cell: (r) => r.timeToResolution.samples },
+                { header: 'Resolution p50', cell: (r) => seconds(r.timeToResolution.medianSeconds) },
+                { header: 'Resolution p90', cell: (r) => seconds(r.timeToResolution.p90Seconds) },
+              ]}
             />
             <BarChart
               title="Escalations that missed their SLA, by department"
