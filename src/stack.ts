@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       }),
       maxDeliveryAttempts: env.NOTIFY_MAX_ATTEMPTS,
       dataConverter: dataConverterOf(codec),
+      policy,
     });
     stops.push(() => worker.stop());
     const bootstrapLine = await bootstrapAdmin(env, database.db, (message) => log.warn(message));

@@ -257,6 +257,14 @@ export const EnvSchema = z
       .describe(
         'case workflow runs a worker keeps in memory (about 0.4 MiB each, see docs/operations.md); others replay from history when next touched',
       ),
+    ASSIGNMENT_SWEEP_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe(
+        'how often each worker hands over the cases of people who are away and assigns new cases intake could not (0: never)',
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

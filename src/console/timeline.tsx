@@ -62,7 +62,14 @@ export function tell(item: TimelineItem, c: Case, name: Name, answeredBefore: nu
       return { did: 'released the case' };
     case 'case.assigned': {
       const to = field(d, 'assignee');
-      return { did: `assigned the case to ${to ? name(to) : 'nobody'}`, quote: field(d, 'comment') };
+      const byPolicy = field(d, 'byPolicy');
+      if (byPolicy === undefined) {
+        return { did: `assigned the case to ${to ? name(to) : 'nobody'}`, quote: field(d, 'comment') };
+      }
+      const from = field(d, 'from');
+      const why = from ? `: ${name(from)} is away until ${when(field(d, 'awayUntil'))}` : '';
+      if (!to) return { did: `offered the case back to the queue${why}` };
+      return { did: `${from ? 'reassigned' : 'assigned'} by policy ${byPolicy} to ${name(to)}${why}` };
     }
     case 'note.added':
       return { did: 'added a note', quote: c.notes.find((n) => n.id === field(d, 'noteId'))?.text };

@@ -83,6 +83,12 @@ export const defaultPolicyInput = {
     signalLookBack: '7d',
     monitoringWindow: '24h',
   },
+  assignment: { version: '2026-12-07', default: 'manual', businessLines: {} },
+  checkerRouting: {
+    version: '2026-12-07',
+    tiers: { low: 'open', medium: 'open', high: 'open', critical: 'open' },
+    offerExpiry: '30m',
+  },
 } satisfies PolicyInput;
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -20,6 +20,8 @@ export type {
   RestrictionKind,
   RiskTier,
   Severity,
+  AssignmentMode,
+  CheckerRouting,
 } from './schemas/vocabulary.js';
 import type { CaseType, ControlCategory, ControlKind, RiskTier } from './schemas/vocabulary.js';
 
@@ -84,6 +86,12 @@ export const departments = [
 ] as const;
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
+
+/** How a business line's new cases find their agent: left to the queue, in turn, or to the least busy. */
+export const assignmentModes = ['manual', 'round_robin', 'least_loaded'] as const;
+
+/** How a risk tier's proposals reach checkers: open to all, or offered to one drawn at random first. */
+export const checkerRoutings = ['open', 'random_first'] as const;
 
 export const controlCategories = ['restriction', 'binding'] as const;
 export const restrictionKinds = ['account_freeze', 'withdrawal_lock', 'trading_lock', 'login_lock'] as const;

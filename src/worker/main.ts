@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { parseEnv } from '../config/env.js';
+import { loadPolicy } from '../config/policy.js';
 import { createLogger, installSdkRuntime } from '../runtime/logger.js';
 import { failStartup, onShutdown } from '../runtime/shutdown.js';
 import { connectDependencies, createAccountControls, createNotificationChannels } from '../runtime/wiring.js';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     nativeConnection,
     log,
     dataConverter: dataConverterOf(codec),
+    policy: loadPolicy(env.DUALKEY_POLICY),
   });
   log.info(
     {

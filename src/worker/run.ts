@@ -1,4 +1,5 @@
 import type { Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -6,9 +7,12 @@ import { createActivities } from '../../activities/index.js';
 import type { Env } from '../config/env.js';
 import type { Database } from '../db/client.js';
 import type { AccountControls } from '../domain/controls.js';
+import type { Policy } from '../domain/policy.js';
+import { Assigner } from '../temporal/assignment.js';
 import type { Channels } from '../notify/channels.js';
 import { logNotifier } from '../notify/channels.js';
 import { registerSearchAttributes } from '../temporal/searchAttributes.js';
+import { startAssignmentSweep } from './assignmentSweep.js';
 import { startDispatcher } from './dispatcher.js';
 import { createCaseWorker, runUntilStopped } from './worker.js';
 
@@ -20,10 +24,17 @@ export interface RunningWorker {
 
 /**
  * The worker side of dualkey: registers the search attributes on the namespace, runs the case workflows
- * and their activities, and drains the notification outbox.
+ * and their activities, drains the notification outbox and sweeps for cases to hand over.
  */
 export async function runWorker(
-  settings: Pick<Env, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS'>,
+  settings: Pick<
+    Env,
+    | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'WORKER_MAX_CACHED_WORKFLOWS'
+    | 'ASSIGNMENT_SWEEP_MS'
+    | 'UPDATE_TIMEOUT_MS'
+  >,
   options: {
     db: Database;
     controls: AccountControls;
@@ -34,6 +45,8 @@ export async function runWorker(
     channels?: Channels | undefined;
     maxDeliveryAttempts?: number | undefined;
     dataConverter?: DataConverter;
+    /** The policy whose assignment section the sweep follows. */
+    policy: Policy;
   },
 ): Promise<RunningWorker> {
   const { log } = options;
@@ -68,10 +81,28 @@ export async function runWorker(
     log,
     maxAttempts: options.maxDeliveryAttempts,
   });
+  const sweep =
+    settings.ASSIGNMENT_SWEEP_MS > 0
+      ? startAssignmentSweep({
+          assigner: new Assigner({
+            db: options.db,
+            client: new Client({
+              connection: options.connection,
+              namespace: settings.TEMPORAL_NAMESPACE,
+              ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+            }),
+            policy: options.policy,
+            updateTimeoutMs: settings.UPDATE_TIMEOUT_MS,
+          }),
+          intervalMs: settings.ASSIGNMENT_SWEEP_MS,
+          log,
+        })
+      : undefined;
   const running = runUntilStopped(worker, { db: options.db });
   return {
     done: running.done,
     async stop() {
+      await sweep?.stop();
       await running.stop();
       await dispatcher.stop();
       options.channels?.close();

@@ -26,6 +26,7 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
   const day = 86_400_000;
   return {
     'GET /v1/me': {},
+    'PUT /v1/me/availability': { body: { awayUntil: null } },
     'POST /v1/session': {},
     'DELETE /v1/session': {},
     'GET /v1/people': {},

@@ -9,6 +9,7 @@ import type { Permission } from '../../src/domain/permissions.js';
  */
 export const reviewedPermissions: Record<string, { permission: Permission | 'none'; also?: string }> = {
   'GET /v1/me': { permission: 'none', also: 'any valid token' },
+  'PUT /v1/me/availability': { permission: 'none', also: 'any valid token; sets the caller’s own absence' },
   'POST /v1/session': { permission: 'none', also: 'any valid token; sets the session cookie' },
   'DELETE /v1/session': { permission: 'none', also: 'any valid token or session' },
   'GET /v1/people': { permission: 'case.read' },

@@ -42,6 +42,7 @@ describe('parseEnv: defaults', () => {
       SESSION_TTL: 8 * 3_600_000,
       WORKER_METRICS_PORT: 9464,
       WORKER_MAX_CACHED_WORKFLOWS: 400,
+      ASSIGNMENT_SWEEP_MS: 60_000,
       LOG_LEVEL: 'info',
       OIDC_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
       OIDC_CLOCK_TOLERANCE_SECONDS: 30,

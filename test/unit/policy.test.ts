@@ -151,6 +151,12 @@ describe('the default policy', () => {
         signalLookBack: 7 * DAY,
         monitoringWindow: 24 * HOUR,
       },
+      assignment: { version: '2026-12-07', default: 'manual', businessLines: {} },
+      checkerRouting: {
+        version: '2026-12-07',
+        tiers: { low: 'open', medium: 'open', high: 'open', critical: 'open' },
+        offerExpiry: 30 * MINUTE,
+      },
     });
   });
 

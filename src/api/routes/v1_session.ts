@@ -8,6 +8,7 @@ import type { AppEnv } from '../context.js';
 import { problems } from '../errors.js';
 import { csrfCookie, csrfHeader, sessionCookie } from '../middleware/auth.js';
 import { bearer, bearerOnly, jsonBody, jsonContent } from '../schemas.js';
+import { awayUntilOf } from '../../db/assignment.js';
 import { Me, meOf } from './v1_me.js';
 
 const SessionStarted = z
@@ -62,7 +63,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       setCookie(c, sessionCookie, session.secret, { ...lifetime, httpOnly: true });
       setCookie(c, csrfCookie, session.csrfToken, lifetime);
       return c.json(
-        { user: meOf(actor), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+        {
+          user: meOf(actor, await awayUntilOf(db, actor.id)),
+          csrfToken: session.csrfToken,
+          expiresAt: session.expiresAt.toISOString(),
+        },
         201,
       );
     },

@@ -11,6 +11,7 @@ import type {
 } from '../../../workflows/messages.js';
 import { getCaseQuery, riskSignal, workflowTypes } from '../../../workflows/messages.js';
 import { caseStartOptions } from '../../../workflows/searchAttributes.js';
+import { Assigner } from '../../temporal/assignment.js';
 import type { Database } from '../../db/client.js';
 import { readStream, verifyStream } from '../../db/audit.js';
 import { writeNewCase } from '../../db/intake.js';
@@ -122,8 +123,10 @@ export function newCaseId(type: CaseType, now = new Date(), seed?: string): stri
  */
 export class CaseService {
   private readonly intakes: Slots;
+  private readonly assigner: Assigner;
 
   constructor(private readonly deps: CaseServiceDeps) {
+    this.assigner = new Assigner(deps);
     // An intake holds a connection while Temporal accepts its start; an unreachable Temporal must not take
     // the connections that reads, which fall back to the projection, still need.
     this.intakes = new Slots(Math.max(1, Math.floor(deps.databasePoolSize / 2)), deps.updateTimeoutMs, () =>
@@ -146,9 +149,21 @@ export class CaseService {
     throw error;
   }
 
+  /**
+   * Opens a case and, where its business line's policy assigns, hands it to the agent the policy picks.
+   * The case stands whether or not that hand-over is confirmed in time: a case left unassigned is
+   * assigned by the workers' assignment sweep.
+   */
   async create(actor: Actor, input: CreateCaseInput, idempotencyKey?: string): Promise<Case> {
     authorize(actor, 'case.create', input.businessLine);
-    return this.open(actor, input, undefined, idempotencyKey && `${actor.id}:${idempotencyKey}`);
+    const c = await this.open(actor, input, undefined, idempotencyKey && `${actor.id}:${idempotencyKey}`);
+    if (c.status !== 'open' || c.assignee !== null) return c;
+    try {
+      return (await this.assigner.assignNew(c)) ?? c;
+    } catch (error) {
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(error)) return c;
+      throw error;
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+export * from './assignment.js';
 export * from './audit.js';
 export * from './cases.js';
 export * from './controls.js';

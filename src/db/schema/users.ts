@@ -26,6 +26,8 @@ export const users = pgTable(
     ssoGroups: text('sso_groups').array(),
     /** Issue time of the token the groups came from: an older token cannot bring back older groups. */
     ssoGroupsAt: instant('sso_groups_at'),
+    /** Set by the user: until then no case is assigned to them, and the ones they hold are handed over. */
+    awayUntil: instant('away_until'),
   },
   (t) => [check('users_sso_groups_with_subject', sql`(${t.ssoSubject} is null) = (${t.ssoGroups} is null)`)],
 );

@@ -1,4 +1,5 @@
 import type {
+  AssignByPolicyInput,
   AssignInput,
   InfoRequestInput,
   InfoResponseInput,
@@ -87,6 +88,44 @@ export const assign = defineRule<AssignInput>({
   details: (input, next) => ({
     assignee: next.assignee,
     ...(input.comment === undefined ? {} : { comment: input.comment }),
+  }),
+});
+
+/**
+ * The engine handing a case over by the business line's assignment policy: a new case to the agent the
+ * policy picks, or the case of an agent who went away to another (or back to the queue, `assignee` null).
+ * It acts only on the case as the decision saw it, so a claim that came first is never overridden.
+ */
+export const assignByPolicy = defineRule<AssignByPolicyInput>({
+  action: 'case.assigned',
+  check(c, input) {
+    requireStatus(c, workable, 'assign');
+    if (c.assignee !== input.from) {
+      throw new DomainError(
+        'invalid_state',
+        c.assignee === null ? 'the case is not assigned any more' : `the case is assigned to ${c.assignee}`,
+      );
+    }
+    if (input.assignee === c.assignee) {
+      throw new DomainError('invalid_state', `the case is already assigned to ${input.assignee ?? 'nobody'}`);
+    }
+  },
+  apply(c, input, { now }) {
+    if (input.assignee === null) return { ...c, assignee: null };
+    return {
+      ...c,
+      assignee: input.assignee,
+      status: c.status === 'open' ? 'in_review' : c.status,
+      firstClaimedAt: c.firstClaimedAt ?? now,
+    };
+  },
+  details: (input, next) => ({
+    assignee: next.assignee,
+    byPolicy: input.policy,
+    policyVersion: input.policyVersion,
+    why: input.why,
+    ...(input.from === null ? {} : { from: input.from }),
+    ...(input.awayUntil === null ? {} : { awayUntil: input.awayUntil }),
   }),
 });
 

@@ -5,6 +5,7 @@ import { ReasonCodeName } from './policy.js';
 import { RiskHints } from './riskTier.js';
 import {
   AgentAnswerChannel,
+  AssignmentMode,
   BusinessLine,
   CaseType,
   Channel,
@@ -188,6 +189,17 @@ export const AssignInput = z
     comment: text(2_000).optional(),
   })
   .meta({ examples: [{ assignee: 'usr_6s77bamRRi4a', comment: 'Lee covers p2p while Sam is away.' }] });
+
+/** What the engine sends when the assignment policy hands a case over; no route takes it. */
+export const AssignByPolicyInput = z.strictObject({
+  assignee: EntityId.nullable().describe('null puts the case back in the queue'),
+  from: EntityId.nullable().describe('the assignee the decision saw; null for a case nobody held'),
+  policy: AssignmentMode,
+  policyVersion: z.string().min(1),
+  why: z.enum(['intake', 'assignee_away']),
+  awayUntil: z.iso.datetime({ offset: true }).nullable(),
+});
+export type AssignByPolicyInput = z.infer<typeof AssignByPolicyInput>;
 
 export const RevertInput = z.strictObject({ reason: text(2_000) }).meta({
   examples: [

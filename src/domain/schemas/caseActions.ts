@@ -11,6 +11,7 @@ import type { BusinessLine } from '../vocabulary.js';
 import {
   AnswerEscalationInput,
   ApproveInput,
+  AssignByPolicyInput,
   AssignInput,
   EntityId,
   EscalateInput,
@@ -132,6 +133,7 @@ export const httpActions: { [A in ActionName]: HttpAction<A> } = {
         'Makes another person the case’s assignee, with an optional comment; an open case moves to in_review. The assignee must be enabled, hold case.review and have the case’s business line in scope (`GET /v1/cases/{caseId}/assignees` lists who does); anyone else is refused with 400 validation_failed at `assignee`.',
     },
   }),
+  assignByPolicy: http('assignByPolicy', { body: AssignByPolicyInput }),
   addNote: http('addNote', {
     body: NoteInput,
     sample: () => ({ text: 'note' }),

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { deepMerge, defaultPolicyInput, parseDuration } from '../policy.js';
-import { CaseType, Channel, Department, EvidenceKind, RequiredRole, RiskTier } from './vocabulary.js';
+import {
+  AssignmentMode,
+  BusinessLine,
+  CaseType,
+  Channel,
+  CheckerRouting,
+  Department,
+  EvidenceKind,
+  RequiredRole,
+  RiskTier,
+} from './vocabulary.js';
 
 /** A duration written as `"90s"`, `"24h"`, `"7d"` (or a number of milliseconds); parsed to milliseconds. */
 export const Duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
@@ -75,6 +85,26 @@ export const CaseDeadlines = z
   })
   .describe('what every case owes by when; a missed one flags the case like a missed escalation SLA');
 
+export const AssignmentPolicy = z
+  .strictObject({
+    version: z.string().min(1).describe('written with every assignment the policy makes'),
+    default: AssignmentMode.describe('for the business lines not listed'),
+    businessLines: z.partialRecord(BusinessLine, AssignmentMode),
+  })
+  .describe(
+    'how new cases find an agent, per business line: manual (they wait in the queue), round_robin or least_loaded among the agents in scope who are not away',
+  );
+
+export const CheckerRoutingPolicy = z
+  .strictObject({
+    version: z.string().min(1).describe('written with every offer the routing makes'),
+    tiers: perTier(CheckerRouting).describe(
+      'open: any eligible checker decides; random_first: one eligible checker drawn at random decides alone until the offer expires or they pass it on',
+    ),
+    offerExpiry: Duration.describe('how long the drawn checker alone may decide'),
+  })
+  .describe('how a proposal reaches checkers, per risk tier');
+
 export const Policy = z.strictObject({
   approval: z.strictObject({
     expiry: Duration,
@@ -147,6 +177,8 @@ export const Policy = z.strictObject({
       monitoringWindow: Duration.describe('how long each lifted account is watched for risk signals'),
     })
     .describe('incident lift campaigns'),
+  assignment: AssignmentPolicy,
+  checkerRouting: CheckerRoutingPolicy,
 });
 /** The parsed policy: every duration in milliseconds. */
 export type Policy = z.output<typeof Policy>;

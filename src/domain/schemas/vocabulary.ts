@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   agentAnswerChannels,
+  assignmentModes,
+  checkerRoutings,
   answerChannels,
   bindingKinds,
   businessLines,
@@ -83,3 +85,9 @@ export type ReverificationMethod = z.infer<typeof ReverificationMethod>;
 /** Whether an audited attempt went through or was refused. */
 export const AuditOutcome = z.enum(['accepted', 'denied']).meta({ id: 'AuditOutcome' });
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
+
+export const AssignmentMode = z.enum(assignmentModes).meta({ id: 'AssignmentMode' });
+export type AssignmentMode = z.infer<typeof AssignmentMode>;
+
+export const CheckerRouting = z.enum(checkerRoutings).meta({ id: 'CheckerRouting' });
+export type CheckerRouting = z.infer<typeof CheckerRouting>;
