@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { Me } from './api';
+import { Availability } from './Availability';
 import { Link } from './Link';
 import { useLiveUpdates } from './live';
 import { AccountPage } from './pages/Account';
@@ -171,6 +172,7 @@ function SignedIn({ path }: { path: string }) {
           {liveWords[live]}
         </span>
         <span className="who">{me.data ? `${me.data.name} · ${me.data.roles.join(', ')}` : ''}</span>
+        {me.data ? <Availability me={me.data} /> : null}
         <button
           type="button"
           onClick={() => {

@@ -9,6 +9,7 @@ import { Badge, Table, TimeLeft } from '../Table';
 import type { CaseQuery } from '../queries';
 import { useCases, useMe } from '../queries';
 import { useTitle } from '../title';
+import { BulkActions, SelectBox, SelectionProvider, useSelection } from './Bulk';
 import { QueryState } from './QueryState';
 
 const sorts = [
@@ -83,7 +84,7 @@ const filterFields: readonly FilterField[] = [
 ];
 
 /** The case table every queue shares: one row per case, its id a link to the case page. */
-export function CaseTable(props: { cases: Case[]; caption: string; now?: number }) {
+export function CaseTable(props: { cases: Case[]; caption: string; now?: number; selectable?: boolean }) {
   const now = props.now ?? Date.now();
   return (
     <Table
@@ -92,6 +93,7 @@ export function CaseTable(props: { cases: Case[]; caption: string; now?: number 
       rows={props.cases}
       rowKey={(c) => c.id}
       columns={[
+        ...(props.selectable ? [{ header: 'Select', cell: (c: Case) => <SelectBox c={c} /> }] : []),
         { header: 'Case', cell: (c) => <CaseLink id={c.id} /> },
         { header: 'Subject', cell: (c) => c.subject },
         { header: 'Type', cell: (c) => words(c.type) },
@@ -166,6 +168,9 @@ export function QueuePage({ view = 'all' }: { view?: QueueView }) {
   if ((view === 'mine' || filters.assignee === 'me') && me.data) query.assignee = me.data.id;
   const waitingForMe = (view === 'mine' || filters.assignee === 'me') && !me.data;
   const cases = useCases(query);
+  // Leads (who may hand cases to others) act on several cases at once from the whole queue.
+  const bulk = view === 'all' && (me.data?.permissions.includes('case.release_any') ?? false);
+  const [selection, select] = useSelection();
 
   const shown = useMemo(() => {
     const mine = me.data?.id;
@@ -209,7 +214,15 @@ export function QueuePage({ view = 'all' }: { view?: QueueView }) {
         empty={shown.length === 0}
         emptyText="No cases match these filters."
       >
-        <CaseTable cases={shown} caption={`${shown.length} cases`} />
+        <SelectionProvider value={bulk ? selection : null}>
+          {bulk ? (
+            <BulkActions
+              selected={shown.filter((c) => selection.ids.has(c.id))}
+              clear={() => select(new Set())}
+            />
+          ) : null}
+          <CaseTable cases={shown} caption={`${shown.length} cases`} selectable={bulk} />
+        </SelectionProvider>
       </QueryState>
     </>
   );
