@@ -328,6 +328,7 @@ describe('operations endpoints', () => {
       grantId: 'grt_unknown',
       // A delivery that does not exist: the retry example must still pass the edge, then meet a 404.
       id: '999999999',
+      campaignId: 'CAM-20261207-K7M2QX',
     };
     let checked = 0;
     for (const route of documentedRoutes(doc)) {
