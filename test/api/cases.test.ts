@@ -869,6 +869,8 @@ describe('users, tokens and identity', () => {
         'removal.propose',
         'controls.apply',
       ],
+      // Nobody is away until they say so.
+      awayUntil: null,
     });
   });
 
@@ -913,7 +915,7 @@ describe('users, tokens and identity', () => {
     );
   });
 
-  it('GET /v1/me names the caller, their roles, scopes, departments and permissions', async () => {
+  it('GET /v1/me names the caller, their roles, scopes, departments, permissions and availability', async () => {
     const me = await as(security, 'GET', '/v1/me');
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
@@ -923,6 +925,7 @@ describe('users, tokens and identity', () => {
       businessLines: ['*'],
       departments: ['security'],
       permissions: ['case.read', 'department.respond'],
+      awayUntil: null,
     });
   });
 });
