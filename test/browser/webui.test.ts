@@ -142,11 +142,22 @@ describe('the Temporal Web UI decodes through dualkey', () => {
     const { id, description } = run;
     const outsider = await stack.api.user(['auditor'], { businessLines: ['spot'] });
     const page = await webUiSignedIn(outsider);
+    // The UI keeps polling the server, so the network never goes idle: wait on its decodes instead.
+    let decodesInFlight = 0;
+    const isDecode = (request: { url(): string }) => request.url().includes('/codec/decode');
+    page.on('request', (request) => {
+      if (isDecode(request)) decodesInFlight++;
+    });
+    const settled = (request: { url(): string }) => {
+      if (isDecode(request)) decodesInFlight--;
+    };
+    page.on('requestfinished', settled);
+    page.on('requestfailed', settled);
 
     const inputAndResult = await openRun(page, run);
     // What the UI shows is the payload as Temporal holds it: its clear metadata and the ciphertext.
     await inputAndResult.getByText(`"${metadataKeys.keyId}"`).first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await expect.poll(() => decodesInFlight, { timeout: 60_000 }).toBe(0);
     const shown = await inputAndResult.innerText();
     expect(shown).toContain(metadataKeys.businessLine);
     expect(shown).not.toContain(description);
