@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Assigner } from '../temporal/assignment.js';
+import { startLoop } from './loop.js';
 
 /**
  * Runs the assignment sweep every `intervalMs`: cases held by someone who went away are handed over, and
@@ -9,37 +10,19 @@ import type { Assigner } from '../temporal/assignment.js';
 export function startAssignmentSweep(options: { assigner: Assigner; intervalMs: number; log: Logger }): {
   stop(): Promise<void>;
 } {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        const { handedOver, failed } = await options.assigner.sweep();
-        if (handedOver.length > 0) options.log.info({ handedOver }, 'assignment sweep handed cases over');
-        for (const { caseId, error } of failed) {
-          options.log.warn(
-            { caseId, err: error },
-            'assignment sweep could not hand a case over; next sweep retries',
-          );
-        }
-      } catch (error) {
-        options.log.warn({ err: error }, 'assignment sweep failed; retrying');
+  return startLoop({
+    intervalMs: options.intervalMs,
+    tick: async () => {
+      const { handedOver, failed } = await options.assigner.sweep();
+      if (handedOver.length > 0) options.log.info({ handedOver }, 'assignment sweep handed cases over');
+      for (const { caseId, error } of failed) {
+        options.log.warn(
+          { caseId, err: error },
+          'assignment sweep could not hand a case over; next sweep retries',
+        );
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  };
-  const running = loop();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await running;
+      return 'idle';
     },
-  };
+    onError: (error) => options.log.warn({ err: error }, 'assignment sweep failed; retrying'),
+  });
 }

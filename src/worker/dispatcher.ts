@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
 import { markDelivered, markFailed, messageIdOf, takeDue } from '../db/outbox.js';
 import type { DeliveryChannel, Notifier } from '../domain/notifications.js';
+import { startLoop } from './loop.js';
 
 /**
  * Drains the notification outbox: delivers what is due, reschedules failures with backoff. Several
@@ -19,60 +20,40 @@ export function startDispatcher(options: {
 }): { stop(): Promise<void> } {
   const intervalMs = options.intervalMs ?? 1_000;
   const maxAttempts = options.maxAttempts ?? 12;
-  let stopped = false;
-  let wake: (() => void) | undefined;
-
-  const loop = async () => {
-    while (!stopped) {
+  return startLoop({
+    intervalMs,
+    tick: async () => {
+      const due = await takeDue(options.db, 50, 60_000, options.channels);
+      const delivered: number[] = [];
       try {
-        const due = await takeDue(options.db, 50, 60_000, options.channels);
-        const delivered: number[] = [];
-        try {
-          for (const row of due) {
-            try {
-              await options.notifier.deliver({
-                id: row.id,
-                messageId: messageIdOf(row.key),
-                recipient: row.recipient,
-                kind: row.kind,
-                caseId: row.caseId,
-                channel: row.channel,
-                target: row.target,
-                payload: row.payload,
-                createdAt: row.createdAt.toISOString(),
-              });
-              delivered.push(row.id);
-            } catch (error) {
-              await markFailed(options.db, row.id, row.attempts, (error as Error).message, maxAttempts);
-              options.log.warn(
-                { notification: row.id, channel: row.channel, target: row.target, err: error },
-                'notification delivery failed; retrying with backoff',
-              );
-            }
+        for (const row of due) {
+          try {
+            await options.notifier.deliver({
+              id: row.id,
+              messageId: messageIdOf(row.key),
+              recipient: row.recipient,
+              kind: row.kind,
+              caseId: row.caseId,
+              channel: row.channel,
+              target: row.target,
+              payload: row.payload,
+              createdAt: row.createdAt.toISOString(),
+            });
+            delivered.push(row.id);
+          } catch (error) {
+            await markFailed(options.db, row.id, row.attempts, (error as Error).message, maxAttempts);
+            options.log.warn(
+              { notification: row.id, channel: row.channel, target: row.target, err: error },
+              'notification delivery failed; retrying with backoff',
+            );
           }
-        } finally {
-          // One statement for the batch; if it is lost, the lease runs out and those are delivered again.
-          await markDelivered(options.db, delivered);
         }
-        if (due.length > 0) continue;
-      } catch (error) {
-        options.log.warn({ err: error }, 'notification dispatch failed; retrying');
+      } finally {
+        // One statement for the batch; if it is lost, the lease runs out and those are delivered again.
+        await markDelivered(options.db, delivered);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  };
-  const running = loop();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await running;
+      return due.length > 0 ? 'more' : 'idle';
     },
-  };
+    onError: (error) => options.log.warn({ err: error }, 'notification dispatch failed; retrying'),
+  });
 }
