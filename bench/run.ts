@@ -7,6 +7,7 @@ import { makeCast } from '../test/support/world.js';
 import type { Timings } from './baseline/index.js';
 import { runBareCase, startBareWorker } from './baseline/index.js';
 import { billableActions, historyBytes } from './billable.js';
+import { measureCampaign } from './campaigns.js';
 import { measureConsole } from './console.js';
 import { measureCodec } from './codec.js';
 import { measureMemory } from './memory.js';
@@ -28,10 +29,13 @@ import { check, percentile, report } from './section.js';
  * codec.ts); then the notification outbox draining 1,000 queued mails and 1,000 queued webhooks to a real
  * SMTP server and webhook receiver in this process, against the same sends made directly (bench/
  * notifications.ts: throughput, delivery latency p50/p99); then a worker process holding BENCH_OPEN_CASES
- * open cases (bench/memory.ts: its RSS, and an action on an evicted case against a cached one); then
- * statements per case and case-list queries
- * over 100,000 projection rows (bench/queries.ts). Every section's checks are printed as one table; exit
- * code 1 if one is missed.
+ * open cases (bench/memory.ts: its RSS, and an action on an evicted case against a cached one); then an
+ * incident lift campaign over BENCH_CAMPAIGN_ACCOUNTS (10,000) accounts at the policy's default rate
+ * (bench/campaigns.ts: time to complete, lifts per second against the configured rate, its largest run
+ * history, the worker's peak RSS, every lift once in the ledger); then statements per case and case-list
+ * queries over 100,000 projection rows (bench/queries.ts). The notifications, memory, campaign and
+ * queries sections each run alone too (`npx tsx bench/campaigns.ts`). Every section's checks are printed
+ * as one table; exit code 1 if one is missed.
  *
  * Measured on a shared machine, the ratios to the bare workflow are the figures; the absolute ones move
  * with the load (printed first).
@@ -202,8 +206,17 @@ try {
   // as the 100,000 rows it adds to the projection would weigh on everything measured after it.
   const notifications = await measureNotifications(stack);
   const memory = await measureMemory(stack);
+  const campaign = await measureCampaign(stack);
   const queries = await measureQueries(stack);
-  process.exitCode = report({ engine, console: consoleSection, codec, notifications, memory, queries })
+  process.exitCode = report({
+    engine,
+    console: consoleSection,
+    codec,
+    notifications,
+    memory,
+    campaign,
+    queries,
+  })
     ? 0
     : 1;
 } finally {
