@@ -9,7 +9,10 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { freePort } from '../../src/runtime/ports.js';
 import { findTemporalCli, installAdvice } from '../../src/temporal/cli.js';
+import { defaultPolicy } from '../../src/domain/policy.js';
 import { workflowBundleFile } from '../../src/worker/bundle.js';
+import type { CampaignDrillOptions, DrillCampaign, FaultKind } from './campaign.js';
+import { campaignPolicy, checkDrillCampaign, finishDrillCampaign, startDrillCampaign } from './campaign.js';
 import { DrillClient } from './client.js';
 import { Fleet } from './fleet.js';
 import type { Fault, Span } from './latency.js';
@@ -39,6 +42,12 @@ export interface DrillOptions {
   /** Bound on one case from its first request to its final state. */
   caseLimitMs: number;
   cacheDir: string;
+  /**
+   * An incident lift campaign over this many accounts besides the cases: its batches are under way when
+   * the faults begin, and its invariants (no account lifted twice, none lost, each lift once in the
+   * ledger) join the report.
+   */
+  campaign?: CampaignDrillOptions | undefined;
   cluster?: DrillCluster | undefined;
   log: (line: string) => void;
 }
@@ -139,12 +148,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     ]),
   ];
   const faults = { workerKills: 0, devServerKills: 0, postgresOutages: 0, apiKills: 0 };
-  const faultSpans: Fault[] = [];
+  const faultSpans: (Fault & { what: FaultKind })[] = [];
   /** A fault from just before it is caused until what it stopped is started again. */
-  const fault = async (kind: Fault['kind'], cause: () => Promise<void>) => {
+  const fault = async (what: FaultKind, cause: () => Promise<void>) => {
     const start = Date.now();
     await cause();
-    faultSpans.push({ kind, start, end: Date.now() });
+    faultSpans.push({ kind: what === 'worker' ? 'worker' : 'other', what, start, end: Date.now() });
   };
   const actionSpans: Span[] = [];
   const databaseUrl =
@@ -193,6 +202,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       JSON.stringify({
         monitoring: { window: { low: '5s', medium: '30m' } },
         activities: { attemptTimeout: '10s' },
+        ...(options.campaign ? { campaigns: campaignPolicy(options.campaign) } : {}),
       }),
     );
     if (cli) {
@@ -235,6 +245,23 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       await user(['risk_engine']),
       await user(['auditor']),
     ];
+    let campaign: DrillCampaign | undefined;
+    if (options.campaign) {
+      campaign = await startDrillCampaign(
+        client,
+        {
+          maker: await user(['senior']),
+          approvers: [await user(['senior']), await user(['compliance'])],
+          checker,
+          riskEngine,
+          auditor,
+        },
+        options.campaign,
+        options.caseLimitMs,
+        log,
+        sleep,
+      );
+    }
 
     const read = async (caseId: string) => {
       const answer = await client.send('GET', `/v1/cases/${caseId}`, auditor);
@@ -363,7 +390,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       const plan: (() => Promise<void>)[] = [killWorker];
       if (cli) {
         plan.push(() =>
-          fault('other', async () => {
+          fault('devServer', async () => {
             await fleet.kill('temporal');
             faults.devServerKills++;
             await sleep(2_000);
@@ -374,7 +401,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       if (options.workerKills > 1) plan.push(killWorker);
       if (cli) {
         plan.push(() =>
-          fault('other', async () => {
+          fault('postgres', async () => {
             await postgres?.stop();
             postgres = undefined;
             faults.postgresOutages++;
@@ -384,14 +411,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         );
       }
       plan.push(() =>
-        fault('other', async () => {
+        fault('api', async () => {
           await fleet.kill('api-2');
           faults.apiKills++;
           await sleep(1_000);
           startApi(1);
         }),
       );
-      plan.push(() => fault('other', () => notifications.smtpOutage(options.outageMs, sleep)));
+      plan.push(() => fault('smtp', () => notifications.smtpOutage(options.outageMs, sleep)));
       for (let k = plan.filter((f) => f === killWorker).length; k < options.workerKills; k++)
         plan.push(killWorker);
       for (const next of plan) {
@@ -408,6 +435,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       ),
     );
     await Promise.all([driven, chaos()]);
+    if (campaign) {
+      const rate = options.campaign?.liftsPerSecond ?? defaultPolicy.campaigns.liftsPerSecond;
+      const problem = await finishDrillCampaign(
+        client,
+        campaign,
+        auditor,
+        options.caseLimitMs + (campaign.accounts / rate) * 3_000,
+        sleep,
+      );
+      if (problem) failures.push(problem);
+    }
     const driveSeconds = (Date.now() - started) / 1_000;
 
     for (const c of cases) {
@@ -416,7 +454,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     }
     // What happened to each control, from the registry itself.
     const sql = sqlClient(databaseUrl, { max: 1, onnotice: () => undefined });
+    let campaignFigures: Record<string, number | string> = {};
     try {
+      if (campaign) {
+        const checked = await checkDrillCampaign(sql, campaign, faultSpans);
+        campaignFigures = checked.figures;
+        failures.push(...checked.failures);
+      }
       for (const c of cases) {
         if (!c.controlId || c.problem) continue;
         const rows = await sql<{ action: string; n: string }[]>`
@@ -485,6 +529,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         'keyed requests replayed': client.keyed.length,
         'unexpected process exits': fleet.unexpectedExits().length,
         ...outbox.figures,
+        ...campaignFigures,
         'seconds, start-up included': driveSeconds.toFixed(1),
       },
     };

@@ -25,6 +25,14 @@ const program = new Command('npm run drill --')
     new Option('--worker-kills <n>', 'worker SIGKILLs').env('DRILL_WORKER_KILLS').argParser(count).default(8),
   )
   .addOption(
+    new Option(
+      '--campaign <accounts>',
+      'also run an incident lift campaign over this many accounts, its batches under the faults',
+    )
+      .env('DRILL_CAMPAIGN')
+      .argParser(count),
+  )
+  .addOption(
     new Option('--temporal-address <host:port>', 'an existing Temporal frontend to run against').env(
       'DRILL_TEMPORAL_ADDRESS',
     ),
@@ -41,6 +49,7 @@ const program = new Command('npm run drill --')
 const options = program.opts<{
   cases: number;
   workerKills: number;
+  campaign?: number;
   temporalAddress?: string;
   namespace: string;
   databaseUrl?: string;
@@ -59,6 +68,7 @@ const report = await runDrill({
   faultGapMs: 10_000,
   caseLimitMs: 600_000,
   cacheDir: process.env.DUALKEY_CACHE_DIR ?? join(homedir(), '.cache', 'dualkey'),
+  campaign: options.campaign === undefined ? undefined : { accounts: options.campaign },
   cluster:
     options.temporalAddress && options.databaseUrl
       ? {
