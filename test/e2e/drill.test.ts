@@ -6,7 +6,7 @@ import { runDrill } from '../../scripts/drill/drill.js';
  * two API and two worker processes, a few cases and a campaign of 150 accounts, every kind of fault once
  * or twice, a short outage. The campaign lifts 4 accounts a second (not the default 20), so its batches
  * last long enough for a worker kill, the dev server's and PostgreSQL's outages to fall inside them.
- * It takes about two minutes alone; its bound leaves room for a 2-core machine busy with other files.
+ * It took 165–185 s on a 2-core machine at a load average of 20–28; its bound leaves room for worse.
  */
 describe('fault drill (short)', () => {
   it('keeps every case, lift, campaign lift and audit chain through worker, dev server, PostgreSQL, API, SMTP and webhook faults', async () => {
