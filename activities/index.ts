@@ -8,6 +8,7 @@ import { createCampaignActivities } from './campaigns.js';
 import { createCaseRecordActivities } from './caseRecords.js';
 import { createControlActivities } from './controls.js';
 import { createNotificationActivities } from './notifications.js';
+import { createRoutingActivities } from './routing.js';
 
 export interface ActivityDeps {
   db: Database;
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createControlActivities(deps),
     ...createNotificationActivities(deps),
     ...createCampaignActivities(deps),
+    ...createRoutingActivities(deps),
   });
 }
 

@@ -50,6 +50,7 @@ export const actionLabels: Record<ActionName, string> = {
   approve: 'Approve',
   reject: 'Reject',
   withdraw: 'Withdraw proposal',
+  passOn: 'Pass on',
   resolve: 'Resolve',
   revert: 'Revert',
   recordReverification: 'Record re-verification',
@@ -110,6 +111,7 @@ const bodies: { [A in ActionName]: (v: Values) => ActionBody<A> | undefined } = 
   },
   approve: (v) => optionalComment(v),
   withdraw: (v) => optionalComment(v),
+  passOn: (v) => optionalComment(v),
   reject: (v) => ({ comment: text(v, 'Comment') }),
   resolve: (v) => ({
     outcome: choice(v, 'Outcome', resolveOutcomes, 'resolved_no_action'),
@@ -328,6 +330,7 @@ function Fields(props: { action: ActionName; id: string; c: Case; controls: Cont
       );
     case 'approve':
     case 'withdraw':
+    case 'passOn':
       return <TextField name="Comment" long required={false} id={id('comment')} />;
     case 'reject':
       return <TextField name="Comment" long id={id('comment')} />;

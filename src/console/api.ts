@@ -61,6 +61,7 @@ const actionPaths = {
   approve: '/v1/cases/{caseId}/proposals/{proposalId}/approve',
   reject: '/v1/cases/{caseId}/proposals/{proposalId}/reject',
   withdraw: '/v1/cases/{caseId}/proposals/{proposalId}/withdraw',
+  passOn: '/v1/cases/{caseId}/proposals/{proposalId}/pass-on',
   resolve: '/v1/cases/{caseId}/resolve',
   revert: '/v1/cases/{caseId}/revert',
   recordReverification: '/v1/cases/{caseId}/reverification',

@@ -100,12 +100,31 @@ export function tell(item: TimelineItem, c: Case, name: Name, answeredBefore: nu
       return { did: `reminded ${words(escalation?.department ?? 'the department')} of its question` };
     case 'escalation.breached':
       return { did: `marked the escalation to ${words(escalation?.department ?? 'a department')} overdue` };
-    case 'proposal.created':
+    case 'proposal.created': {
+      const offer = typeof d === 'object' && d !== null ? (d as { offer?: unknown }).offer : undefined;
+      const offeredTo = field(offer, 'checker');
       return {
         did: `proposed lifting ${count(list(d, 'controlIds').length || (proposal?.controlIds.length ?? 0), 'control')}`,
         quote: proposal?.justification,
-        facts: evidenceFacts(proposal),
+        facts: [
+          ...evidenceFacts(proposal),
+          ...(offeredTo
+            ? [`offered first to ${name(offeredTo)}, drawn at random, until ${when(field(offer, 'until'))}`]
+            : []),
+        ],
       };
+    }
+    case 'proposal.passed_on':
+      return {
+        did: 'passed the proposal on: every eligible checker may decide it',
+        quote: field(d, 'comment'),
+      };
+    case 'proposal.offer_expired': {
+      const to = field(d, 'offeredTo');
+      return {
+        did: `let the offer to ${to ? name(to) : 'the drawn checker'} run out: every eligible checker may decide the proposal`,
+      };
+    }
     case 'proposal.approval_recorded': {
       const approval = proposal?.approvals.find((a) => a.by === item.actor);
       return {

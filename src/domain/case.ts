@@ -12,6 +12,7 @@ export type {
   Lift,
   Note,
   Proposal,
+  ProposalOffer,
   ProposalStatus,
   Reverification,
   RiskSignalRecord,
@@ -81,10 +82,11 @@ export function upgradeEvidence(item: Evidence | string): Evidence {
   return typeof item === 'string' ? { kind: 'other', ref: item } : item;
 }
 
-/** A proposal as older code stored it: evidence as plain text, a single required role. */
-type StoredProposal = Omit<Proposal, 'evidence' | 'requiredRoles'> & {
+/** A proposal as older code stored it: evidence as plain text, a single required role, no offer. */
+type StoredProposal = Omit<Proposal, 'evidence' | 'requiredRoles' | 'offer'> & {
   evidence: (Evidence | string)[];
   requiredRoles?: Proposal['requiredRoles'];
+  offer?: Proposal['offer'];
 };
 
 function upgradeProposal(stored: StoredProposal): Proposal {
@@ -92,6 +94,7 @@ function upgradeProposal(stored: StoredProposal): Proposal {
     ...stored,
     evidence: stored.evidence.map(upgradeEvidence),
     requiredRoles: stored.requiredRoles ?? (stored.requiredRole === null ? [] : [stored.requiredRole]),
+    offer: stored.offer ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineUpdate } from '@temporalio/workflow';
 import type { Case } from './case.js';
-import { approve, propose, reject, withdraw } from './lifecycle/approval.js';
+import { approve, passOn, propose, reject, withdraw } from './lifecycle/approval.js';
 import { answerEscalation, escalate } from './lifecycle/escalations.js';
 import { requestAfterReview, requestRevert } from './lifecycle/execution.js';
 import { recordReverification } from './lifecycle/reverification.js';
@@ -52,6 +52,7 @@ const declarations = {
   approve: { target: 'proposal', rule: approve },
   reject: { target: 'proposal', rule: reject },
   withdraw: { target: 'proposal', rule: withdraw },
+  passOn: { target: 'proposal', rule: passOn },
   resolve: { target: 'case', rule: resolve },
   revert: { target: 'case', rule: requestRevert },
   recordReverification: { target: 'case', rule: recordReverification },

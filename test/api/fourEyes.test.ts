@@ -58,6 +58,7 @@ function proposalOf(p: FixtureProposal): Proposal {
     createdAt: at(p.decisions[0]!.at - 1_000),
     expiresAt: at(p.decisions[0]!.at + 86_400),
     decidedAt: at(decidedAt),
+    offer: null,
   };
 }
 

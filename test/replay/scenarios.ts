@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CampaignService } from '../../src/api/services/campaigns.js';
+import { CaseService } from '../../src/api/services/cases.js';
 import { applyControl as applyControlService } from '../../src/api/services/controls.js';
 import { readCampaign } from '../../src/db/campaigns.js';
 import type { Campaign } from '../../src/domain/schemas/campaigns.js';
@@ -41,6 +42,45 @@ export const recordingPolicy = mergeOverrides(everyDurationAs('2s'), {
   activities: defaultPolicyInput.activities,
 } satisfies PolicyOverride);
 
+/**
+ * The scenario's services with a case service whose policy offers low-tier proposals to one checker drawn
+ * at random first: the cases it opens snapshot that policy, the others keep the recording policy.
+ */
+function offeringFirst(s: Services): Services {
+  // The offer runs out well before the proposal does, so a checker can still approve once it has.
+  const policy = {
+    ...s.policy,
+    approval: { ...s.policy.approval, expiry: 60_000 },
+    checkerRouting: {
+      ...s.policy.checkerRouting,
+      tiers: { ...s.policy.checkerRouting.tiers, low: 'random_first' },
+      offerExpiry: 2_000,
+    },
+  } satisfies Services['policy'];
+  const cases = new CaseService({
+    db: s.database.db,
+    client: s.client,
+    controls: s.controls,
+    policy,
+    taskQueue: s.taskQueue,
+    updateTimeoutMs: 20_000,
+    databasePoolSize: 5,
+  });
+  return { ...s, policy, cases };
+}
+
+/** A low-tier proposal offered to a drawn checker, the drawn one, and a checker of the cast it did not go to. */
+async function offeredProposal(s: Services, cast: Cast) {
+  const lock = await applyControl(s, newAccountId(), 'login_lock');
+  const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
+  const offer = (await s.cases.read(caseId)).proposals.find((p) => p.id === proposalId)?.offer;
+  const people = Object.values(cast);
+  const drawn = people.find((a) => a.id === offer?.checker);
+  const other = [cast.checker, cast.checker2].find((a) => a.id !== offer?.checker);
+  if (!drawn || !other) throw new Error(`proposal ${proposalId} was not offered to one of the cast`);
+  return { caseId, proposalId, drawn, other };
+}
+
 export interface Scenario {
   name: string;
   /** Drives one case through a lifecycle path to its end; returns the case id. */
@@ -50,6 +90,42 @@ export interface Scenario {
 }
 
 export const scenarios: Scenario[] = [
+  {
+    name: 'offer-expired-then-approved',
+    async run(base, cast) {
+      const s = offeringFirst(base);
+      const { caseId, proposalId, other } = await offeredProposal(s, cast);
+      await eventually(
+        () => s.cases.read(caseId),
+        (c) => c.proposals.some((p) => p.id === proposalId && p.offer?.status === 'expired'),
+        { what: `the offer on ${caseId} to expire` },
+      );
+      await s.cases.act(other, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
+    name: 'offer-passed-on-then-approved',
+    async run(base, cast) {
+      const s = offeringFirst(base);
+      const { caseId, proposalId, drawn, other } = await offeredProposal(s, cast);
+      await s.cases.act(drawn, caseId, 'passOn', { proposalId, comment: 'I know the user.' });
+      await s.cases.act(other, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
+    name: 'offer-approved-by-drawn-checker',
+    async run(base, cast) {
+      const s = offeringFirst(base);
+      const { caseId, proposalId, drawn } = await offeredProposal(s, cast);
+      await s.cases.act(drawn, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
   {
     name: 'complaint-escalated-and-resolved',
     async run(s, cast) {

@@ -109,6 +109,7 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'POST /v1/cases/{caseId}/proposals/{proposalId}/approve': { body: { comment: 'Looks right.' } },
     'POST /v1/cases/{caseId}/proposals/{proposalId}/reject': { body: { comment: 'Evidence is thin.' } },
     'POST /v1/cases/{caseId}/proposals/{proposalId}/withdraw': { body: { comment: 'Wrong controls named.' } },
+    'POST /v1/cases/{caseId}/proposals/{proposalId}/pass-on': { body: { comment: 'I know the user.' } },
     'POST /v1/cases/{caseId}/resolve': {
       body: { outcome: 'resolved_no_action', summary: 'Explained the lock to the user.' },
     },

@@ -65,6 +65,10 @@ export const reviewedPermissions: Record<string, { permission: Permission | 'non
     permission: 'removal.propose',
     also: 'the maker',
   },
+  'POST /v1/cases/{caseId}/proposals/{proposalId}/pass-on': {
+    permission: 'removal.approve',
+    also: 'the checker the proposal is offered to, while the offer binds',
+  },
   'POST /v1/cases/{caseId}/resolve': { permission: 'case.review', also: 'the assignee' },
   'POST /v1/cases/{caseId}/revert': { permission: 'removal.revert' },
   'POST /v1/cases/{caseId}/reverification': { permission: 'case.review', also: 'not the maker' },

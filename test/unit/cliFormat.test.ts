@@ -234,6 +234,7 @@ describe('caseDetails names who made and who decided each proposal', () => {
             createdAt: '2026-11-24T09:20:00Z',
             expiresAt: '2026-11-25T09:20:00Z',
             decidedAt: '2026-11-24T09:40:00Z',
+            offer: null,
           },
           {
             id: 'prop-2',
@@ -252,6 +253,7 @@ describe('caseDetails names who made and who decided each proposal', () => {
             createdAt: '2026-11-24T09:50:00Z',
             expiresAt: '2026-11-25T09:50:00Z',
             decidedAt: '2026-11-24T10:00:00Z',
+            offer: null,
           },
         ],
       }),

@@ -858,6 +858,7 @@ describe('proposals', () => {
         createdAt: T2,
         expiresAt: plus(T2, 24 * HOUR),
         decidedAt: null,
+        offer: null,
       },
     ]);
     expect(c.step).toBe('waiting for 1 more approval of prop-1');

@@ -61,6 +61,7 @@ function executingUnbind(): Case {
         createdAt: now,
         expiresAt: now,
         decidedAt: now,
+        offer: null,
       },
     ],
   };

@@ -1,12 +1,16 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched, uuid4 } from '@temporalio/workflow';
 import type { Proposal } from '../../src/domain/case.js';
 import type { ControlRef } from '../../src/domain/controls.js';
 import { withOwner } from '../../src/domain/controls.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { toFailure } from '../../src/domain/failures.js';
 import type { NotificationKind } from '../../src/domain/notifications.js';
+import type { Actor } from '../../src/domain/permissions.js';
+import type { Routing } from '../../src/domain/routing.js';
+import { checkerRoutingOf } from '../../src/domain/routing.js';
 import {
   approve,
+  expireOffer,
   expireProposal,
   findProposal,
   propose,
@@ -27,10 +31,12 @@ export function registerApproval(rt: CaseRuntime): void {
     // The versions the maker saw are what checkers approve; any later change voids the approval.
     // Controls read before they had an owner (in recorded histories) count as manual_review.
     const controls = (await rt.activities.readControls(payload.controlIds)).map(withOwner);
-    const next = rt.act(propose, { ...payload, controls }, actor);
+    const routing = await routingFor(rt, actor);
+    const next = rt.act(propose, { ...payload, controls, ...(routing ? { routing } : {}) }, actor);
     const proposal = next.proposals.at(-1);
     if (proposal) {
       rt.spawnTimer(() => proposalExpiry(rt, proposal.id));
+      if (proposal.offer) rt.spawnTimer(() => offerExpiry(rt, proposal.id));
       await rt.activities.notify({
         key: `${rt.workflowId}:${proposal.id}:pending`,
         recipient: `role:${proposal.requiredRole ?? 'checker'}`,
@@ -69,6 +75,38 @@ export function registerApproval(rt: CaseRuntime): void {
     await notifyMaker(rt, findProposal(next, payload.proposalId), 'proposal.rejected');
     return next;
   });
+}
+
+/**
+ * Added after cases were running: where the case's tier routes random_first, a new proposal is offered to
+ * one eligible checker drawn at random. The eligible set is read by an activity just before the proposal
+ * is made; the seed is the run's own random uuid, so a maker cannot tell beforehand whom a proposal will
+ * reach, and it is audited with the set, so anyone can repeat the draw. Cases proposing before it make
+ * no such read.
+ */
+export const CHECKER_ROUTING_PATCH = 'checker-routing-random-first';
+
+async function routingFor(rt: CaseRuntime, maker: Actor): Promise<Routing | undefined> {
+  if (checkerRoutingOf(rt.policy, rt.case.riskTier) !== 'random_first') return undefined;
+  if (!patched(CHECKER_ROUTING_PATCH)) return undefined;
+  const candidates = await rt.activities.eligibleCheckers({
+    businessLine: rt.case.businessLine,
+    exclude: [maker.id, rt.case.createdBy],
+  });
+  return { candidates, seed: uuid4() };
+}
+
+/** The offer binds until its time; then, if still open, the proposal opens to every eligible checker. */
+async function offerExpiry(rt: CaseRuntime, proposalId: string): Promise<void> {
+  const offer = findProposal(rt.case, proposalId).offer;
+  if (!offer) return;
+  const open = () => {
+    const p = findProposal(rt.case, proposalId);
+    return p.status === 'pending' && p.offer?.status === 'offered';
+  };
+  const settled = await condition(() => !open(), msUntil(offer.until), { summary: 'offerExpiry' });
+  if (settled || !open()) return;
+  rt.apply(expireOffer, { proposalId });
 }
 
 export async function notifyMaker(

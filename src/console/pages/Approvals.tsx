@@ -4,12 +4,16 @@ import { CaseLink } from '../Link';
 import { Person } from '../people';
 import { useTitle } from '../title';
 import { Badge, Table, TimeLeft } from '../Table';
-import { useCases } from '../queries';
+import { useCases, useMe } from '../queries';
 import { QueryState } from './QueryState';
 
-/** Proposals the caller may decide now: the API's allowedActions says so, not a rule kept here. */
+/**
+ * Proposals the caller may decide now: the API's allowedActions says so, not a rule kept here. Those
+ * offered to the caller alone come first: nobody else may decide them until the offer runs out.
+ */
 export function ApprovalsPage() {
   const cases = useCases({ status: 'awaiting_approval' });
+  const me = useMe().data?.id;
   const rows = useMemo(
     () =>
       (cases.data ?? [])
@@ -18,16 +22,27 @@ export function ApprovalsPage() {
             .filter((a) => a.action === 'approve' && a.allowed && a.proposalId)
             .map((a) => ({ c, proposal: c.proposals.find((p) => p.id === a.proposalId) })),
         )
-        .flatMap(({ c, proposal }) => (proposal ? [{ c, proposal }] : []))
-        .sort((a, b) => a.proposal.expiresAt.localeCompare(b.proposal.expiresAt)),
-    [cases.data],
+        .flatMap(({ c, proposal }) => {
+          if (!proposal) return [];
+          const offer = proposal.offer;
+          const offered = offer?.status === 'offered' && offer.checker === me ? offer.until : null;
+          return [{ c, proposal, offered }];
+        })
+        .sort(
+          (a, b) =>
+            Number(b.offered !== null) - Number(a.offered !== null) ||
+            (a.offered ?? a.proposal.expiresAt).localeCompare(b.offered ?? b.proposal.expiresAt),
+        ),
+    [cases.data, me],
   );
   const now = Date.now();
   useTitle('Approvals');
   return (
     <>
       <h1 tabIndex={-1}>Approvals</h1>
-      <p className="lede">Proposals waiting for your decision, the ones expiring first at the top.</p>
+      <p className="lede">
+        Proposals waiting for your decision: first those offered to you alone, then the ones expiring first.
+      </p>
       <QueryState query={cases} empty={rows.length === 0} emptyText="Nothing is waiting for your approval.">
         <Table
           caption={`${rows.length} proposals you may decide`}
@@ -35,6 +50,17 @@ export function ApprovalsPage() {
           rowKey={({ proposal }) => proposal.id}
           columns={[
             { header: 'Case', cell: ({ c }) => <CaseLink id={c.id} /> },
+            {
+              header: 'Offered to you',
+              cell: ({ offered }) =>
+                offered ? (
+                  <>
+                    Yes, until <TimeLeft at={offered} now={now} />
+                  </>
+                ) : (
+                  'No'
+                ),
+            },
             { header: 'Subject', cell: ({ c }) => c.subject },
             { header: 'Risk tier', cell: ({ c }) => <Badge kind="tier" value={c.riskTier} /> },
             { header: 'Proposed by', cell: ({ proposal }) => <Person id={proposal.maker} /> },

@@ -5,6 +5,8 @@ import { DomainError } from '../errors.js';
 import type { Policy, ReasonCodeRule } from '../policy.js';
 import { reasonCodeRule } from '../policy.js';
 import { assessApproval, checkProtectedControls, requiredSignoffs } from '../quorum.js';
+import type { Routing } from '../routing.js';
+import { bindingOffer, offerAfterDecision, offerFor, requireOfferTaker } from '../routing.js';
 import { addMs, defineRule, nextId, requireAssignee, requireStatus } from './rule.js';
 
 export function findProposal(c: Case, proposalId: string): Proposal {
@@ -65,8 +67,11 @@ function ownersOf(c: Case, input: ProposeStep): Pick<Control, 'id' | 'source' | 
   });
 }
 
-/** `controls` is the registry's current view of the named controls; the workflow reads it just before. */
-export type ProposeStep = ProposeInput & { controls?: readonly Control[] };
+/**
+ * `controls` is the registry's current view of the named controls, and `routing` the checkers eligible
+ * for an offer where the tier routes random_first; the workflow reads both just before.
+ */
+export type ProposeStep = ProposeInput & { controls?: readonly Control[]; routing?: Routing };
 
 export const propose = defineRule<ProposeStep>({
   action: 'proposal.created',
@@ -119,23 +124,33 @@ export const propose = defineRule<ProposeStep>({
       createdAt: now,
       expiresAt: addMs(now, policy.approval.expiry),
       decidedAt: null,
+      offer: input.routing
+        ? offerFor(input.routing, policy, addMs(now, policy.checkerRouting.offerExpiry))
+        : null,
     };
     return { ...c, status: 'awaiting_approval', proposals: [...c.proposals, proposal] };
   },
-  details: (input, next) => ({
-    proposalId: next.proposals.at(-1)?.id,
-    controlIds: input.controlIds,
-    reasonCode: input.reasonCode,
-    requiredApprovals: next.proposals.at(-1)?.requiredApprovals,
-  }),
+  details: (input, next) => {
+    const offer = next.proposals.at(-1)?.offer;
+    return {
+      proposalId: next.proposals.at(-1)?.id,
+      controlIds: input.controlIds,
+      reasonCode: input.reasonCode,
+      requiredApprovals: next.proposals.at(-1)?.requiredApprovals,
+      // The seed and the set it was drawn from: `drawOne(seed, candidates)` repeats the draw.
+      ...(offer ? { offer } : {}),
+    };
+  },
 });
 
 export const approve = defineRule<ApproveInput & { proposalId: string }>({
   action: 'proposal.approval_recorded',
   permission: 'removal.approve',
-  check(c, input, { actor }) {
-    assessApproval(findProposal(c, input.proposalId), c.createdBy, actor);
+  check(c, input, { actor, now }) {
+    const proposal = findProposal(c, input.proposalId);
+    assessApproval(proposal, c.createdBy, actor);
     requireStatus(c, ['awaiting_approval'], 'approve');
+    requireOfferTaker(proposal, actor, now);
   },
   apply(c, input, { actor, now }) {
     const proposal = findProposal(c, input.proposalId);
@@ -149,6 +164,7 @@ export const approve = defineRule<ApproveInput & { proposalId: string }>({
       status: completesQuorum ? 'executing' : c.status,
       proposals: updateProposal(c, proposal.id, {
         approvals,
+        offer: offerAfterDecision(proposal, actor, now),
         ...(completesQuorum ? { status: 'approved' as const, decidedAt: now } : {}),
       }),
     };
@@ -167,7 +183,7 @@ export const approve = defineRule<ApproveInput & { proposalId: string }>({
 export const reject = defineRule<RejectInput & { proposalId: string }>({
   action: 'proposal.rejected',
   permission: 'removal.approve',
-  check(c, input, { actor }) {
+  check(c, input, { actor, now }) {
     const proposal = findProposal(c, input.proposalId);
     if (proposal.status !== 'pending') {
       throw new DomainError('already_decided', `proposal ${proposal.id} is already ${proposal.status}`);
@@ -175,8 +191,10 @@ export const reject = defineRule<RejectInput & { proposalId: string }>({
     if (actor.id === proposal.maker) {
       throw new DomainError('separation_of_duties', 'the maker of a proposal cannot decide on it');
     }
+    requireOfferTaker(proposal, actor, now);
   },
   apply(c, input, { actor, now }) {
+    const proposal = findProposal(c, input.proposalId);
     return {
       ...c,
       status: 'in_review',
@@ -184,6 +202,7 @@ export const reject = defineRule<RejectInput & { proposalId: string }>({
         status: 'rejected',
         decidedAt: now,
         rejection: { by: actor.id, at: now, comment: input.comment },
+        offer: offerAfterDecision(proposal, actor, now),
       }),
     };
   },
@@ -245,4 +264,53 @@ export const voidProposal = defineRule<{ proposalId: string; changes: readonly C
     proposals: updateProposal(c, input.proposalId, { status: 'voided', decidedAt: now }),
   }),
   details: (input) => ({ proposalId: input.proposalId, changes: input.changes }),
+});
+
+/** The checker a proposal was offered to hands it on: from now on every eligible checker may decide it. */
+export const passOn = defineRule<{ proposalId: string; comment?: string | undefined }>({
+  action: 'proposal.passed_on',
+  permission: 'removal.approve',
+  check(c, input, { actor, now }) {
+    requirePending(c, input.proposalId);
+    const offer = bindingOffer(findProposal(c, input.proposalId), now);
+    if (!offer) {
+      throw new DomainError('invalid_state', `proposal ${input.proposalId} is not offered to anyone now`);
+    }
+    if (offer.checker !== actor.id) {
+      throw new DomainError(
+        'forbidden',
+        `proposal ${input.proposalId} is offered to ${offer.checker}, not to you`,
+      );
+    }
+  },
+  apply(c, input) {
+    const { offer } = findProposal(c, input.proposalId);
+    return {
+      ...c,
+      proposals: updateProposal(c, input.proposalId, { offer: offer && { ...offer, status: 'passed' } }),
+    };
+  },
+  details: (input) => ({ proposalId: input.proposalId, comment: input.comment ?? null }),
+});
+
+/** Nobody took up the offer in time: the proposal opens to every eligible checker. */
+export const expireOffer = defineRule<{ proposalId: string }>({
+  action: 'proposal.offer_expired',
+  check(c, input) {
+    requirePending(c, input.proposalId);
+    if (findProposal(c, input.proposalId).offer?.status !== 'offered') {
+      throw new DomainError('invalid_state', `proposal ${input.proposalId} has no open offer`);
+    }
+  },
+  apply(c, input) {
+    const { offer } = findProposal(c, input.proposalId);
+    return {
+      ...c,
+      proposals: updateProposal(c, input.proposalId, { offer: offer && { ...offer, status: 'expired' } }),
+    };
+  },
+  details: (input, next) => ({
+    proposalId: input.proposalId,
+    offeredTo: next.proposals.find((p) => p.id === input.proposalId)?.offer?.checker,
+  }),
 });

@@ -89,6 +89,22 @@ export const ProposalStatus = z
   .meta({ id: 'ProposalStatus' });
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
+export const ProposalOffer = z
+  .object({
+    checker: z.string().describe('the checker drawn to decide first'),
+    until: Timestamp.describe('until then only they may decide the proposal'),
+    status: z
+      .enum(['offered', 'decided', 'passed', 'expired'])
+      .describe(
+        'offered while it binds; decided once they approved or rejected; passed or expired, it is open to all',
+      ),
+    seed: z.string().describe('the seed of the draw: `drawOne(seed, candidates)` gives `to` again'),
+    candidates: z.array(z.string()).describe('the eligible checkers it was drawn from'),
+    policyVersion: z.string().describe('the checker-routing policy that made the offer'),
+  })
+  .meta({ id: 'ProposalOffer' });
+export type ProposalOffer = z.infer<typeof ProposalOffer>;
+
 export const Proposal = z
   .object({
     id: z.string(),
@@ -113,6 +129,9 @@ export const Proposal = z
     createdAt: Timestamp,
     expiresAt: Timestamp,
     decidedAt: Timestamp.nullable(),
+    offer: ProposalOffer.nullable().describe(
+      'where the tier routes random_first: the one checker the proposal was offered to first; null when open to all',
+    ),
   })
   .meta({ id: 'Proposal' });
 export type Proposal = z.infer<typeof Proposal>;

@@ -252,6 +252,19 @@ export const httpActions: { [A in ActionName]: HttpAction<A> } = {
         'The maker takes back a proposal no checker has decided on yet, with an optional comment; the case returns to in_review.',
     },
   }),
+  passOn: http('passOn', {
+    body: z.strictObject({ comment: text(2_000).optional() }).meta({
+      examples: [{ comment: 'I made the controls this proposal names; someone else should decide.' }],
+    }),
+    route: {
+      path: path('/proposals/{proposalId}/pass-on'),
+      status: 200,
+      operationId: 'passOnProposal',
+      summary: 'Pass on a proposal offered to you',
+      description:
+        'Where the risk tier routes proposals random_first, a new proposal is offered to one eligible checker drawn at random, and only they may decide it until the offer expires. The checker it is offered to hands it on with an optional comment: from then on every eligible checker may decide it.',
+    },
+  }),
   resolve: http('resolve', {
     body: ResolveInput,
     sample: (c) => ({
