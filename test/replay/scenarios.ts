@@ -74,8 +74,9 @@ async function offeredProposal(s: Services, cast: Cast) {
   const lock = await applyControl(s, newAccountId(), 'login_lock');
   const { caseId, proposalId } = await caseAwaitingApproval(s, cast.agent, [lock]);
   const offer = (await s.cases.read(caseId)).proposals.find((p) => p.id === proposalId)?.offer;
-  const people = Object.values(cast);
-  const drawn = people.find((a) => a.id === offer?.checker);
+  // Those of the cast who may approve: the recording stack holds nobody else.
+  const approvers = [cast.checker, cast.checker2, cast.senior, cast.compliance];
+  const drawn = approvers.find((a) => a.id === offer?.checker);
   const other = [cast.checker, cast.checker2].find((a) => a.id !== offer?.checker);
   if (!drawn || !other) throw new Error(`proposal ${proposalId} was not offered to one of the cast`);
   return { caseId, proposalId, drawn, other };

@@ -37,7 +37,7 @@ beforeAll(async () => {
           high: 'random_first',
           critical: 'random_first',
         },
-        offerExpiry: '6s',
+        offerExpiry: '15s',
       },
     },
   });

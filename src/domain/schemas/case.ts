@@ -98,7 +98,7 @@ export const ProposalOffer = z
       .describe(
         'offered while it binds; decided once they approved or rejected; passed or expired, it is open to all',
       ),
-    seed: z.string().describe('the seed of the draw: `drawOne(seed, candidates)` gives `to` again'),
+    seed: z.string().describe('the seed of the draw: `drawOne(seed, candidates)` gives `checker` again'),
     candidates: z.array(z.string()).describe('the eligible checkers it was drawn from'),
     policyVersion: z.string().describe('the checker-routing policy that made the offer'),
   })
