@@ -109,15 +109,15 @@ function Counts({ campaign }: { campaign: Campaign }) {
 }
 
 /** Sends one campaign action once, with an Idempotency-Key so a repeated click applies it at most once. */
-function useCampaignAction(campaignId: string) {
+function useCampaignAction(campaignId: string, status?: Campaign['status']) {
   const queryClient = useQueryClient();
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string; left?: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const run = async (send: (headers: Record<string, string>) => Promise<unknown>, done: string) => {
+  const run = async (send: (headers: Record<string, string>) => Promise<Campaign>, done: string) => {
     setBusy(true);
     try {
-      await send({ 'idempotency-key': newIdempotencyKey() });
-      setOutcome({ ok: true, text: done });
+      const answer = await send({ 'idempotency-key': newIdempotencyKey() });
+      setOutcome({ ok: true, text: done, left: answer.status });
       await queryClient.invalidateQueries({ queryKey: ['campaign', campaignId] });
     } catch (error) {
       setOutcome({ ok: false, text: `Refused: ${refusal(error)}` });
@@ -125,11 +125,14 @@ function useCampaignAction(campaignId: string) {
       setBusy(false);
     }
   };
-  const said = outcome ? (
-    <p className={outcome.ok ? 'outcome' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'}>
-      {outcome.text}
-    </p>
-  ) : null;
+  // A success is about the state it left: once the campaign moves on, the message goes.
+  const stale = outcome?.ok === true && status !== undefined && status !== outcome.left;
+  const said =
+    outcome && !stale ? (
+      <p className={outcome.ok ? 'outcome' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'}>
+        {outcome.text}
+      </p>
+    ) : null;
   return { run, busy, said };
 }
 
@@ -261,6 +264,119 @@ function Decisions({ campaign }: { campaign: Campaign }) {
   );
 }
 
+/** What each of Resume, Revert and Withdraw asks for, as the API takes it. */
+const followUps = [
+  {
+    action: 'resume',
+    label: 'Resume',
+    field: 'Comment on resuming',
+    required: false,
+    done: 'Asked to resume; the campaign goes on once every approver has asked.',
+  },
+  {
+    action: 'revert',
+    label: 'Revert',
+    field: 'Why revert',
+    required: true,
+    done: 'Reverting: every lift still in its revert window is put back.',
+  },
+  {
+    action: 'withdraw',
+    label: 'Withdraw',
+    field: 'Why withdraw',
+    required: true,
+    done: 'Withdrawn.',
+  },
+] as const;
+
+type FollowUp = (typeof followUps)[number];
+
+/**
+ * One of Resume, Revert and Withdraw: enabled when allowedActions says the caller may, otherwise disabled
+ * with the API's reason beside it, so nobody wonders why the button does nothing.
+ */
+function FollowUpForm({ campaign, step }: { campaign: Campaign; step: FollowUp }) {
+  const [text, setText] = useState('');
+  const { run, busy, said } = useCampaignAction(campaign.id, campaign.status);
+  const may = allowed(campaign, step.action);
+  const path = { campaignId: campaign.id };
+  const send = () =>
+    run(async (headers) => {
+      const params = { params: { path }, headers };
+      if (step.action === 'resume') {
+        const body = text.trim() ? { comment: text } : {};
+        return unwrap(await api.POST('/v1/campaigns/{campaignId}/resume', { ...params, body }));
+      }
+      const body = { reason: text };
+      return step.action === 'revert'
+        ? unwrap(await api.POST('/v1/campaigns/{campaignId}/revert', { ...params, body }))
+        : unwrap(await api.POST('/v1/campaigns/{campaignId}/withdraw', { ...params, body }));
+    }, step.done);
+  const id = `campaign-${step.action}`;
+  const why = may && !may.allowed ? (may.reason ?? 'not allowed now') : null;
+  return (
+    <form
+      className="card"
+      aria-label={step.label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`${id}-text`}>{step.field}</label>
+        {step.required ? null : (
+          <span id={`${id}-hint`} className="hint">
+            Optional
+          </span>
+        )}
+        <input
+          id={`${id}-text`}
+          value={text}
+          required={step.required}
+          disabled={why !== null}
+          onChange={(e) => setText(e.target.value)}
+          {...(step.required ? {} : { 'aria-describedby': `${id}-hint` })}
+        />
+      </div>
+      <button
+        type="submit"
+        disabled={busy || why !== null || (step.required && !text.trim())}
+        {...(why === null ? {} : { 'aria-describedby': `${id}-why` })}
+      >
+        {step.label}
+      </button>
+      {why === null ? null : (
+        <p id={`${id}-why`} className="hint">
+          {step.label} is not open to you now: {why}
+        </p>
+      )}
+      {said}
+    </form>
+  );
+}
+
+/** After a halt: the approvers resume, anyone who may revert puts the lifts back, the maker withdraws. */
+function FollowUps({ campaign }: { campaign: Campaign }) {
+  const asked = campaign.resumeApprovals;
+  return (
+    <section aria-labelledby="campaign-follow-ups">
+      <h2 id="campaign-follow-ups">Resume, revert or withdraw</h2>
+      {campaign.status === 'halted' ? (
+        <p>
+          Asked to resume: {asked.length} of {campaign.approvals.length}
+          {asked.length ? ` (${asked.join(', ')})` : ''}
+        </p>
+      ) : null}
+      <div className="campaign-steps">
+        {followUps.map((step) => (
+          <FollowUpForm key={step.action} campaign={campaign} step={step} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
 /** Every account the selector matched, a page at a time: excluded ones with their reason. */
 function DryRun({ campaignId }: { campaignId: string }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -342,6 +458,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
               ) : null}
             </p>
             <Decisions campaign={c} />
+            <FollowUps campaign={c} />
             <Sample campaign={c} />
             <DryRun campaignId={campaignId} />
           </>

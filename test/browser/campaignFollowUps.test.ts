@@ -1,0 +1,248 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHarness } from '../support/api.js';
+import type { ConsoleStack } from '../support/browser.js';
+import { expectAccessible, startConsoleStack } from '../support/browser.js';
+import { eventually, newAccountId } from '../support/world.js';
+
+type User = Awaited<ReturnType<ApiHarness['user']>>;
+interface Counts {
+  matched: number;
+  included: number;
+  excluded: Record<string, number>;
+  pending: number;
+  lifted: number;
+  failed: number;
+  reverted: number;
+  sampled: { approved: number; rejected: number; unchecked: number };
+}
+interface CampaignBody {
+  id: string;
+  status: string;
+  phase: string;
+  sample: string[];
+  counts: Counts;
+}
+
+const suffix = Math.random().toString(36).slice(2, 7);
+const shots = process.env.SCREENSHOT_DIR;
+
+let stack: ConsoleStack;
+let maker: User;
+let senior: User;
+let compliance: User;
+let checker: User;
+let riskEngine: User;
+
+beforeAll(async () => {
+  stack = await startConsoleStack({
+    policy: {
+      revert: { window: '1h' },
+      campaigns: {
+        sample: { minimum: 2 },
+        canary: { share: 0.01, minimum: 1 },
+        soak: '2s',
+        // One account a second: slow enough that a halt lands with most of the batch still to lift.
+        liftsPerSecond: 1,
+        signalLookBack: '1h',
+        monitoringWindow: '3s',
+      },
+    },
+  });
+  maker = await stack.api.user(['senior'], { name: `Mara Quist ${suffix}` });
+  senior = await stack.api.user(['senior'], { name: `Oren Vale ${suffix}` });
+  compliance = await stack.api.user(['compliance'], { name: `Lena Hart ${suffix}` });
+  checker = await stack.api.user(['checker'], { name: `Ines Okafor ${suffix}` });
+  riskEngine = await stack.api.user(['risk_engine']);
+});
+afterAll(async () => stack?.stop());
+
+async function read(id: string): Promise<CampaignBody> {
+  const got = await stack.api.call('GET', `/v1/campaigns/${id}`, { token: compliance.token });
+  expect(got.status, JSON.stringify(got.body)).toBe(200);
+  return got.body as unknown as CampaignBody;
+}
+
+/** A campaign over `n` frozen accounts, approved and its sample checked through the API: it starts lifting. */
+async function runningCampaign(n: number): Promise<CampaignBody> {
+  const accountIds = Array.from({ length: n }, () => newAccountId());
+  for (const accountId of accountIds) {
+    const applied = await stack.api.call('POST', `/v1/accounts/${accountId}/controls`, {
+      token: riskEngine.token,
+      body: {
+        category: 'restriction',
+        kind: 'account_freeze',
+        businessLine: 'spot',
+        reason: 'rule 417 fired',
+        source: 'risk_rule',
+        externalRef: `rule-417-${suffix}`,
+      },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+  }
+  const created = await stack.api.call('POST', '/v1/campaigns', {
+    token: maker.token,
+    body: {
+      selector: { accountIds, kinds: ['account_freeze'] },
+      reasonCode: 'false_positive',
+      justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
+      evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const c = created.body as unknown as CampaignBody;
+  for (const user of [senior, compliance]) {
+    const approved = await stack.api.call('POST', `/v1/campaigns/${c.id}/approve`, {
+      token: user.token,
+      body: {},
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  }
+  for (const accountId of c.sample) {
+    const checked = await stack.api.call('POST', `/v1/campaigns/${c.id}/sample/${accountId}`, {
+      token: checker.token,
+      body: { decision: 'approved', comment: 'Only rule 417 froze it; nothing else on it.' },
+    });
+    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+  }
+  return c;
+}
+
+const liftedOnPage = (page: Page) =>
+  page.getByRole('progressbar', { name: 'Campaign progress' }).getAttribute('aria-valuenow');
+
+/** The page's `Campaign counts`, label to number, as the API's counts would print them. */
+async function countsOnPage(page: Page): Promise<Record<string, number>> {
+  const counts = page.getByLabel('Campaign counts');
+  const terms = await counts.getByRole('term').allTextContents();
+  const values = await counts.getByRole('definition').allTextContents();
+  expect(terms.length).toBe(values.length);
+  return Object.fromEntries(terms.map((term, i) => [term, Number(values[i])]));
+}
+
+function countsAsPrinted(c: Counts): Record<string, number> {
+  return {
+    Matched: c.matched,
+    Included: c.included,
+    ...Object.fromEntries(
+      Object.entries(c.excluded).map(([reason, n]) => [`Excluded: ${reason.replaceAll('_', ' ')}`, n]),
+    ),
+    Pending: c.pending,
+    Lifted: c.lifted,
+    Failed: c.failed,
+    Reverted: c.reverted,
+    'Sample approved': c.sampled.approved,
+    'Sample rejected': c.sampled.rejected,
+    'Sample unchecked': c.sampled.unchecked,
+  };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+describe('halt, resume and revert from the Campaigns page', () => {
+  it('an approver halts a running campaign and the lifts stop; both approvers resume it; after it completes it is reverted from the page, and the page counts match the API', async () => {
+    const c = await runningCampaign(12);
+    const path = `/console/campaigns/${c.id}`;
+    const { page: seniorPage } = await stack.signedIn(senior.token, path);
+    await seniorPage.getByRole('heading', { level: 1, name: `Campaign ${c.id}` }).waitFor();
+    // Before the lifts start nothing is halted: Resume says why not, in the API's words.
+    const resumeWhy = seniorPage
+      .getByRole('form', { name: 'Resume' })
+      .getByText(/^Resume is not open to you now:/);
+    await resumeWhy.waitFor();
+    expect(await resumeWhy.textContent()).toMatch(/only a halted campaign resumes/);
+    await expect
+      .poll(() => seniorPage.getByRole('button', { name: 'Resume', exact: true }).isDisabled())
+      .toBe(true);
+
+    await eventually(
+      () => liftedOnPage(seniorPage),
+      (lifted) => Number(lifted) >= 3,
+      { what: 'three accounts lifted, seen on the page', timeoutMs: 150_000, intervalMs: 500 },
+    );
+    await seniorPage.getByLabel('Why halt').fill('Support reports new fraud on unfrozen accounts.');
+    await seniorPage.getByRole('button', { name: 'Halt', exact: true }).click();
+    await seniorPage.getByRole('status').filter({ hasText: 'Halted.' }).waitFor();
+    const halted = await eventually(
+      () => read(c.id),
+      (x) => x.status === 'halted',
+      { what: 'the halt' },
+    );
+    expect(halted.phase).toBe('batches');
+    // The wave under way may finish; after it the run waits with nothing in flight.
+    const handle = stack.api.services.client.workflow.getHandle(`campaign-${c.id}`);
+    await eventually(
+      () => handle.describe(),
+      (d) => (d.raw.pendingActivities ?? []).length === 0,
+      { what: 'no lift in flight' },
+    );
+    const atHalt = (await read(c.id)).counts.lifted;
+    expect(atHalt).toBeLessThanOrEqual(halted.counts.lifted + 1);
+    expect(atHalt).toBeLessThan(12);
+    await eventually(
+      () => liftedOnPage(seniorPage),
+      (lifted) => lifted === String(atHalt),
+      { what: `the page to show ${atHalt} lifted` },
+    );
+    await shot(seniorPage, 'campaign-halted');
+
+    // Resume needs both approvers: the first one's ask leaves it halted, and nothing more is lifted.
+    await seniorPage.getByLabel('Comment on resuming').fill('The fraud reports were about other accounts.');
+    await seniorPage.getByRole('button', { name: 'Resume', exact: true }).click();
+    await seniorPage.getByRole('status').filter({ hasText: 'Asked to resume' }).waitFor();
+    await seniorPage.getByText(/^Asked to resume: 1 of 2/).waitFor();
+    const again = seniorPage
+      .getByRole('form', { name: 'Resume' })
+      .getByText(/^Resume is not open to you now:/);
+    await again.waitFor();
+    expect(await again.textContent()).toMatch(/already asked to resume/);
+
+    const { page: compliancePage } = await stack.signedIn(compliance.token, path);
+    await compliancePage.getByText(/^Asked to resume: 1 of 2/).waitFor();
+    const stillHalted = await read(c.id);
+    expect(stillHalted).toMatchObject({ status: 'halted', counts: { lifted: atHalt } });
+    expect(await liftedOnPage(compliancePage)).toBe(String(atHalt));
+    await expectAccessible(compliancePage);
+    await compliancePage.getByRole('button', { name: 'Resume', exact: true }).click();
+    await eventually(
+      () => read(c.id),
+      (x) => x.status !== 'halted',
+      { what: 'the campaign to resume' },
+    );
+
+    const done = await eventually(
+      () => read(c.id),
+      (x) => x.status === 'completed',
+      { what: 'the campaign to complete', timeoutMs: 150_000 },
+    );
+    expect(done.counts).toMatchObject({ included: 12, lifted: 12, failed: 0, reverted: 0, pending: 0 });
+    await eventually(
+      () => liftedOnPage(compliancePage),
+      (lifted) => lifted === '12',
+      { what: 'the page to show every account lifted' },
+    );
+
+    // The maker's Withdraw is gone once lifts began, and the page says so; compliance may not withdraw.
+    const withdrawWhy = compliancePage
+      .getByRole('form', { name: 'Withdraw' })
+      .getByText(/^Withdraw is not open to you now:/);
+    expect(await withdrawWhy.textContent()).toMatch(/campaign\.propose/);
+    await compliancePage.getByLabel('Why revert').fill('Rule 417 was right after all.');
+    await compliancePage.getByRole('button', { name: 'Revert', exact: true }).click();
+    const reverted = await eventually(
+      () => read(c.id),
+      (x) => x.status === 'reverted',
+      { what: 'the revert', timeoutMs: 150_000 },
+    );
+    expect(reverted.counts).toMatchObject({ lifted: 12, reverted: 12, failed: 0 });
+    await eventually(
+      () => countsOnPage(compliancePage),
+      (shown) => shown.Reverted === 12,
+      { what: 'the page to show the revert' },
+    );
+    expect(await countsOnPage(compliancePage)).toEqual(countsAsPrinted((await read(c.id)).counts));
+    await shot(compliancePage, 'campaign-reverted');
+  }, 400_000);
+});
