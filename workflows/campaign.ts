@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -18,6 +19,7 @@ import {
   checkRevert,
   checkSampleCheck,
   checkWithdraw,
+  historyLimitOf,
   isSevere,
   quorumReached,
   resumeComplete,
@@ -45,13 +47,6 @@ import { CaseStatusKey, OutcomeKey } from './searchAttributes.js';
 
 /** Retried until they succeed: a campaign must not lose a record, a lift or a revert to a passing fault. */
 const persistent = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
-
-/**
- * Past this many events the run hands its state to a fresh one (continue-as-new) between waves, so a
- * campaign of any size keeps a short history. Per-account state is in PostgreSQL, so the state carried
- * over is the campaign's own: a few kilobytes.
- */
-const HISTORY_LIMIT = 2_000;
 
 /** Accounts read from PostgreSQL at once; lifted in waves of the policy's lifts per second. */
 const PAGE = 200;
@@ -232,9 +227,13 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
     }
   })();
 
-  /** Hands the campaign to a fresh run once the history is long, with nothing in flight. */
+  /**
+   * Past the policy's history limit the run hands its state to a fresh one (continue-as-new), with
+   * nothing in flight, so a campaign of any size keeps a short history. Per-account state is in
+   * PostgreSQL, so the state carried over is the campaign's own: a few kilobytes.
+   */
   async function maybeContinue(): Promise<void> {
-    if (workflowInfo().historyLength < HISTORY_LIMIT) return;
+    if (workflowInfo().historyLength < historyLimitOf(policy)) return;
     await condition(() => pending.length === 0 && toRevert.length === 0 && reverting === 0);
     await condition(allHandlersFinished);
     finished = true;
@@ -303,6 +302,9 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
         c = { ...c, cursor: wave.at(-1)?.accountId ?? c.cursor };
         const elapsed = Date.now() - started;
         if (elapsed < 1_000) await sleep(1_000 - elapsed);
+        // A page is PAGE accounts, which at a low rate is hundreds of events: checked after each wave,
+        // the history stays near the limit. Runs already lifting check after each page, as they did.
+        if (patched('campaign-continues-between-waves')) await maybeContinue();
       }
       await maybeContinue();
     }

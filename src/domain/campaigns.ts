@@ -3,6 +3,7 @@ import { DomainError } from './errors.js';
 import type { Actor, Permission } from './permissions.js';
 import { hasPermission } from './permissions.js';
 import type { Policy } from './policy.js';
+import { CAMPAIGN_HISTORY_LIMIT } from './policy.js';
 import { assessApproval } from './quorum.js';
 import { repeatLifts } from './riskTier.js';
 import type { Campaign, CampaignAllowedAction, CampaignApproval, SampleCheck } from './schemas/campaigns.js';
@@ -103,6 +104,11 @@ export function canarySize(included: number, policy: Policy): number {
 /** The seed a campaign's sample is drawn with: anyone holding the audit row can draw it again. */
 export function sampleSeed(campaignId: string, digest: string): string {
   return `${campaignId}:${digest}`;
+}
+
+/** Past this many events a campaign's run continues as new between waves, as its policy says. */
+export function historyLimitOf(policy: Policy): number {
+  return policy.campaigns.historyLimit ?? CAMPAIGN_HISTORY_LIMIT;
 }
 
 export function workflowIdForCampaign(id: string): string {

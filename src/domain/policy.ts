@@ -12,6 +12,12 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(amount) * units[unit as keyof typeof units]);
 }
 
+/**
+ * History events after which a campaign's run continues as new: the default, and the limit of campaigns
+ * whose snapshotted policy predates `campaigns.historyLimit`.
+ */
+export const CAMPAIGN_HISTORY_LIMIT = 2_000;
+
 /** Reasons to lift a restriction, the same for a complaint and an unfreeze. */
 const liftReasons = {
   verified_owner: { description: 'the agent verified the account owner', evidence: [] },
@@ -82,6 +88,7 @@ export const defaultPolicyInput = {
     liftsPerSecond: 20,
     signalLookBack: '7d',
     monitoringWindow: '24h',
+    historyLimit: CAMPAIGN_HISTORY_LIMIT,
   },
   assignment: { version: '2026-12-07', default: 'manual', businessLines: {} },
   checkerRouting: {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workflowIdFor } from '../../src/domain/case.js';
 import { findTemporalCli } from '../../src/temporal/cli.js';
+import { runChain } from '../support/runs.js';
 import { connectServices } from '../support/services.js';
 import { startThrowawayStack } from '../support/stack.js';
 import { makeCast } from '../support/world.js';
@@ -45,23 +46,32 @@ try {
     const caseId = await scenario.run(services, cast);
     const handle = services.client.workflow.getHandle(scenario.workflowOf?.(caseId) ?? workflowIdFor(caseId));
     await handle.result();
-    // The CLI's JSON is the format ops export from production too, so one loader reads both.
-    const { stdout } = await promisify(execFile)(
-      cli.path,
-      [
-        'workflow',
-        'show',
-        '--workflow-id',
-        handle.workflowId,
-        '--output',
-        'json',
-        '--address',
-        stack.server.address,
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
-    await writeFile(join(outDir, `${scenario.name}.json`), stdout);
-    log(`recorded ${scenario.name} (case ${caseId})`);
+    const runs = scenario.everyRun
+      ? (await runChain(services.client, handle.workflowId)).map((r, i) => ({
+          runId: r.runId,
+          file: `${scenario.name}.run-${i + 1}.json`,
+        }))
+      : [{ runId: undefined, file: `${scenario.name}.json` }];
+    for (const { runId, file } of runs) {
+      // The CLI's JSON is the format ops export from production too, so one loader reads both.
+      const { stdout } = await promisify(execFile)(
+        cli.path,
+        [
+          'workflow',
+          'show',
+          '--workflow-id',
+          handle.workflowId,
+          ...(runId ? ['--run-id', runId] : []),
+          '--output',
+          'json',
+          '--address',
+          stack.server.address,
+        ],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      await writeFile(join(outDir, file), stdout);
+    }
+    log(`recorded ${scenario.name} (case ${caseId}, ${runs.length} run(s))`);
   }
   await services.stop();
 } finally {

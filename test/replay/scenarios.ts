@@ -88,6 +88,8 @@ export interface Scenario {
   run(services: Services, cast: Cast): Promise<string>;
   /** The run to record when it is not the case's own workflow (a compensation after closure). */
   workflowOf?: (caseId: string) => string;
+  /** Record every run of the workflow id, oldest first, as `<name>.run-<n>.json`: one that continued as new. */
+  everyRun?: boolean;
 }
 
 export const scenarios: Scenario[] = [
@@ -464,7 +466,7 @@ export const scenarios: Scenario[] = [
     name: 'campaign-canary-signal-halted-then-reverted',
     workflowOf: (id) => `campaign-${id}`,
     async run(s) {
-      const { campaigns, id } = await approvedCampaign(s, 3, 30_000);
+      const { campaigns, id } = await approvedCampaign(s, 3, { soak: 30_000 });
       await eventually(
         () => campaigns.get(id),
         (c) => c.phase === 'soak',
@@ -484,6 +486,21 @@ export const scenarios: Scenario[] = [
       );
       const reverter = await makeUser(s, ['compliance']);
       await campaigns.act(reverter, halted.id, 'revert', { reason: 'The canary was taken over.' });
+      return id;
+    },
+  },
+  {
+    // Past its history limit between waves, the campaign hands its state to a fresh run, twice or more.
+    name: 'campaign-continued-as-new-between-waves',
+    workflowOf: (id) => `campaign-${id}`,
+    everyRun: true,
+    async run(s) {
+      const { campaigns, id } = await approvedCampaign(s, 24, { liftsPerSecond: 4, historyLimit: 100 });
+      await eventually(
+        () => campaigns.get(id),
+        (c) => c.status === 'completed',
+        { what: 'the campaign to complete', timeoutMs: 120_000 },
+      );
       return id;
     },
   },
@@ -510,11 +527,11 @@ export const scenarios: Scenario[] = [
 async function approvedCampaign(
   s: Services,
   n: number,
-  soak = s.policy.campaigns.soak,
+  overrides: Partial<Services['policy']['campaigns']> = {},
 ): Promise<{ campaigns: CampaignService; id: string }> {
   const policy = {
     ...s.policy,
-    campaigns: { ...s.policy.campaigns, soak, canary: { share: 0.01, minimum: 1 } },
+    campaigns: { ...s.policy.campaigns, canary: { share: 0.01, minimum: 1 }, ...overrides },
   };
   const campaigns = new CampaignService({
     db: s.database.db,

@@ -150,6 +150,7 @@ describe('the default policy', () => {
         liftsPerSecond: 20,
         signalLookBack: 7 * DAY,
         monitoringWindow: 24 * HOUR,
+        historyLimit: 2_000,
       },
       assignment: { version: '2026-12-07', default: 'manual', businessLines: {} },
       checkerRouting: {

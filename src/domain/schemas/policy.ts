@@ -175,6 +175,15 @@ export const Policy = z.strictObject({
         .describe('lifts a second against the account service'),
       signalLookBack: Duration.describe('a high or critical signal this recent excludes an account'),
       monitoringWindow: Duration.describe('how long each lifted account is watched for risk signals'),
+      historyLimit: z
+        .number()
+        .int()
+        .min(100)
+        .max(40_000)
+        .optional()
+        .describe(
+          'history events after which a campaign hands its state to a fresh run (continue-as-new) between waves; campaigns proposed before it existed use 2,000',
+        ),
     })
     .describe('incident lift campaigns'),
   assignment: AssignmentPolicy,

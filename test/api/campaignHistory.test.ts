@@ -1,0 +1,169 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlEvents } from '../../src/db/schema/index.js';
+import type { CampaignWorkflowInput } from '../../workflows/campaignMessages.js';
+import type { ApiHarness } from '../support/api.js';
+import { startApi } from '../support/api.js';
+import type { HistoryEvent } from '../support/runs.js';
+import { runChain } from '../support/runs.js';
+import { eventually, newAccountId } from '../support/world.js';
+
+type User = Awaited<ReturnType<ApiHarness['user']>>;
+interface CampaignBody {
+  id: string;
+  status: string;
+  phase: string;
+  sample: string[];
+  counts: { included: number; pending: number; lifted: number; failed: number; reverted: number };
+}
+
+/** Low enough that a campaign of a few dozen accounts continues as new several times while it lifts. */
+const historyLimit = 100;
+const suffix = Math.random().toString(36).slice(2, 7);
+
+let api: ApiHarness;
+let maker: User;
+let senior: User;
+let compliance: User;
+let checker: User;
+let riskEngine: User;
+
+beforeAll(async () => {
+  api = await startApi({
+    policy: {
+      revert: { window: '1h' },
+      campaigns: {
+        sample: { minimum: 2 },
+        canary: { share: 0.01, minimum: 1 },
+        soak: '1s',
+        liftsPerSecond: 4,
+        signalLookBack: '1h',
+        monitoringWindow: '2s',
+        historyLimit,
+      },
+    },
+  });
+  maker = await api.user(['senior']);
+  senior = await api.user(['senior']);
+  compliance = await api.user(['compliance']);
+  checker = await api.user(['checker']);
+  riskEngine = await api.user(['risk_engine']);
+});
+afterAll(async () => api?.stop());
+
+async function read(id: string): Promise<CampaignBody> {
+  const got = await api.call('GET', `/v1/campaigns/${id}`, { token: compliance.token });
+  expect(got.status, JSON.stringify(got.body)).toBe(200);
+  return got.body as unknown as CampaignBody;
+}
+
+async function frozenAccounts(n: number): Promise<{ accountId: string; controlId: string }[]> {
+  const accounts: { accountId: string; controlId: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const accountId = newAccountId();
+    const applied = await api.call('POST', `/v1/accounts/${accountId}/controls`, {
+      token: riskEngine.token,
+      body: {
+        category: 'restriction',
+        kind: 'account_freeze',
+        businessLine: 'spot',
+        reason: 'rule 417 fired',
+        source: 'risk_rule',
+        externalRef: `rule-417-${suffix}`,
+      },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    accounts.push({ accountId, controlId: (applied.body as { id: string }).id });
+  }
+  return accounts;
+}
+
+async function propose(accountIds: string[]): Promise<CampaignBody> {
+  const created = await api.call('POST', '/v1/campaigns', {
+    token: maker.token,
+    body: {
+      selector: { accountIds, kinds: ['account_freeze'] },
+      reasonCode: 'false_positive',
+      justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
+      evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as unknown as CampaignBody;
+}
+
+/** Both approvals and every sampled account checked: the campaign starts lifting. */
+async function approveAndCheck(c: CampaignBody): Promise<void> {
+  for (const user of [senior, compliance]) {
+    const approved = await api.call('POST', `/v1/campaigns/${c.id}/approve`, { token: user.token, body: {} });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  }
+  for (const accountId of c.sample) {
+    const checked = await api.call('POST', `/v1/campaigns/${c.id}/sample/${accountId}`, {
+      token: checker.token,
+      body: { decision: 'approved', comment: 'Looked at the account: the freeze came from rule 417 alone.' },
+    });
+    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+  }
+}
+
+/** The state a run handed to the next one, opened as the worker opens it. */
+async function handedOver(events: HistoryEvent[]): Promise<CampaignWorkflowInput | null> {
+  const payloads = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.input?.payloads;
+  if (!payloads?.length) return null;
+  const opened = api.services.codec ? await api.services.codec.decode(payloads) : payloads;
+  return defaultPayloadConverter.fromPayload<CampaignWorkflowInput>(opened[0]!);
+}
+
+const liftsScheduled = (events: HistoryEvent[]) =>
+  events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'liftControls').length;
+
+describe('a campaign longer than its history limit', () => {
+  it('continues as new between waves, lifts every account exactly once, and its counts stay right', async () => {
+    const accounts = await frozenAccounts(40);
+    const c = await propose(accounts.map((a) => a.accountId));
+    await approveAndCheck(c);
+
+    // Read while it lifts: the count only grows, never past the ledger nor the included set.
+    const ids = accounts.map((a) => a.controlId);
+    const ledger = () =>
+      api.services.database.db
+        .select()
+        .from(controlEvents)
+        .where(and(inArray(controlEvents.controlId, ids), eq(controlEvents.action, 'lifted')));
+    const seen: number[] = [];
+    const done = await eventually(
+      async () => {
+        const now = await read(c.id);
+        const inLedger = (await ledger()).length;
+        expect(now.counts.lifted).toBeLessThanOrEqual(inLedger);
+        expect(now.counts.lifted + now.counts.pending + now.counts.failed).toBe(40);
+        seen.push(now.counts.lifted);
+        return now;
+      },
+      (x) => x.status === 'completed',
+      { what: 'the campaign to complete', timeoutMs: 240_000, intervalMs: 500 },
+    );
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(done.counts).toMatchObject({ included: 40, pending: 0, lifted: 40, failed: 0, reverted: 0 });
+    const lifts = await ledger();
+    expect(lifts.map((e) => e.controlId).sort()).toEqual([...ids].sort());
+
+    const runs = await runChain(api.services.client, `campaign-${c.id}`);
+    const handovers = await Promise.all(runs.map((r) => handedOver(r.events)));
+    // Mid-batches: the run had lifted some of the batch accounts and handed over the rest.
+    const midBatches = handovers.filter(
+      (h, i) => h?.campaign.phase === 'batches' && liftsScheduled(runs[i]!.events) > 0,
+    );
+    expect(midBatches.length).toBeGreaterThanOrEqual(2);
+    expect(handovers.at(-1)).toBeNull();
+    // Every lift was scheduled once across the runs: none repeated by a run that took over.
+    expect(runs.reduce((n, r) => n + liftsScheduled(r.events), 0)).toBe(40);
+    for (const h of handovers.filter((x) => x !== null)) {
+      expect(h.policy.campaigns.historyLimit).toBe(historyLimit);
+    }
+    // The first run also holds the approvals; each later one ends within a wave of the limit.
+    for (const run of runs.slice(1)) expect(run.events.length).toBeLessThan(historyLimit + 60);
+  }, 300_000);
+});
