@@ -7,6 +7,7 @@ import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import type { HistoryEvent } from '../support/runs.js';
 import { runChain } from '../support/runs.js';
+import { documentedSearches } from '../support/savedSearches.js';
 import { eventually, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
@@ -165,5 +166,81 @@ describe('a campaign longer than its history limit', () => {
     }
     // The first run also holds the approvals; each later one ends within a wave of the limit.
     for (const run of runs.slice(1)) expect(run.events.length).toBeLessThan(historyLimit + 60);
+  }, 300_000);
+
+  it('is found by the documented campaign searches, one run at a time, and by no case search', async () => {
+    const searches = documentedSearches();
+    const campaignRows = [...searches.keys()].filter((what) => /campaign/.test(what));
+    expect(campaignRows).toEqual([
+      'every open campaign',
+      'campaigns awaiting approval',
+      'campaigns lifting',
+      'halted campaigns',
+      'completed campaigns',
+      'reverted campaigns',
+    ]);
+    const accounts = await frozenAccounts(30);
+    const c = await propose(accounts.map((a) => a.accountId));
+    const workflowId = `campaign-${c.id}`;
+    /** Which runs of this campaign each documented search finds (the namespace is shared). */
+    const everySearch = async (): Promise<Record<string, string[]>> => {
+      const results: Record<string, string[]> = {};
+      for (const [what, filter] of searches) {
+        const runs: string[] = [];
+        const query = `(${filter}) AND WorkflowId="${workflowId}"`;
+        for await (const run of api.services.client.workflow.list({ query })) runs.push(run.runId);
+        results[what] = runs;
+      }
+      return results;
+    };
+    const onlyBy = (found: Record<string, string[]>, runId: string, ...rows: string[]) =>
+      Object.fromEntries(Object.keys(found).map((what) => [what, rows.includes(what) ? [runId] : []]));
+    const current = async () => (await api.services.client.workflow.getHandle(workflowId).describe()).runId;
+
+    const proposed = await current();
+    const awaiting = await eventually(
+      everySearch,
+      (found) => found['campaigns awaiting approval']!.length > 0,
+      {
+        what: 'the proposed campaign to be found',
+      },
+    );
+    expect(awaiting).toEqual(
+      onlyBy(awaiting, proposed, 'every open campaign', 'campaigns awaiting approval'),
+    );
+
+    await approveAndCheck(c);
+    // Halted mid-batches in a run that continued from another: the search attributes came along.
+    await eventually(
+      async () => ({ c: await read(c.id), runs: (await runChain(api.services.client, workflowId)).length }),
+      (x) => x.runs >= 2 && x.c.phase === 'batches' && x.c.counts.lifted < 30,
+      { what: 'the batches under way in a continued run', intervalMs: 100 },
+    );
+    const halt = await api.call('POST', `/v1/campaigns/${c.id}/halt`, {
+      token: senior.token,
+      body: { reason: 'Checking the search attributes while it waits.' },
+    });
+    expect(halt.status, JSON.stringify(halt.body)).toBe(200);
+    const haltedRun = await current();
+    expect(haltedRun).not.toBe(proposed);
+    const halted = await eventually(everySearch, (found) => found['halted campaigns']!.length > 0, {
+      what: 'the halted campaign to be found',
+    });
+    expect(halted).toEqual(onlyBy(halted, haltedRun, 'every open campaign', 'halted campaigns'));
+
+    for (const user of [senior, compliance]) {
+      const resumed = await api.call('POST', `/v1/campaigns/${c.id}/resume`, { token: user.token, body: {} });
+      expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    }
+    await eventually(
+      () => read(c.id),
+      (x) => x.status === 'completed',
+      { what: 'the campaign to complete', timeoutMs: 240_000 },
+    );
+    const last = await current();
+    const completed = await eventually(everySearch, (found) => found['completed campaigns']!.length > 0, {
+      what: 'the completed campaign to be found',
+    });
+    expect(completed).toEqual(onlyBy(completed, last, 'completed campaigns'));
   }, 300_000);
 });

@@ -1,30 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/domain/case.js';
 import { workflowIdFor } from '../../src/domain/case.js';
 import { AssigneeKey } from '../../workflows/searchAttributes.js';
 import { casesStartedTheOldWay } from '../support/oldStart.js';
+import { documentedSearches } from '../support/savedSearches.js';
 import type { Services } from '../support/services.js';
 import { startServices } from '../support/services.js';
 import type { Cast } from '../support/world.js';
 import { caseInput, eventually, makeCast, newAccountId } from '../support/world.js';
-
-/** The saved searches exactly as docs/operations.md prints them: what each row says, and its filter. */
-function documentedSearches(): Map<string, string> {
-  const text = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
-  const section = text.slice(text.indexOf('## Saved searches'));
-  const table = section.slice(section.indexOf('| what'), section.indexOf('\n\n', section.indexOf('| what')));
-  const rows = table.split('\n').slice(2);
-  return new Map(
-    rows.map((row) => {
-      const [what = '', filter = ''] = row
-        .split('|')
-        .slice(1, 3)
-        .map((cell) => cell.trim());
-      return [what, /`([^`]+)`/.exec(filter)?.[1] ?? ''];
-    }),
-  );
-}
 
 let services: Services;
 let cast: Cast;
@@ -74,7 +57,7 @@ const unassigned = 'unassigned open cases';
 describe('"unassigned" means unassigned', () => {
   it('documents the searches this test runs', () => {
     expect(searches.get(unassigned)).toBe(
-      'Assignee IS NULL AND ExecutionStatus="Running" AND CaseStatus!="closed"',
+      'Assignee IS NULL AND ExecutionStatus="Running" AND CaseStatus!="closed" AND CaseType!="campaign"',
     );
     expect(searches.get('by account')).toContain('acct-1001');
     expect(searches.size).toBeGreaterThanOrEqual(10);
