@@ -27,73 +27,86 @@ export async function recordProposalView(
   return { firstViewedAt: new Date(existing!.first_viewed_at), first: false };
 }
 
-interface DecisionRow extends Record<string, unknown> {
-  case_id: string;
-  proposal_id: string;
+interface ProposalRow {
+  id: string;
   maker: string;
-  checker: string;
-  decision: 'approved' | 'rejected';
-  evidence_count: number;
-  at_ms: number;
-  viewed_ms: number | null;
-  evidence_ms: number | null;
-  reminded_ms: number | null;
+  evidence: number;
+  approvals: { by: string; at: string }[];
+  rejection: { by: string; at: string } | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = (value: string | Date | null | undefined) =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
 
 /**
  * Every approval and rejection taken in [from, to), from the proposals in the case projection, with the
  * deciding checker's first views and the proposal's first reminder. A case opened after the window, or
- * closed before it, holds none; the business-line filter goes through the case.
+ * closed before it, holds none; the business-line filter goes through the case. The proposals are taken
+ * apart here rather than in SQL, where parsing each decision's time was most of the report's cost.
  */
 export async function fourEyesDecisions(db: Database, window: FourEyesWindow): Promise<FourEyesDecision[]> {
   const from = window.from.toISOString();
   const to = window.to.toISOString();
-  const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
-  const rows = await db.execute<DecisionRow>(sql`
-    with decided as (
-      select c.id as case_id, p ->> 'id' as proposal_id, p ->> 'maker' as maker,
-             jsonb_array_length(coalesce(p -> 'evidence', '[]'::jsonb)) as evidence_count,
-             d.checker, d.decision, d.at
-      from ${cases} c
-      cross join lateral jsonb_array_elements(coalesce(c.data -> 'proposals', '[]'::jsonb)) p
-      cross join lateral (
-        select a ->> 'by' as checker, 'approved' as decision, (a ->> 'at')::timestamptz as at
-        from jsonb_array_elements(coalesce(p -> 'approvals', '[]'::jsonb)) a
-        union all
-        select p -> 'rejection' ->> 'by', 'rejected', (p -> 'rejection' ->> 'at')::timestamptz
-        where jsonb_typeof(p -> 'rejection') = 'object'
-      ) d
-      where c.created_at < ${to} and (c.closed_at is null or c.closed_at >= ${from})
-        ${window.businessLine ? sql`and c.business_line = ${window.businessLine}` : sql``}
-        and d.at >= ${from} and d.at < ${to}
-    )
-    select d.case_id, d.proposal_id, d.maker, d.checker, d.decision, d.evidence_count,
-           ${epochMs('d.at')} as at_ms,
-           ${epochMs('pv.first_viewed_at')} as viewed_ms,
-           ${epochMs('ev.first_viewed_at')} as evidence_ms,
-           ${epochMs('r.at')} as reminded_ms
-    from decided d
-    left join ${proposalViews} pv on pv.case_id = d.case_id and pv.proposal_id = d.proposal_id
-      and pv.user_id = d.checker and pv.what = 'proposal'
-    left join ${proposalViews} ev on ev.case_id = d.case_id and ev.proposal_id = d.proposal_id
-      and ev.user_id = d.checker and ev.what = 'evidence'
-    left join lateral (
-      select min(a.at) as at from ${auditEvents} a
-      where a.case_id = d.case_id and a.action = ${PROPOSAL_REMINDED} and a.outcome = 'accepted'
-        and a.details ->> 'proposalId' = d.proposal_id
-    ) r on true`);
-  return [...rows].map((row) => ({
-    caseId: row.case_id,
-    proposalId: row.proposal_id,
-    maker: row.maker,
-    checker: row.checker,
-    decision: row.decision,
-    at: iso(row.at_ms)!,
-    viewedAt: iso(row.viewed_ms),
-    evidenceCount: Number(row.evidence_count),
-    evidenceOpenedAt: iso(row.evidence_ms),
-    remindedAt: iso(row.reminded_ms),
-  }));
+  const inWindow = sql`c.created_at < ${to} and (c.closed_at is null or c.closed_at >= ${from})
+    and jsonb_array_length(coalesce(c.data -> 'proposals', '[]'::jsonb)) > 0
+    ${window.businessLine ? sql`and c.business_line = ${window.businessLine}` : sql``}`;
+  // One read-only snapshot, so views and reminders belong to the same proposals.
+  const [proposals, views, reminders] = await db.transaction(
+    async (tx) => [
+      await tx.execute<{ case_id: string; proposals: ProposalRow[] }>(sql`
+        select c.id as case_id, (select jsonb_agg(jsonb_build_object('id', p -> 'id', 'maker', p -> 'maker',
+            'evidence', jsonb_array_length(coalesce(p -> 'evidence', '[]'::jsonb)),
+            'approvals', coalesce(p -> 'approvals', '[]'::jsonb), 'rejection', p -> 'rejection'))
+          from jsonb_array_elements(c.data -> 'proposals') p) as proposals
+        from ${cases} c where ${inWindow}`),
+      await tx.execute<{
+        case_id: string;
+        proposal_id: string;
+        user_id: string;
+        what: string;
+        at: string;
+      }>(sql`
+        select v.case_id, v.proposal_id, v.user_id, v.what, v.first_viewed_at as at
+        from ${proposalViews} v join ${cases} c on c.id = v.case_id where ${inWindow}`),
+      await tx.execute<{ case_id: string; proposal_id: string; at: string }>(sql`
+        select a.case_id, a.details ->> 'proposalId' as proposal_id, min(a.at) as at
+        from ${auditEvents} a join ${cases} c on c.id = a.case_id
+        where a.action = ${PROPOSAL_REMINDED} and a.outcome = 'accepted' and ${inWindow}
+        group by a.case_id, a.details ->> 'proposalId'`),
+    ],
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+  const key = (...parts: string[]) => parts.join('\u0000');
+  const viewed = new Map(views.map((v) => [key(v.case_id, v.proposal_id, v.user_id, v.what), iso(v.at)]));
+  const reminded = new Map(reminders.map((r) => [key(r.case_id, r.proposal_id), iso(r.at)]));
+  const fromMs = window.from.getTime();
+  const toMs = window.to.getTime();
+  const decisions: FourEyesDecision[] = [];
+  for (const row of proposals) {
+    for (const p of row.proposals) {
+      const taken = [
+        ...p.approvals.map((a) => ({ checker: a.by, at: a.at, decision: 'approved' as const })),
+        ...(p.rejection
+          ? [{ checker: p.rejection.by, at: p.rejection.at, decision: 'rejected' as const }]
+          : []),
+      ];
+      for (const d of taken) {
+        const at = Date.parse(d.at);
+        if (at < fromMs || at >= toMs) continue;
+        decisions.push({
+          caseId: row.case_id,
+          proposalId: p.id,
+          maker: p.maker,
+          checker: d.checker,
+          decision: d.decision,
+          at: new Date(at).toISOString(),
+          viewedAt: viewed.get(key(row.case_id, p.id, d.checker, 'proposal')) ?? null,
+          evidenceCount: p.evidence,
+          evidenceOpenedAt: viewed.get(key(row.case_id, p.id, d.checker, 'evidence')) ?? null,
+          remindedAt: reminded.get(key(row.case_id, p.id)) ?? null,
+        });
+      }
+    }
+  }
+  return decisions;
 }
