@@ -10,3 +10,4 @@ export * from './sessions.js';
 export * from './workers.js';
 export * from './views.js';
 export * from './campaigns.js';
+export * from './decisions.js';
