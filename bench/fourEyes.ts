@@ -16,7 +16,11 @@ import { check, percentile, report } from './section.js';
 /*
  * `GET /v1/reports/four-eyes` over a month holding BENCH_FOUR_EYES_CASES (2,000) decided proposals made and
  * decided among 20 users, most of them viewed first and some with evidence opened, against the operations
- * report over the same rows as a reference. `npx tsx bench/fourEyes.ts` runs it alone on a throw-away stack.
+ * report over the same rows as the reference, and two floors: `GET /v1/me` (the API's own path: token,
+ * permissions, one small read) and `select 1` on the same database. The month ends 400 days back, before
+ * any case another section makes (the query section's 100,000 go back 347 days), so the report reads the
+ * seeded decisions alone. The four are timed in turn, request by request, so a change in the machine's
+ * load hits all of them. `npx tsx bench/fourEyes.ts` runs it alone on a throw-away stack.
  */
 
 export interface FourEyesOptions {
@@ -85,6 +89,7 @@ async function fillDecisions(
     where c.id like 'FE-BENCH-%' and n % 10 <> 0 and (v.what = 'proposal' or n % 2 = 0)`);
   await db.execute(sql`vacuum (analyze) cases`);
   await db.execute(sql`vacuum (analyze) proposal_views`);
+  await db.execute(sql`vacuum (analyze) case_decisions`);
 }
 
 export async function measureFourEyes(
@@ -109,7 +114,7 @@ export async function measureFourEyes(
     );
     const auditor = await makeUser(services, ['auditor']);
     const { token } = await issueToken(services.database.db, auditor.id);
-    const to = new Date();
+    const to = new Date(Date.now() - 400 * DAY);
     const from = new Date(to.getTime() - 30 * DAY);
     const template = openCase(
       'FE-BENCH-TEMPLATE',
@@ -129,34 +134,55 @@ export async function measureFourEyes(
     const insertSeconds = (performance.now() - started) / 1_000;
 
     const window = `from=${from.toISOString()}&to=${new Date(to.getTime() + 1_000).toISOString()}`;
-    const timed = async (path: string) => {
-      const times: number[] = [];
-      let body: Record<string, unknown> = {};
-      for (let i = 0; i < samples + 10; i += 1) {
-        const t0 = performance.now();
-        const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
-        body = (await response.json()) as Record<string, unknown>;
-        if (response.status !== 200)
-          throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
-        if (i >= 10) times.push(performance.now() - t0);
-      }
-      return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), body };
+    let fourEyesBody: Record<string, unknown> = {};
+    const get = (path: string, keep?: (body: Record<string, unknown>) => void) => async () => {
+      const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as Record<string, unknown>;
+      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
+      keep?.(body);
     };
-    const fourEyes = await timed(`/v1/reports/four-eyes?${window}`);
-    const operations = await timed(`/v1/reports/operations?${window}`);
-    const team = fourEyes.body.team as { decisions: number };
-    if (team.decisions < caseCount) {
+    const probes = {
+      fourEyes: get(`/v1/reports/four-eyes?${window}`, (body) => (fourEyesBody = body)),
+      operationsReport: get(`/v1/reports/operations?${window}`),
+      me: get('/v1/me'),
+      select1: async () => {
+        await services.database.db.execute(sql`select 1`);
+      },
+    };
+    const times = Object.fromEntries(Object.keys(probes).map((name) => [name, [] as number[]])) as Record<
+      keyof typeof probes,
+      number[]
+    >;
+    // The first ten rounds warm the statements and the code paths up; they are not counted.
+    for (let i = 0; i < samples + 10; i += 1) {
+      for (const [name, probe] of Object.entries(probes) as [keyof typeof probes, () => Promise<void>][]) {
+        const t0 = performance.now();
+        await probe();
+        if (i >= 10) times[name].push(performance.now() - t0);
+      }
+    }
+    const figure = (name: keyof typeof probes) => ({
+      p50Ms: percentile(times[name], 50),
+      p99Ms: percentile(times[name], 99),
+    });
+    const fourEyes = figure('fourEyes');
+    const operations = figure('operationsReport');
+    const team = fourEyesBody.team as { decisions: number };
+    if (team.decisions !== caseCount) {
       throw new Error(`the four-eyes report counted ${team.decisions} decisions of the ${caseCount} seeded`);
     }
     return {
       figures: {
         cases: caseCount,
         users: makers.length + checkers.length,
+        samples,
         insertSeconds,
         decisionsCounted: team.decisions,
-        fourEyes: { p50Ms: fourEyes.p50Ms, p99Ms: fourEyes.p99Ms },
-        operationsReport: { p50Ms: operations.p50Ms, p99Ms: operations.p99Ms },
+        fourEyes,
+        operationsReport: operations,
+        floor: { me: figure('me'), select1: figure('select1') },
         p50VsOperationsReport: fourEyes.p50Ms / operations.p50Ms,
+        p99VsOperationsReport: fourEyes.p99Ms / operations.p99Ms,
       },
       checks: [
         check(

@@ -10,6 +10,7 @@ import { billableActions, historyBytes } from './billable.js';
 import { measureCampaign } from './campaigns.js';
 import { measureConsole } from './console.js';
 import { measureCodec } from './codec.js';
+import { measureFourEyes } from './fourEyes.js';
 import { measureMemory } from './memory.js';
 import { measureNotifications } from './notifications.js';
 import { measureQueries } from './queries.js';
@@ -32,9 +33,11 @@ import { check, percentile, report } from './section.js';
  * open cases (bench/memory.ts: its RSS, and an action on an evicted case against a cached one); then an
  * incident lift campaign over BENCH_CAMPAIGN_ACCOUNTS (10,000) accounts at the policy's default rate
  * (bench/campaigns.ts: time to complete, lifts per second against the configured rate, its largest run
- * history, the worker's peak RSS, every lift once in the ledger); then statements per case and case-list
- * queries over 100,000 projection rows (bench/queries.ts). The notifications, memory, campaign and
- * queries sections each run alone too (`npx tsx bench/campaigns.ts`). Every section's checks are printed
+ * history, the worker's peak RSS, every lift once in the ledger); then the four-eyes report over 2,000
+ * decided cases among 20 users, against the operations report on the same rows (bench/fourEyes.ts: p50/p99,
+ * beside a `GET /v1/me` and a `select 1` floor); then statements per case and case-list queries over
+ * 100,000 projection rows (bench/queries.ts). The notifications, memory, campaign, four-eyes and queries
+ * sections each run alone too (`npx tsx bench/campaigns.ts`). Every section's checks are printed
  * as one table; exit code 1 if one is missed.
  *
  * Measured on a shared machine, the ratios to the bare workflow are the figures; the absolute ones move
@@ -207,6 +210,9 @@ try {
   const notifications = await measureNotifications(stack);
   const memory = await measureMemory(stack);
   const campaign = await measureCampaign(stack);
+  const fourEyes = await measureFourEyes(stack, {
+    cases: Number(process.env.BENCH_FOUR_EYES_CASES ?? 2_000),
+  });
   const queries = await measureQueries(stack);
   process.exitCode = report({
     engine,
@@ -215,6 +221,7 @@ try {
     notifications,
     memory,
     campaign,
+    fourEyes,
     queries,
   })
     ? 0
