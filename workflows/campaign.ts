@@ -13,6 +13,7 @@ import type { Activities } from '../activities/index.js';
 import type { CampaignAuditEntry } from '../activities/campaigns.js';
 import type { CampaignStatus } from '../src/domain/campaigns.js';
 import {
+  checkAmend,
   checkApprove,
   checkHalt,
   checkResume,
@@ -22,17 +23,19 @@ import {
   historyLimitOf,
   isSevere,
   quorumReached,
+  rejectedSample,
   resumeComplete,
   sampleCleared,
 } from '../src/domain/campaigns.js';
 import { DomainError } from '../src/domain/errors.js';
-import { asFailure, refusalIn } from '../src/domain/failures.js';
+import { asFailure, refusalIn, toFailure } from '../src/domain/failures.js';
 import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../src/domain/heartbeats.js';
 import type { Actor } from '../src/domain/permissions.js';
 import { isActor } from '../src/domain/permissions.js';
 import type { Campaign } from '../src/domain/schemas/campaigns.js';
 import type { CampaignActing, CampaignWorkflowInput } from './campaignMessages.js';
 import {
+  amendCampaign,
   approveCampaign,
   campaignRiskSignal,
   checkCampaignSample,
@@ -50,6 +53,9 @@ const persistent = { initialInterval: '1s', backoffCoefficient: 2, maximumInterv
 
 /** Accounts read from PostgreSQL at once; lifted in waves of the policy's lifts per second. */
 const PAGE = 200;
+
+/** Marks runs that can take the maker's amendment after a rejected sample. */
+const CAMPAIGN_AMEND_PATCH = 'campaign-amend-after-rejected-sample';
 
 function actingActor(acting: CampaignActing<unknown>): Actor {
   if (!isActor(acting.actor)) {
@@ -185,6 +191,82 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
       return c;
     },
     { validator: validator((actor) => checkWithdraw(c, actor)) },
+  );
+  let amending = false;
+  const checkAmendNow = (actor: Actor) => {
+    checkAmend(c, actor);
+    if (amending) throw new DomainError('invalid_state', `campaign ${c.id} is taking another amendment`);
+  };
+  setHandler(
+    amendCampaign,
+    async ({ actor, payload }) => {
+      checkAmendNow(actor);
+      patched(CAMPAIGN_AMEND_PATCH);
+      amending = true;
+      try {
+        const amendment = {
+          by: actor.id,
+          at: nowIso(),
+          reason: payload.reason,
+          selector: payload.selector ?? null,
+          exclude: payload.exclude ?? [],
+          rejected: rejectedSample(c),
+          previousDigest: c.digest,
+        };
+        const amendments = [...(c.amendments ?? []), amendment];
+        const selector = payload.selector ?? c.selector;
+        const plan = await acts.amendCampaignSelection({
+          campaignId: c.id,
+          selector,
+          amendments,
+          rejected: amendment.rejected,
+          policy,
+          now: nowIso(),
+        });
+        if (c.status === 'withdrawn') {
+          throw new DomainError('invalid_state', `campaign ${c.id} was withdrawn while it was amended`);
+        }
+        const { digest, included, seed, sample } = plan;
+        change(
+          {
+            ...c,
+            status: 'awaiting_approval',
+            selector,
+            amendments,
+            digest,
+            included,
+            seed,
+            sample,
+            canarySize: plan.canary.length,
+            approvals: [],
+            sampleChecks: [],
+            resumeApprovals: [],
+            halt: null,
+          },
+          'campaign.amended',
+          actor.id,
+          {
+            reason: payload.reason,
+            selector: amendment.selector,
+            excluded: amendment.exclude,
+            matched: plan.matched,
+            included,
+            previousDigest: amendment.previousDigest,
+            digest,
+            seed,
+            sampleSize: sample.length,
+            canarySize: plan.canary.length,
+          },
+        );
+        return c;
+      } catch (error) {
+        const refusal = refusalIn(error);
+        throw refusal ? toFailure(refusal) : error;
+      } finally {
+        amending = false;
+      }
+    },
+    { validator: validator((actor) => checkAmendNow(actor)) },
   );
   setHandler(campaignRiskSignal, (signal) => {
     if (!isSevere(signal.severity) || c.phase === 'approval' || c.phase === 'done') return;
@@ -350,7 +432,7 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
       await condition(
         () =>
           c.status === 'withdrawn' ||
-          (c.status === 'awaiting_approval' && quorumReached(c) && sampleCleared(c)),
+          (!amending && c.status === 'awaiting_approval' && quorumReached(c) && sampleCleared(c)),
       );
       if (c.status === 'withdrawn') break;
       const plan = await acts.reselectCampaign({ campaignId: c.id, policy, now: nowIso() });

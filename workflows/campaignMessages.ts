@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../src/domain/permissions.js';
 import type { Policy } from '../src/domain/policy.js';
-import type { Campaign } from '../src/domain/schemas/campaigns.js';
+import type { AmendCampaignInput, Campaign } from '../src/domain/schemas/campaigns.js';
 import type { SampleDecision } from '../src/domain/campaigns.js';
 import type { Severity } from '../src/domain/vocabulary.js';
 
@@ -39,6 +39,8 @@ export const revertCampaign = defineUpdate<Campaign, [CampaignActing<{ reason: s
 export const withdrawCampaign = defineUpdate<Campaign, [CampaignActing<{ reason: string }>]>(
   'campaign.withdraw',
 );
+
+export const amendCampaign = defineUpdate<Campaign, [CampaignActing<AmendCampaignInput>]>('campaign.amend');
 
 export interface CampaignRiskSignal {
   accountId: string;

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { RiskSignalInput } from '../src/domain/schemas/actions.js';
-import type { Case, CaseLink } from '../src/domain/case.js';
+import type { Case, LiftLink } from '../src/domain/case.js';
 import type { LateRevert } from '../src/domain/lifecycle/execution.js';
 import type { ActionPayload } from '../src/domain/caseActions.js';
 import type { Policy } from '../src/domain/policy.js';
@@ -45,7 +45,7 @@ export interface CompensationInput {
   liftId: string;
   request: LateRevert['request'];
   followUpCaseId: string;
-  why: CaseLink['why'];
+  why: LiftLink['why'];
   /** The policy new cases start with now: the follow-up case's own snapshot. */
   policy: Policy;
 }

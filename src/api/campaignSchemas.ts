@@ -57,7 +57,7 @@ export function toApiCampaign(
         ? `${base}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(campaign.workflowId)}`
         : null,
     },
-    allowedActions: allowedCampaignActions(campaign, actor),
+    allowedActions: allowedCampaignActions(campaign, actor, counts.matched - counts.included),
   };
 }
 
@@ -78,6 +78,10 @@ export const CampaignAccount = z
       .nullable()
       .describe('controls the revert did not re-apply because someone changed them since, and why'),
     failure: z.string().nullable(),
+    caseId: z
+      .string()
+      .nullable()
+      .describe('the ordinary case opened for this excluded account (`POST …/excluded/cases`), if any'),
   })
   .meta({ id: 'CampaignAccount' });
 

@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { AccountFacts, CampaignAccountState, ExclusionReason } from '../domain/campaigns.js';
-import { exclusionOf } from '../domain/campaigns.js';
+import { exclusionOf, exclusionReasons } from '../domain/campaigns.js';
 import type { ControlRef, ControlSnapshot } from '../domain/controls.js';
 import type { AuditEntry } from '../domain/lifecycle/rule.js';
 import type { Policy } from '../domain/policy.js';
@@ -10,7 +10,7 @@ import type { ControlSource, Severity } from '../domain/vocabulary.js';
 import type { AuditInput } from './audit.js';
 import { appendAudit } from './audit.js';
 import type { Database, Executor } from './client.js';
-import { campaignAccounts, campaigns, riskSignals } from './schema/index.js';
+import { campaignAccounts, campaigns, cases, riskSignals } from './schema/index.js';
 
 /** A matched account as the dry run leaves it: its controls, and why it is excluded if it is. */
 export interface SelectedAccount {
@@ -272,13 +272,7 @@ export async function campaignCounts(db: Database, campaign: Campaign): Promise<
     .groupBy(campaignAccounts.state, campaignAccounts.exclusion);
   const count = (state: CampaignAccountState) =>
     rows.filter((r) => r.state === state).reduce((sum, r) => sum + r.n, 0);
-  const excluded: Record<ExclusionReason, number> = {
-    protected_control: 0,
-    open_case: 0,
-    risk_signal: 0,
-    repeat_lift: 0,
-    high_value_account: 0,
-  };
+  const excluded = Object.fromEntries(exclusionReasons.map((r) => [r, 0])) as Record<ExclusionReason, number>;
   for (const r of rows) if (r.exclusion) excluded[r.exclusion] += r.n;
   const decided = (decision: 'approved' | 'rejected') =>
     campaign.sampleChecks.filter((s) => s.decision === decision).length;
@@ -383,7 +377,12 @@ export async function recordLifts(
         .returning({ accountId: campaignAccounts.accountId });
       if (updated.length === 0) continue;
       const details = o.snapshot
-        ? { campaignId, controlIds: o.snapshot.map((c) => c.id), monitorUntil }
+        ? {
+            campaignId,
+            controlIds: o.snapshot.map((c) => c.id),
+            businessLines: [...new Set(o.snapshot.map((c) => c.businessLine))],
+            monitorUntil,
+          }
         : { campaignId, failure: o.failure };
       const action = o.snapshot ? 'campaign.account_lifted' : 'campaign.account_failed';
       for (const stream of [campaignStream(campaignId), accountStream(o.accountId)]) {
@@ -426,6 +425,8 @@ export async function recordRevert(
     reason: string;
     reapplied: string[];
     leftAlone: { id: string; why: string }[];
+    /** The business lines of the lifted controls, so reports per line count the revert. */
+    businessLines: string[];
   },
 ): Promise<void> {
   await db.transaction(async (tx) => {
@@ -447,6 +448,7 @@ export async function recordRevert(
       reason: input.reason,
       reapplied: input.reapplied,
       leftAlone: input.leftAlone,
+      businessLines: input.businessLines,
     };
     await appendAudit(
       tx,
@@ -506,4 +508,44 @@ export async function storeRiskSignal(
   input: { accountId: string; signal: string; severity: Severity; occurredAt: string },
 ): Promise<void> {
   await db.insert(riskSignals).values({ ...input, occurredAt: new Date(input.occurredAt) });
+}
+
+/** The accounts the dry run left to ordinary cases, in account order. */
+export async function excludedAccounts(
+  db: Database,
+  campaignId: string,
+): Promise<{ accountId: string; exclusion: ExclusionReason; controls: ControlRef[] }[]> {
+  const rows = await db
+    .select({
+      accountId: campaignAccounts.accountId,
+      exclusion: campaignAccounts.exclusion,
+      controls: campaignAccounts.controls,
+    })
+    .from(campaignAccounts)
+    .where(and(eq(campaignAccounts.campaignId, campaignId), eq(campaignAccounts.state, 'excluded')))
+    .orderBy(asc(campaignAccounts.accountId));
+  return rows.flatMap((r) => (r.exclusion ? [{ ...r, exclusion: r.exclusion }] : []));
+}
+
+/**
+ * The ordinary cases the campaign opened for these of its excluded accounts, by account: the case's
+ * `linkedTo` names the campaign. Read through the account index, never by scanning every case.
+ */
+export async function casesOpenedForCampaign(
+  db: Database,
+  campaignId: string,
+  accountIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: cases.id, accountId: cases.accountId })
+    .from(cases)
+    .where(
+      and(
+        sql`${cases.accountId} = any(${textArray(accountIds)})`,
+        sql`${cases.data}->'linkedTo'->>'campaignId' = ${campaignId}`,
+      ),
+    )
+    .orderBy(asc(cases.createdAt));
+  return new Map(rows.map((r) => [r.accountId, r.id]));
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { canarySize, sampleSeed, sampleSize } from './campaigns.js';
 import { drawSample } from './draw.js';
 import type { Policy } from './policy.js';
+import type { CampaignAmendment } from './schemas/campaigns.js';
+import type { ExclusionReason } from './vocabulary.js';
 
 /**
  * The fingerprint of a campaign's included set: sha256 over the account ids, sorted and joined by
@@ -23,14 +25,18 @@ export interface SelectionPlan {
   canary: string[];
 }
 
-/** What follows from an included set: its digest, the sample checkers verify, and the canary. */
+/**
+ * What follows from an included set: its digest, the sample checkers verify, and the canary; after the
+ * maker's `amendments`-th amendment, drawn with that amendment's seed.
+ */
 export function planSelection(
   campaignId: string,
   included: readonly string[],
   policy: Policy,
+  amendments = 0,
 ): SelectionPlan {
   const digest = includedDigest(included);
-  const seed = sampleSeed(campaignId, digest);
+  const seed = sampleSeed(campaignId, digest, amendments);
   return {
     digest,
     included: included.length,
@@ -38,4 +44,18 @@ export function planSelection(
     sample: drawSample(seed, included, sampleSize(included.length, policy)),
     canary: drawSample(`${seed}:canary`, included, canarySize(included.length, policy)),
   };
+}
+
+/**
+ * The dry run with the maker's amendments on top: an account any amendment took out by name is excluded
+ * as `excluded_by_maker`, unless a single-case rule already excludes it (that reason says more).
+ */
+export function withMakerExclusions<A extends { accountId: string; exclusion: ExclusionReason | null }>(
+  accounts: readonly A[],
+  amendments: readonly Pick<CampaignAmendment, 'exclude'>[],
+): A[] {
+  const out = new Set(amendments.flatMap((a) => a.exclude.map((e) => e.accountId)));
+  return accounts.map((a) =>
+    a.exclusion === null && out.has(a.accountId) ? { ...a, exclusion: 'excluded_by_maker' } : a,
+  );
 }

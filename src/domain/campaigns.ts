@@ -1,4 +1,4 @@
-import type { ControlSnapshot } from './controls.js';
+import type { Control, ControlSnapshot } from './controls.js';
 import { DomainError } from './errors.js';
 import type { Actor, Permission } from './permissions.js';
 import { hasPermission } from './permissions.js';
@@ -6,8 +6,9 @@ import type { Policy } from './policy.js';
 import { CAMPAIGN_HISTORY_LIMIT } from './policy.js';
 import { assessApproval } from './quorum.js';
 import { repeatLifts } from './riskTier.js';
+import type { CreateCaseInput } from './schemas/actions.js';
 import type { Campaign, CampaignAllowedAction, CampaignApproval, SampleCheck } from './schemas/campaigns.js';
-import type { ControlSource, Severity } from './vocabulary.js';
+import type { ControlSource, ExclusionReason, Severity } from './vocabulary.js';
 
 /*
  * Incident lift campaigns: many accounts lifted under one pair of approvals and a checked random sample.
@@ -32,15 +33,8 @@ export type CampaignStatus = (typeof campaignStatuses)[number];
 export const campaignPhases = ['approval', 'canary', 'soak', 'batches', 'monitoring', 'done'] as const;
 export type CampaignPhase = (typeof campaignPhases)[number];
 
-/** Why an account the selector matched is left to an ordinary case, in the order they are checked. */
-export const exclusionReasons = [
-  'protected_control',
-  'open_case',
-  'risk_signal',
-  'repeat_lift',
-  'high_value_account',
-] as const;
-export type ExclusionReason = (typeof exclusionReasons)[number];
+export { exclusionReasons } from './vocabulary.js';
+export type { ExclusionReason } from './vocabulary.js';
 
 export const campaignAccountStates = ['excluded', 'pending', 'lifted', 'failed', 'reverted'] as const;
 export type CampaignAccountState = (typeof campaignAccountStates)[number];
@@ -55,6 +49,8 @@ export const campaignActionNames = [
   'resume',
   'revert',
   'withdraw',
+  'amend',
+  'openExcludedCases',
 ] as const;
 export type CampaignActionName = (typeof campaignActionNames)[number];
 
@@ -101,9 +97,13 @@ export function canarySize(included: number, policy: Policy): number {
   return Math.min(included, Math.max(minimum, Math.ceil(share * included)));
 }
 
-/** The seed a campaign's sample is drawn with: anyone holding the audit row can draw it again. */
-export function sampleSeed(campaignId: string, digest: string): string {
-  return `${campaignId}:${digest}`;
+/**
+ * The seed a campaign's sample is drawn with: anyone holding the audit row can draw it again. Each
+ * amendment draws anew, so a maker cannot amend back to the set whose sample was rejected and get the
+ * same draw, nor keep the set and hope for a kinder one: the rejected accounts must leave it.
+ */
+export function sampleSeed(campaignId: string, digest: string, amendments = 0): string {
+  return amendments === 0 ? `${campaignId}:${digest}` : `${campaignId}:${digest}:amendment-${amendments}`;
 }
 
 /** Past this many events a campaign's run continues as new between waves, as its policy says. */
@@ -131,6 +131,10 @@ const actionPermission: Record<CampaignActionName, Permission> = {
   resume: 'campaign.approve',
   revert: 'removal.revert',
   withdraw: 'campaign.propose',
+  amend: 'campaign.propose',
+  // Whoever may propose a campaign may hand its exclusions to ordinary cases: each case still gets its
+  // own maker and checker, so this adds no lift, only work for the queue.
+  openExcludedCases: 'campaign.propose',
 };
 
 function requireCampaignPermission(actor: Actor, action: CampaignActionName): void {
@@ -244,8 +248,50 @@ export function checkWithdraw(c: Campaign, actor: Actor): void {
   }
 }
 
+/**
+ * The maker narrows a campaign a rejected sample halted, or one still awaiting approval: a new dry run,
+ * a new digest and a new sample, and every approval and check given so far void.
+ */
+export function checkAmend(c: Campaign, actor: Actor): void {
+  requireCampaignPermission(actor, 'amend');
+  if (actor.id !== c.maker) {
+    throw new DomainError('forbidden', `only the maker of campaign ${c.id} may amend it`);
+  }
+  if (c.phase !== 'approval' || !['awaiting_approval', 'halted'].includes(c.status)) {
+    throw new DomainError(
+      'invalid_state',
+      `campaign ${c.id} is ${c.status} (${c.phase}); only one not yet started can be amended`,
+    );
+  }
+  if (c.status === 'awaiting_approval' && quorumReached(c) && sampleCleared(c)) {
+    throw new DomainError(
+      'invalid_state',
+      `campaign ${c.id} is approved and its sample cleared; it is starting`,
+    );
+  }
+}
+
+/**
+ * Sampled accounts a checker rejected, in this round and every earlier one: an amendment must leave each
+ * of them out of the included set.
+ */
+export const rejectedSample = (c: Campaign): string[] => [
+  ...new Set([
+    ...(c.amendments ?? []).flatMap((a) => a.rejected),
+    ...c.sampleChecks.filter((s) => s.decision === 'rejected').map((s) => s.accountId),
+  ]),
+];
+
+/** Any holder of the campaign's permission, while the dry run left an account to an ordinary case. */
+export function checkOpenExcludedCases(c: Campaign, actor: Actor, excluded: number): void {
+  requireCampaignPermission(actor, 'openExcludedCases');
+  if (excluded === 0) {
+    throw new DomainError('invalid_state', `campaign ${c.id} excluded no account`);
+  }
+}
+
 /** For the caller: each campaign action, allowed now or refused with the code and sentence its rule gives. */
-export function allowedCampaignActions(c: Campaign, actor: Actor): CampaignAllowedAction[] {
+export function allowedCampaignActions(c: Campaign, actor: Actor, excluded: number): CampaignAllowedAction[] {
   const checks: Record<CampaignActionName, () => void> = {
     approve: () => checkApprove(c, actor),
     checkSample: () => {
@@ -259,6 +305,8 @@ export function allowedCampaignActions(c: Campaign, actor: Actor): CampaignAllow
     resume: () => checkResume(c, actor),
     revert: () => checkRevert(c, actor),
     withdraw: () => checkWithdraw(c, actor),
+    amend: () => checkAmend(c, actor),
+    openExcludedCases: () => checkOpenExcludedCases(c, actor, excluded),
   };
   return campaignActionNames.map((action) => {
     try {
@@ -302,4 +350,53 @@ export function planRevert(
     } else reapply.push(snapshot);
   }
   return { reapply, leftAlone };
+}
+
+/** Each exclusion in a sentence, for the ordinary case that takes the account over. */
+export const exclusionSentences: Record<ExclusionReason, string> = {
+  protected_control:
+    'a control on it is held by law enforcement or compliance, whose owners decide each lift',
+  open_case: 'an open case already names one of its controls',
+  risk_signal: 'a high or critical risk signal arrived on it within the look-back',
+  repeat_lift: 'a control on it was lifted within the revert window',
+  high_value_account: 'it is a high-value account',
+  excluded_by_maker: 'the campaign’s maker took it out of the set',
+};
+
+/** A case names at most this many controls (`CreateCaseInput`); an account with more gets the first ones. */
+const CASE_CONTROLS = 20;
+
+/**
+ * The ordinary unfreeze case for an account the campaign excluded: the controls it would have lifted
+ * that are still active, the exclusion and the campaign in its description, on the business line of the
+ * first of them, so the case's own maker and checker decide what the campaign would not.
+ */
+export function excludedCaseInput(
+  c: Pick<Campaign, 'id' | 'reasonCode' | 'justification'>,
+  account: {
+    accountId: string;
+    exclusion: ExclusionReason;
+    makerReason?: string | undefined;
+    controls: readonly Pick<Control, 'id' | 'kind' | 'businessLine'>[];
+  },
+): CreateCaseInput {
+  const named = account.controls.slice(0, CASE_CONTROLS);
+  const first = named[0];
+  if (!first) throw new DomainError('invalid_state', `account ${account.accountId} has no control to lift`);
+  const why = exclusionSentences[account.exclusion];
+  const description = [
+    `Incident lift campaign ${c.id} (reason code ${c.reasonCode}) left this account to an ordinary case: ${why}${account.makerReason ? ` (“${account.makerReason}”)` : ''}.`,
+    `The campaign would lift: ${named.map((ctl) => `${ctl.id} (${ctl.kind})`).join(', ')}${account.controls.length > named.length ? `, and ${account.controls.length - named.length} more` : ''}.`,
+    `The campaign’s justification: ${c.justification}`,
+  ].join('\n\n');
+  return {
+    type: 'unfreeze',
+    accountId: account.accountId,
+    businessLine: first.businessLine,
+    channel: 'internal',
+    subject: `Excluded from campaign ${c.id}: ${account.exclusion.replaceAll('_', ' ')}`,
+    description: description.slice(0, 10_000),
+    controlIds: named.map((ctl) => ctl.id),
+    ...(account.exclusion === 'high_value_account' ? { hints: { highValueAccount: true } } : {}),
+  };
 }

@@ -64,6 +64,20 @@ export const businessLines = [
 
 export const channels = ['phone', 'email', 'chat', 'ticket', 'internal'] as const;
 
+/**
+ * Why an incident campaign leaves an account it matched to an ordinary case, in the order they are
+ * checked. Here, not beside the campaign rules, because a case opened for such an account names it too.
+ */
+export const exclusionReasons = [
+  'protected_control',
+  'open_case',
+  'risk_signal',
+  'repeat_lift',
+  'high_value_account',
+  'excluded_by_maker',
+] as const;
+export type ExclusionReason = (typeof exclusionReasons)[number];
+
 /** What every case owes by a due time the policy sets: a first response (a claim), and a resolution. */
 export const caseDeadlines = ['first_response', 'resolution'] as const;
 

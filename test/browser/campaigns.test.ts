@@ -121,4 +121,56 @@ describe('campaigns in the console', () => {
     const read = await stack.api.call('GET', `/v1/campaigns/${campaignId}`, { token: checker.token });
     expect(read.body.counts).toMatchObject({ included: 2, lifted: 2, failed: 0 });
   }, 300_000);
+
+  it('the maker opens cases for the excluded accounts and amends after a rejected sample', async () => {
+    const liftable = [newAccountId(), newAccountId(), newAccountId()];
+    const guarded = newAccountId();
+    for (const accountId of [...liftable, guarded]) await freeze(accountId);
+    await freeze(guarded, { source: 'law_enforcement', externalRef: 'ORDER-10' });
+    const created = await stack.api.call('POST', '/v1/campaigns', {
+      token: maker.token,
+      body: {
+        selector: { accountIds: [...liftable, guarded], kinds: ['account_freeze'] },
+        reasonCode: 'false_positive',
+        justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const campaignId = created.body.id as string;
+    const rejected = (created.body.sample as string[])[0]!;
+    for (const user of [senior, compliance]) {
+      const approved = await stack.api.call('POST', `/v1/campaigns/${campaignId}/approve`, {
+        token: user.token,
+        body: {},
+      });
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    }
+    const check = await stack.api.call('POST', `/v1/campaigns/${campaignId}/sample/${rejected}`, {
+      token: checker.token,
+      body: { decision: 'rejected', comment: 'A chargeback is open on it.' },
+    });
+    expect(check.status, JSON.stringify(check.body)).toBe(200);
+
+    const { page } = await stack.signedIn(maker.token, `/console/campaigns/${campaignId}`);
+    await page.getByRole('heading', { level: 1, name: `Campaign ${campaignId}` }).waitFor();
+    await page.getByRole('button', { name: 'Open cases for excluded accounts' }).click();
+    await page.getByRole('status').filter({ hasText: 'Opened 1 cases; skipped 0.' }).waitFor();
+    const guardedRow = page
+      .getByRole('table', { name: 'Accounts, page 1' })
+      .getByRole('row')
+      .filter({ hasText: guarded });
+    await guardedRow.getByRole('link', { name: /^UNF-/ }).waitFor();
+
+    await page.getByLabel('Accounts to take out').fill(rejected);
+    await page.getByLabel('Why amend').fill('A chargeback is open on the rejected account.');
+    await page.getByRole('button', { name: 'Amend' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Amended/ })
+      .waitFor();
+    await expectAccessible(page);
+    const read = await stack.api.call('GET', `/v1/campaigns/${campaignId}`, { token: checker.token });
+    expect(read.body).toMatchObject({ status: 'awaiting_approval', approvals: [] });
+    expect(read.body.sample).not.toContain(rejected);
+  }, 300_000);
 });

@@ -5,6 +5,7 @@ import { applyControl as applyControlService } from '../../src/api/services/cont
 import { readCampaign } from '../../src/db/campaigns.js';
 import type { Campaign } from '../../src/domain/schemas/campaigns.js';
 import { notificationsForCase } from '../../src/db/outbox.js';
+import type { Actor } from '../../src/domain/permissions.js';
 import { accountOwnerActor } from '../../src/domain/permissions.js';
 import type { PolicyOverride } from '../../src/domain/policy.js';
 import { compensationWorkflowIdOf } from '../../src/domain/case.js';
@@ -505,6 +506,26 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'campaign-sample-rejected-amended-completed',
+    workflowOf: (id) => `campaign-${id}`,
+    async run(s) {
+      const { campaigns, campaign, people } = await proposedCampaign(s, 4);
+      await approveAndCheck(s, campaigns, campaign, people, 'rejected');
+      const rejected = campaign.sample[0]!;
+      const amended = await campaigns.act(people.maker, campaign.id, 'amend', {
+        reason: 'The rejected account has a chargeback open.',
+        exclude: [{ accountId: rejected, reason: 'chargeback open' }],
+      });
+      await approveAndCheck(s, campaigns, amended, people, 'approved');
+      await eventually(
+        () => campaigns.get(campaign.id),
+        (c) => c.status === 'completed',
+        { what: 'the amended campaign to complete' },
+      );
+      return campaign.id;
+    },
+  },
+  {
     // Started as intake did before unassigned-case-has-no-assignee: its first change drops Assignee="".
     name: 'unassigned-old-start-converges',
     async run(s, cast) {
@@ -529,6 +550,43 @@ async function approvedCampaign(
   n: number,
   overrides: Partial<Services['policy']['campaigns']> = {},
 ): Promise<{ campaigns: CampaignService; id: string }> {
+  const { campaigns, campaign, people } = await proposedCampaign(s, n, overrides);
+  await approveAndCheck(s, campaigns, campaign, people, 'approved');
+  return { campaigns, id: campaign.id };
+}
+
+type CampaignPeople = Record<'maker' | 'senior' | 'compliance' | 'checker', Actor>;
+
+/** Both approvals, then the sample checked: all of it approved, or its first account rejected. */
+async function approveAndCheck(
+  s: Services,
+  campaigns: CampaignService,
+  c: Campaign,
+  people: CampaignPeople,
+  decision: 'approved' | 'rejected',
+): Promise<void> {
+  await campaigns.act(people.senior, c.id, 'approve', {});
+  await campaigns.act(people.compliance, c.id, 'approve', {});
+  for (const accountId of decision === 'rejected' ? c.sample.slice(0, 1) : c.sample) {
+    await campaigns.act(people.checker, c.id, 'checkSample', {
+      accountId,
+      decision,
+      comment: decision === 'approved' ? 'Only rule 417 froze it.' : 'A chargeback is open on it.',
+    });
+  }
+  await eventually(
+    () => readCampaign(s.database.db, c.id),
+    (x) => (decision === 'approved' ? x?.phase !== 'approval' : x?.status === 'halted'),
+    { what: decision === 'approved' ? 'the start' : 'the halt' },
+  );
+}
+
+/** A campaign over `n` frozen accounts, proposed by a senior and awaiting approval. */
+async function proposedCampaign(
+  s: Services,
+  n: number,
+  overrides: Partial<Services['policy']['campaigns']> = {},
+): Promise<{ campaigns: CampaignService; campaign: Campaign; people: CampaignPeople }> {
   const policy = {
     ...s.policy,
     campaigns: { ...s.policy.campaigns, canary: { share: 0.01, minimum: 1 }, ...overrides },
@@ -549,25 +607,15 @@ async function approvedCampaign(
   const [maker, senior, compliance, checker] = await Promise.all(
     (['senior', 'senior', 'compliance', 'checker'] as const).map((role) => makeUser(s, [role])),
   );
-  const c: Campaign = await campaigns.propose(maker!, {
+  const campaign: Campaign = await campaigns.propose(maker!, {
     selector: { accountIds: accounts, kinds: ['account_freeze'] },
     reasonCode: 'false_positive',
     justification: 'Rule 417 froze legitimate accounts.',
     evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
   });
-  await campaigns.act(senior!, c.id, 'approve', {});
-  await campaigns.act(compliance!, c.id, 'approve', {});
-  for (const accountId of c.sample) {
-    await campaigns.act(checker!, c.id, 'checkSample', {
-      accountId,
-      decision: 'approved',
-      comment: 'Only rule 417 froze it.',
-    });
-  }
-  await eventually(
-    () => readCampaign(s.database.db, c.id),
-    (x) => x?.phase !== 'approval',
-    { what: 'the start' },
-  );
-  return { campaigns, id: c.id };
+  return {
+    campaigns,
+    campaign,
+    people: { maker: maker!, senior: senior!, compliance: compliance!, checker: checker! },
+  };
 }

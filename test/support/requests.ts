@@ -70,6 +70,13 @@ export function minimalRequests(ids: RequestIds): Record<string, MinimalRequest>
     'POST /v1/campaigns/{campaignId}/resume': { body: {} },
     'POST /v1/campaigns/{campaignId}/revert': { body: { reason: 'The rule was right.' } },
     'POST /v1/campaigns/{campaignId}/withdraw': { body: { reason: 'Amending the selector.' } },
+    'POST /v1/campaigns/{campaignId}/amend': {
+      body: {
+        reason: 'Taking out the rejected account.',
+        exclude: [{ accountId: ids.accountId, reason: 'chargeback' }],
+      },
+    },
+    'POST /v1/campaigns/{campaignId}/excluded/cases': { body: {} },
     'POST /v1/cases': {
       body: {
         type: 'complaint',

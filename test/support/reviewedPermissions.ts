@@ -99,4 +99,9 @@ export const reviewedPermissions: Record<string, { permission: Permission | 'non
   },
   'POST /v1/campaigns/{campaignId}/revert': { permission: 'removal.revert' },
   'POST /v1/campaigns/{campaignId}/withdraw': { permission: 'campaign.propose', also: 'the maker' },
+  'POST /v1/campaigns/{campaignId}/amend': { permission: 'campaign.propose', also: 'the maker' },
+  'POST /v1/campaigns/{campaignId}/excluded/cases': {
+    permission: 'campaign.propose',
+    also: 'each case within the caller’s business lines',
+  },
 };

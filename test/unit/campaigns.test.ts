@@ -3,15 +3,18 @@ import type { AccountFacts } from '../../src/domain/campaigns.js';
 import {
   allowedCampaignActions,
   canarySize,
+  checkAmend,
   checkApprove,
   checkHalt,
   checkResume,
   checkSampleCheck,
+  excludedCaseInput,
   exclusionOf,
   planRevert,
+  rejectedSample,
   sampleSize,
 } from '../../src/domain/campaigns.js';
-import { includedDigest, planSelection } from '../../src/domain/campaignSelection.js';
+import { includedDigest, planSelection, withMakerExclusions } from '../../src/domain/campaignSelection.js';
 import { drawSample } from '../../src/domain/draw.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import type { Campaign } from '../../src/domain/schemas/campaigns.js';
@@ -205,7 +208,7 @@ describe('four eyes on a campaign', () => {
     expect(() => checkResume({ ...halted, resumeApprovals: ['senior'] }, senior)).toThrow(
       expect.objectContaining({ code: 'separation_of_duties' }),
     );
-    const allowed = allowedCampaignActions(halted, compliance);
+    const allowed = allowedCampaignActions(halted, compliance, 0);
     expect(allowed.find((a) => a.action === 'resume')).toMatchObject({ allowed: true });
     expect(allowed.find((a) => a.action === 'approve')).toMatchObject({
       allowed: false,
@@ -228,5 +231,99 @@ describe('planRevert', () => {
     });
     expect(planRevert([snap], [{ ...snap, status: 'lifted', version: 4 }]).leftAlone).toHaveLength(1);
     expect(planRevert([snap], []).leftAlone).toEqual([{ id: 'ctl-1', why: 'no longer in the registry' }]);
+  });
+});
+
+describe('amending after a rejected sample', () => {
+  const rejection = {
+    accountId: 'acct-2',
+    decision: 'rejected' as const,
+    by: 'checker',
+    at: now,
+    comment: 'no',
+  };
+  const halted = campaign({
+    status: 'halted',
+    approvals: [approved('senior', 'senior'), approved('compliance', 'compliance')],
+    sampleChecks: [rejection],
+  });
+
+  it('is the maker’s alone, and only before anything is lifted', () => {
+    expect(() => checkAmend(halted, maker)).not.toThrow();
+    expect(() => checkAmend(halted, senior)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(() => checkAmend(halted, checker)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(() => checkAmend(campaign(), maker)).not.toThrow();
+    expect(() => checkAmend({ ...halted, phase: 'batches' }, maker)).toThrow(
+      expect.objectContaining({ code: 'invalid_state' }),
+    );
+    const starting = campaign({
+      approvals: halted.approvals,
+      sampleChecks: ['acct-1', 'acct-2'].map((accountId) => ({
+        ...rejection,
+        accountId,
+        decision: 'approved' as const,
+      })),
+    });
+    expect(() => checkAmend(starting, maker)).toThrow(expect.objectContaining({ code: 'invalid_state' }));
+    expect(allowedCampaignActions(halted, maker, 0).find((a) => a.action === 'amend')).toMatchObject({
+      allowed: true,
+    });
+  });
+
+  it('keeps every rejected account, of this round and earlier ones, out of the set', () => {
+    const earlier = {
+      by: 'maker',
+      at: now,
+      reason: 'first',
+      selector: null,
+      exclude: [{ accountId: 'acct-9', reason: 'odd' }],
+      rejected: ['acct-7'],
+      previousDigest: 'd0',
+    };
+    expect(rejectedSample({ ...halted, amendments: [earlier] }).sort()).toEqual(['acct-2', 'acct-7']);
+    const accounts = [
+      { accountId: 'acct-1', exclusion: null },
+      { accountId: 'acct-9', exclusion: null },
+      { accountId: 'acct-8', exclusion: 'open_case' as const },
+    ];
+    expect(withMakerExclusions(accounts, [earlier]).map((a) => a.exclusion)).toEqual([
+      null,
+      'excluded_by_maker',
+      'open_case',
+    ]);
+  });
+
+  it('draws each amendment’s sample with a seed of its own', () => {
+    const first = planSelection('CAM-1', ['a', 'b', 'c'], defaultPolicy);
+    const amended = planSelection('CAM-1', ['a', 'b', 'c'], defaultPolicy, 1);
+    expect(first.digest).toBe(amended.digest);
+    expect(amended.seed).toBe(`CAM-1:${first.digest}:amendment-1`);
+    expect(amended.seed).not.toBe(first.seed);
+  });
+});
+
+describe('the case for an excluded account', () => {
+  it('names the controls, the exclusion and the campaign', () => {
+    const input = excludedCaseInput(campaign(), {
+      accountId: 'acct-3',
+      exclusion: 'high_value_account',
+      controls: [
+        { id: 'ctl-a', kind: 'account_freeze', businessLine: 'p2p' },
+        { id: 'ctl-b', kind: 'withdrawal_lock', businessLine: 'spot' },
+      ],
+    });
+    expect(input).toMatchObject({
+      type: 'unfreeze',
+      accountId: 'acct-3',
+      businessLine: 'p2p',
+      channel: 'internal',
+      controlIds: ['ctl-a', 'ctl-b'],
+      hints: { highValueAccount: true },
+    });
+    expect(input.subject).toContain('CAM-');
+    expect(input.description).toContain('ctl-b (withdrawal_lock)');
+    expect(() =>
+      excludedCaseInput(campaign(), { accountId: 'acct-3', exclusion: 'open_case', controls: [] }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_state' }));
   });
 });

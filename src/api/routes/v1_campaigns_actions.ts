@@ -1,13 +1,17 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { z } from '@hono/zod-openapi';
-import type { CampaignActionName } from '../../domain/campaigns.js';
+import { z as zod } from '@hono/zod-openapi';
 import type { Permission } from '../../domain/permissions.js';
 import {
+  AmendCampaignInput,
   CommentInput,
   CreateCampaignInput,
+  ExcludedCasesResult,
   ReasonInput,
   SampleCheckInput,
 } from '../../domain/schemas/campaigns.js';
+import { openExcludedCases } from '../services/campaignCases.js';
+import type { CampaignUpdateName } from '../services/campaigns.js';
 import type { Campaign } from '../../domain/schemas/campaigns.js';
 import { ApiCampaign, CampaignParams, SampleParams, toApiCampaign } from '../campaignSchemas.js';
 import type { AppEnv } from '../context.js';
@@ -22,7 +26,7 @@ async function view(c: Context<AppEnv>, campaign: Campaign) {
 }
 
 const actions: {
-  action: Exclude<CampaignActionName, 'checkSample'>;
+  action: Exclude<CampaignUpdateName, 'checkSample'>;
   path: string;
   operationId: string;
   summary: string;
@@ -79,6 +83,16 @@ const actions: {
     permission: 'campaign.propose',
     body: ReasonInput,
   },
+  {
+    action: 'amend',
+    path: '/amend',
+    operationId: 'amendCampaign',
+    summary: 'Amend a campaign before it lifts',
+    description:
+      'The maker amends a campaign a rejected sample halted, or one still awaiting approval: accounts taken out by name with a reason (`excluded_by_maker`), a new selector, or both. The dry run runs again, a new digest is pinned, every approval and sample check so far is void, and a new sample is drawn with a new seed on the campaign’s chain (`campaign.amended`). Refused (400) while a sampled account a checker rejected, in any round, would still be lifted.',
+    permission: 'campaign.propose',
+    body: AmendCampaignInput,
+  },
 ];
 
 export function register(app: OpenAPIHono<AppEnv>): void {
@@ -134,6 +148,29 @@ export function register(app: OpenAPIHono<AppEnv>): void {
           c.req.header('idempotency-key'),
         );
       return c.json(await view(c, campaign), 200);
+    },
+  );
+
+  app.openapi(
+    guardedRoute({
+      method: 'post',
+      path: '/v1/campaigns/{campaignId}/excluded/cases',
+      operationId: 'openExcludedCampaignCases',
+      summary: 'Open ordinary cases for the accounts a campaign excluded',
+      description:
+        'One unfreeze case per excluded account, through the same intake as `POST /v1/cases`: the controls the campaign would lift that are still active, the exclusion and the campaign in its description, `linkedTo` naming the campaign; each on the campaign’s chain (`campaign.excluded_case_opened`) and shown on the account’s row of `GET …/accounts` (`caseId`). An account whose case the campaign opened before is skipped and reported, so a repeated request opens only what is missing. Needs `campaign.propose`; each case is on the business line of its controls, which must be in the caller’s scopes.',
+      tags: ['campaigns'],
+      permission: 'campaign.propose',
+      request: { params: CampaignParams, body: jsonBody(zod.strictObject({})) },
+      responses: {
+        200: jsonContent(ExcludedCasesResult, 'the cases opened now, and the accounts skipped and why'),
+        ...problems(400, 401, 403, 404, 409, 413, 415, 429, 503),
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const campaign = await deps.campaigns.get(c.req.valid('param').campaignId);
+      return c.json(await openExcludedCases(deps, c.get('actor'), campaign), 200);
     },
   );
 

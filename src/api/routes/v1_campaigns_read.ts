@@ -51,7 +51,11 @@ function parseCursor(cursor: string | undefined): { createdAt: string; id: strin
   return undefined;
 }
 
-function toAccount(row: CampaignAccountRow, campaign: Campaign): z.infer<typeof CampaignAccount> {
+function toAccount(
+  row: CampaignAccountRow,
+  campaign: Campaign,
+  caseId: string | null,
+): z.infer<typeof CampaignAccount> {
   return {
     accountId: row.accountId,
     state: row.state,
@@ -65,6 +69,7 @@ function toAccount(row: CampaignAccountRow, campaign: Campaign): z.infer<typeof 
     revertedAt: row.revertedAt?.toISOString() ?? null,
     leftAlone: row.leftAlone,
     failure: row.failure,
+    caseId,
   };
 }
 
@@ -127,7 +132,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       operationId: 'listCampaignAccounts',
       summary: 'A campaign’s accounts, page by page',
       description:
-        'Every account the selector matched, in account order: excluded ones with their reason, included ones with their state, the sampled ones marked.',
+        'Every account the selector matched, in account order: excluded ones with their reason and the ordinary case opened for them, included ones with their state, the sampled ones marked.',
       tags: ['campaigns'],
       permission: 'campaign.read',
       request: { params: CampaignParams, query: AccountsQuery },
@@ -142,7 +147,12 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       const { state, limit, cursor } = c.req.valid('query');
       const campaign = await campaigns.get(campaignId);
       const rows = await campaigns.accounts(campaignId, { state, after: cursor, limit: limit + 1 });
-      const items = rows.slice(0, limit).map((row) => toAccount(row, campaign));
+      const page = rows.slice(0, limit);
+      const opened = await campaigns.casesOpened(
+        campaignId,
+        page.filter((row) => row.state === 'excluded').map((row) => row.accountId),
+      );
+      const items = page.map((row) => toAccount(row, campaign, opened.get(row.accountId) ?? null));
       return c.json(
         { items, nextCursor: rows.length > limit ? (items.at(-1)?.accountId ?? null) : null },
         200,

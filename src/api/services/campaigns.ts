@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CampaignWorkflowInput } from '../../../workflows/campaignMessages.js';
 import {
+  amendCampaign,
   approveCampaign,
   campaignRiskSignal,
   campaignWorkflowType,
@@ -24,6 +25,7 @@ import {
   campaignCounts,
   campaignStream,
   campaignsWatching,
+  casesOpenedForCampaign,
   insertCampaign,
   listCampaigns,
   readCampaign,
@@ -65,13 +67,17 @@ function newCampaignId(seed?: string): string {
 
 type Acting = { comment?: string | undefined } | { reason: string } | Record<string, unknown>;
 
-const updates: Record<CampaignActionName, UpdateDefinition<Campaign, [never]>> = {
+/** The actions the campaign's workflow takes as updates; opening cases for its exclusions is the API's. */
+export type CampaignUpdateName = Exclude<CampaignActionName, 'openExcludedCases'>;
+
+const updates: Record<CampaignUpdateName, UpdateDefinition<Campaign, [never]>> = {
   approve: approveCampaign as never,
   checkSample: checkCampaignSample as never,
   halt: haltCampaign as never,
   resume: resumeCampaign as never,
   revert: revertCampaign as never,
   withdraw: withdrawCampaign as never,
+  amend: amendCampaign as never,
 };
 
 /** Audit names of the actions, as the workflow records them when accepted. */
@@ -82,6 +88,8 @@ export const campaignAuditAction: Record<CampaignActionName, string> = {
   resume: 'campaign.resume_requested',
   revert: 'campaign.revert_requested',
   withdraw: 'campaign.withdrawn',
+  amend: 'campaign.amended',
+  openExcludedCases: 'campaign.excluded_case_opened',
 };
 
 /**
@@ -131,6 +139,7 @@ export class CampaignService {
       approvals: [],
       resumeApprovals: [],
       halt: null,
+      amendments: [],
       canarySize: plan.canary.length,
       soakUntil: null,
       monitorUntil: null,
@@ -192,6 +201,11 @@ export class CampaignService {
     return campaignCounts(this.deps.db, campaign);
   }
 
+  /** The ordinary cases the campaign opened for these excluded accounts, by account. */
+  casesOpened(id: string, accountIds: readonly string[]): Promise<Map<string, string>> {
+    return casesOpenedForCampaign(this.deps.db, id, accountIds);
+  }
+
   accounts(
     id: string,
     options: { state?: CampaignAccountState | undefined; after?: string | undefined; limit: number },
@@ -203,7 +217,7 @@ export class CampaignService {
   async act(
     actor: Actor,
     id: string,
-    action: CampaignActionName,
+    action: CampaignUpdateName,
     payload: Acting,
     idempotencyKey?: string,
   ): Promise<Campaign> {

@@ -35,7 +35,7 @@ import type {
   RiskSignalInput,
 } from '../../domain/schemas/actions.js';
 import type { StoredEvent } from '../../domain/auditChain.js';
-import type { Case, CaseLink } from '../../domain/case.js';
+import type { CampaignLink, Case, CaseLink, LiftLink } from '../../domain/case.js';
 import { compensationWorkflowIdOf, workflowIdFor } from '../../domain/case.js';
 import type { AccountControls, Control } from '../../domain/controls.js';
 import type { ActionName, ActionPayload } from '../../domain/caseActions.js';
@@ -54,7 +54,7 @@ import {
   openingEntry,
 } from '../../domain/lifecycle/intake.js';
 import type { Actor } from '../../domain/permissions.js';
-import { authorize, hasPermission, inScope } from '../../domain/permissions.js';
+import { authorize, hasPermission, inScope, requireScope } from '../../domain/permissions.js';
 import type { Policy } from '../../domain/policy.js';
 import type { NotificationDelivery } from '../../domain/schemas/notifications.js';
 import type { CaseType } from '../../domain/vocabulary.js';
@@ -156,7 +156,31 @@ export class CaseService {
    */
   async create(actor: Actor, input: CreateCaseInput, idempotencyKey?: string): Promise<Case> {
     authorize(actor, 'case.create', input.businessLine);
-    const c = await this.open(actor, input, undefined, idempotencyKey && `${actor.id}:${idempotencyKey}`);
+    return this.intake(actor, input, idempotencyKey && `${actor.id}:${idempotencyKey}`);
+  }
+
+  /**
+   * A case an incident campaign opens, through the same intake, for an account it excluded: the caller
+   * holds the campaign's permission, not `case.create`, and acts within their business lines. `idSeed`
+   * names the case, so a repeated request meets the case it opened instead of opening another.
+   */
+  async createForCampaign(
+    actor: Actor,
+    input: CreateCaseInput,
+    linkedTo: CampaignLink,
+    idSeed: string,
+  ): Promise<Case> {
+    requireScope(actor, input.businessLine);
+    return this.intake(actor, input, idSeed, { id: newCaseId(input.type, new Date(), idSeed), linkedTo });
+  }
+
+  private async intake(
+    actor: Actor,
+    input: CreateCaseInput,
+    idSeed: string | undefined,
+    linked?: { id: string; linkedTo: CaseLink },
+  ): Promise<Case> {
+    const c = await this.open(actor, input, undefined, idSeed, linked);
     if (c.status !== 'open' || c.assignee !== null) return c;
     try {
       return (await this.assigner.assignNew(c)) ?? c;
@@ -573,7 +597,7 @@ export class CaseService {
     c: Case,
     liftId: string,
     request: LateRevert['request'],
-    why: CaseLink['why'],
+    why: LiftLink['why'],
   ): Promise<RevertAnswer> {
     const followUpCaseId = followUpCaseIdOf(c, liftId);
     const workflowId = compensationWorkflowIdOf(c, liftId);

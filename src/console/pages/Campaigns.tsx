@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { components } from '../generated/api';
 import { ApiError, api, newIdempotencyKey, unwrap } from '../api';
 import { when } from '../format';
-import { Link } from '../Link';
+import { CaseLink, Link } from '../Link';
 import { Badge, Table } from '../Table';
 import { useTitle } from '../title';
 import { QueryState } from './QueryState';
@@ -113,11 +113,16 @@ function useCampaignAction(campaignId: string, status?: Campaign['status']) {
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string; left?: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const run = async (send: (headers: Record<string, string>) => Promise<Campaign>, done: string) => {
+  /** `send` answers with the campaign it left, or with the words to show instead of `done`. */
+  const run = async (send: (headers: Record<string, string>) => Promise<Campaign | string>, done: string) => {
     setBusy(true);
     try {
       const answer = await send({ 'idempotency-key': newIdempotencyKey() });
-      setOutcome({ ok: true, text: done, left: answer.status });
+      setOutcome(
+        typeof answer === 'string'
+          ? { ok: true, text: answer }
+          : { ok: true, text: done, left: answer.status },
+      );
       await queryClient.invalidateQueries({ queryKey: ['campaign', campaignId] });
     } catch (error) {
       setOutcome({ ok: false, text: `Refused: ${refusal(error)}` });
@@ -377,6 +382,71 @@ function FollowUps({ campaign }: { campaign: Campaign }) {
   );
 }
 
+/** The maker's two moves after a dry run or a rejected sample, shown only when allowedActions allows them. */
+function MakerActions({ campaign }: { campaign: Campaign }) {
+  const [reason, setReason] = useState('');
+  const [accounts, setAccounts] = useState('');
+  const { run, busy, said } = useCampaignAction(campaign.id);
+  const path = { campaignId: campaign.id };
+  const openCases = () =>
+    run(async (headers) => {
+      const result = unwrap(
+        await api.POST('/v1/campaigns/{campaignId}/excluded/cases', { params: { path }, headers, body: {} }),
+      );
+      return `Opened ${result.opened.length} cases; skipped ${result.skipped.length}.`;
+    }, '');
+  const exclude = accounts
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((accountId) => ({ accountId, reason }));
+  const amend = () =>
+    run(
+      async (headers) =>
+        unwrap(
+          await api.POST('/v1/campaigns/{campaignId}/amend', {
+            params: { path },
+            headers,
+            body: { reason, exclude },
+          }),
+        ),
+      'Amended: a new sample is drawn and the campaign awaits approval again.',
+    );
+  const mayOpen = allowed(campaign, 'openExcludedCases')?.allowed ?? false;
+  const mayAmend = allowed(campaign, 'amend')?.allowed ?? false;
+  if (!mayOpen && !mayAmend && said === null) return null;
+  return (
+    <section aria-labelledby="campaign-maker">
+      <h2 id="campaign-maker">Amend or hand over</h2>
+      {mayOpen ? (
+        <button type="button" disabled={busy} onClick={() => void openCases()}>
+          Open cases for excluded accounts
+        </button>
+      ) : null}
+      {mayAmend ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void amend();
+          }}
+        >
+          <label>
+            Accounts to take out
+            <input value={accounts} required onChange={(e) => setAccounts(e.target.value)} />
+          </label>
+          <label>
+            Why amend
+            <input value={reason} required onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" disabled={busy || !reason.trim() || exclude.length === 0}>
+            Amend
+          </button>
+        </form>
+      ) : null}
+      {said}
+    </section>
+  );
+}
+
 /** Every account the selector matched, a page at a time: excluded ones with their reason. */
 function DryRun({ campaignId }: { campaignId: string }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -399,6 +469,7 @@ function DryRun({ campaignId }: { campaignId: string }) {
             },
             { header: 'State', cell: (a) => words(a.state) },
             { header: 'Excluded because', cell: (a) => (a.exclusion ? words(a.exclusion) : '—') },
+            { header: 'Case', cell: (a) => (a.caseId ? <CaseLink id={a.caseId} /> : '—') },
             { header: 'Controls', cell: (a) => a.controlIds.join(', ') || '—' },
             { header: 'Sampled', cell: (a) => (a.sampled ? (a.sampleDecision ?? 'unchecked') : '—') },
             { header: 'Lifted', cell: (a) => (a.liftedAt ? when(a.liftedAt) : '—') },
@@ -459,6 +530,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
             </p>
             <Decisions campaign={c} />
             <FollowUps campaign={c} />
+            <MakerActions campaign={c} />
             <Sample campaign={c} />
             <DryRun campaignId={campaignId} />
           </>

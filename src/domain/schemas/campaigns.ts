@@ -4,7 +4,6 @@ import {
   campaignActionNames,
   campaignPhases,
   campaignStatuses,
-  exclusionReasons,
   MAX_CAMPAIGN_ACCOUNTS,
   sampleDecisions,
 } from '../campaigns.js';
@@ -12,11 +11,17 @@ import { AccountId, EvidenceInput, text } from './actions.js';
 import { Evidence, Timestamp } from './case.js';
 import { ErrorCode } from './errors.js';
 import { ReasonCodeName } from './policy.js';
-import { BusinessLine, ControlSource, RequiredRole, RestrictionKind } from './vocabulary.js';
+import {
+  BusinessLine,
+  ControlSource,
+  ExclusionReason,
+  RequiredRole,
+  RestrictionKind,
+} from './vocabulary.js';
 
 export const CampaignStatus = z.enum(campaignStatuses).meta({ id: 'CampaignStatus' });
 export const CampaignPhase = z.enum(campaignPhases).meta({ id: 'CampaignPhase' });
-export const ExclusionReason = z.enum(exclusionReasons);
+export { ExclusionReason };
 export const CampaignAccountState = z.enum(campaignAccountStates).meta({ id: 'CampaignAccountState' });
 export const SampleDecision = z.enum(sampleDecisions).meta({ id: 'SampleDecision' });
 
@@ -97,6 +102,59 @@ export const SampleCheck = z
   })
   .meta({ id: 'SampleCheck' });
 
+export const MakerExclusion = z.strictObject({
+  accountId: AccountId,
+  reason: text(500).describe('why the maker takes the account out, e.g. what the rejected check found'),
+});
+export type MakerExclusion = z.infer<typeof MakerExclusion>;
+
+/** At most this many accounts taken out by name in one amendment; a wider change replaces the selector. */
+export const MAX_AMEND_EXCLUSIONS = 1_000;
+
+export const AmendCampaignInput = z
+  .strictObject({
+    reason: text(2_000).describe('what the amendment changes and why'),
+    selector: CampaignSelector.optional().describe('replaces the selector; the dry run runs again on it'),
+    exclude: z
+      .array(MakerExclusion)
+      .min(1)
+      .max(MAX_AMEND_EXCLUSIONS, `at most ${MAX_AMEND_EXCLUSIONS} accounts; replace the selector instead`)
+      .refine(
+        (list) => new Set(list.map((e) => e.accountId)).size === list.length,
+        'must not repeat an account',
+      )
+      .optional()
+      .describe('accounts taken out of the set by name, each with its reason'),
+  })
+  .refine((a) => a.selector !== undefined || a.exclude !== undefined, {
+    message: 'give a selector, accounts to exclude, or both',
+  })
+  .meta({
+    id: 'AmendCampaign',
+    examples: [
+      {
+        reason: 'The rejected account also has a chargeback open; taking it out.',
+        exclude: [{ accountId: 'acct-1042', reason: 'chargeback open since 2026-12-05' }],
+      },
+    ],
+  });
+export type AmendCampaignInput = z.infer<typeof AmendCampaignInput>;
+
+export const CampaignAmendment = z
+  .object({
+    by: z.string(),
+    at: Timestamp,
+    reason: z.string(),
+    selector: CampaignSelector.nullable().describe('the selector the amendment put in; null when it kept it'),
+    exclude: z.array(MakerExclusion),
+    rejected: z
+      .array(z.string())
+      .describe('sampled accounts checkers had rejected: no later amendment may put them back in the set'),
+    previousDigest: z.string(),
+  })
+  .meta({ id: 'CampaignAmendment' });
+export type CampaignAmendment = z.infer<typeof CampaignAmendment>;
+
 /** The campaign as its workflow holds it; per-account state lives in PostgreSQL. */
 export const Campaign = z
   .object({
@@ -128,6 +186,10 @@ export const Campaign = z
     soakUntil: Timestamp.nullable(),
     monitorUntil: Timestamp.nullable().describe('when the last lifted account’s monitoring window ends'),
     cursor: z.string().nullable().describe('the last account, in lift order, a batch reached'),
+    amendments: z
+      .array(CampaignAmendment)
+      .optional()
+      .describe('the maker’s amendments, oldest first; absent on campaigns proposed before amending existed'),
     revision: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -159,3 +221,32 @@ export const SampleCheckInput = z.strictObject({ decision: SampleDecision, comme
 export const ReasonInput = z
   .strictObject({ reason: text(2_000) })
   .meta({ examples: [{ reason: 'Support reports new fraud on accounts the campaign lifted.' }] });
+
+export const ExcludedCaseSkip = z.enum([
+  'case_already_opened',
+  'open_case',
+  'controls_changed',
+  'out_of_scope',
+]);
+
+export const ExcludedCasesResult = z
+  .object({
+    opened: z
+      .array(z.object({ accountId: z.string(), exclusion: ExclusionReason, caseId: z.string() }))
+      .describe('a case opened now for each of these accounts'),
+    skipped: z
+      .array(
+        z.object({
+          accountId: z.string(),
+          exclusion: ExclusionReason,
+          why: ExcludedCaseSkip.describe(
+            '`case_already_opened`: this campaign opened its case before; `open_case`: another open case holds its controls; `controls_changed`: none of its controls is still active; `out_of_scope`: its business line is not in the caller’s scopes',
+          ),
+          detail: z.string(),
+          caseId: z.string().nullable().describe('the case this campaign opened for it before, if any'),
+        }),
+      )
+      .describe('excluded accounts no case was opened for now, and why'),
+  })
+  .meta({ id: 'ExcludedCases' });
+export type ExcludedCasesResult = z.infer<typeof ExcludedCasesResult>;

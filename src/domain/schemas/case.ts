@@ -11,6 +11,7 @@ import {
   ControlKind,
   Department,
   EvidenceKind,
+  ExclusionReason,
   RequiredRole,
   ReverificationMethod,
   Outcome,
@@ -217,11 +218,23 @@ export const AccountHistoryEntry = z.object({
 });
 export type AccountHistoryEntry = z.infer<typeof AccountHistoryEntry>;
 
-export const CaseLink = z.object({
+/** The lift a review case looks at again, after a late revert or a risk signal. */
+export const LiftLink = z.object({
   caseId: z.string(),
   liftId: z.string(),
   why: z.enum(['late_revert', 'risk_signal']),
 });
+export type LiftLink = z.infer<typeof LiftLink>;
+
+/** The incident campaign that left this account to an ordinary case, and why. */
+export const CampaignLink = z.object({
+  campaignId: z.string(),
+  why: z.literal('campaign_exclusion'),
+  exclusion: ExclusionReason,
+});
+export type CampaignLink = z.infer<typeof CampaignLink>;
+
+export const CaseLink = z.union([LiftLink, CampaignLink]);
 export type CaseLink = z.infer<typeof CaseLink>;
 
 export const Case = z.object({
@@ -271,7 +284,7 @@ export const Case = z.object({
     .array(AccountHistoryEntry)
     .describe('earlier lifts on the same account, and their reverts, as they stood when this case opened'),
   linkedTo: CaseLink.nullable().describe(
-    'the lift this case reviews, when a late revert or a risk signal opened it',
+    'the lift this case reviews, when a late revert or a risk signal opened it; or the campaign that excluded its account',
   ),
   reasonCodeVersion: z
     .string()

@@ -16,6 +16,7 @@ import {
   controlStatuses,
   departments,
   evidenceKinds,
+  exclusionReasons,
   outcomes,
   requiredRoles,
   restrictionKinds,
@@ -23,6 +24,8 @@ import {
   riskTiers,
   severities,
 } from '../vocabulary.js';
+
+export const ExclusionReason = z.enum(exclusionReasons).meta({ id: 'ExclusionReason' });
 
 export const CaseType = z.enum(caseTypes).meta({ id: 'CaseType' });
 export type CaseType = z.infer<typeof CaseType>;
