@@ -223,6 +223,7 @@ export function reportLines(report: OperationsReport): string[] {
     '',
     `Lifts ${report.lifts}, reverts ${report.reverts}, revert rate (wrong unfreezes) ${formatRate(report.revertRate)}`,
     `Late reverts (after the case closed) ${report.lateReverts}, late revert rate ${formatRate(report.lateRevertRate)}`,
+    `Campaign lifts ${report.campaignLifts}, reverts ${report.campaignReverts}, revert rate ${formatRate(report.campaignRevertRate)}`,
   ];
 }
 

@@ -83,6 +83,17 @@ export const OperationsReport = z
       .describe(
         'lateReverts / lifts in the window: wrong unfreezes found only after monitoring; null without lifts',
       ),
+    campaignLifts: count.describe(
+      'accounts incident campaigns lifted in the window, apart from `lifts` (which counts single cases only)',
+    ),
+    campaignReverts: count.describe('campaign lifts reverted in the window (by a revert or a risk signal)'),
+    campaignRevertRate: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe(
+        'campaignReverts / campaignLifts in the window, the campaigns’ wrong-unfreeze rate; null without campaign lifts',
+      ),
   })
   .describe('figures for improving the risk-operations process over a time window');
 export type OperationsReport = z.infer<typeof OperationsReport>;
@@ -241,6 +252,29 @@ export async function operationsReport(
           ),
         );
 
+      // On the campaign's own chain only: each lift and revert is also on the account's, and must count once.
+      // A business line counts a campaign lift when one of the account's lifted controls is on it.
+      const campaignLifted = 'campaign.account_lifted';
+      const campaignReverted = 'campaign.account_reverted';
+      const [campaignRemovals] = await tx
+        .select({
+          lifts: sql<number>`count(*) filter (where ${auditEvents.action} = ${campaignLifted})::int`,
+          reverts: sql<number>`count(*) filter (where ${auditEvents.action} = ${campaignReverted})::int`,
+        })
+        .from(auditEvents)
+        .where(
+          and(
+            inArray(auditEvents.action, [campaignLifted, campaignReverted]),
+            eq(auditEvents.outcome, 'accepted'),
+            sql`${auditEvents.stream} like 'campaign:%'`,
+            gte(auditEvents.at, from),
+            lt(auditEvents.at, to),
+            businessLine ? sql`${auditEvents.details}->'businessLines' ? ${businessLine}` : undefined,
+          ),
+        );
+      const campaignLifts = campaignRemovals?.lifts ?? 0;
+      const campaignReverts = campaignRemovals?.reverts ?? 0;
+
       return OperationsReport.parse({
         from: from.toISOString(),
         to: to.toISOString(),
@@ -277,6 +311,9 @@ export async function operationsReport(
         lateReverts: removals?.lateReverts ?? 0,
         revertRate: removals?.revertRate ?? null,
         lateRevertRate: removals?.lateRevertRate ?? null,
+        campaignLifts,
+        campaignReverts,
+        campaignRevertRate: campaignLifts === 0 ? null : campaignReverts / campaignLifts,
       });
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -60,6 +60,9 @@ function sampleReport(overrides: Partial<OperationsReport> = {}): OperationsRepo
     lateReverts: 1,
     revertRate: 0.2,
     lateRevertRate: 0.1,
+    campaignLifts: 40,
+    campaignReverts: 3,
+    campaignRevertRate: 0.075,
     ...overrides,
   };
 }
@@ -334,6 +337,7 @@ describe('reportLines', () => {
     expect(text).toMatch(/security\s+4\s+1\s+25\.0%/);
     expect(text).toContain('Lifts 10, reverts 1, revert rate (wrong unfreezes) 20.0%');
     expect(text).toContain('Late reverts (after the case closed) 1, late revert rate 10.0%');
+    expect(text).toContain('Campaign lifts 40, reverts 3, revert rate 7.5%');
   });
 
   it('says "none" for empty sections and "-" for figures without samples', () => {
