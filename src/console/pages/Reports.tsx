@@ -36,6 +36,18 @@ export function ReportsPage() {
                 <dd>{data.revertRate === null ? '—' : `${(data.revertRate * 100).toFixed(1)} %`}</dd>
               </div>
               <div>
+                <dt>Campaign lifts / reverts</dt>
+                <dd>
+                  {data.campaignLifts} / {data.campaignReverts}
+                </dd>
+              </div>
+              <div>
+                <dt>Campaign wrong-unfreeze rate</dt>
+                <dd>
+                  {data.campaignRevertRate === null ? '—' : `${(data.campaignRevertRate * 100).toFixed(1)} %`}
+                </dd>
+              </div>
+              <div>
                 <dt>Time to first claim (median / p90)</dt>
                 <dd>
                   {seconds(data.timeToFirstClaim.medianSeconds)} / {seconds(data.timeToFirstClaim.p90Seconds)}
