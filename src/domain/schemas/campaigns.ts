@@ -11,13 +11,7 @@ import { AccountId, EvidenceInput, text } from './actions.js';
 import { Evidence, Timestamp } from './case.js';
 import { ErrorCode } from './errors.js';
 import { ReasonCodeName } from './policy.js';
-import {
-  BusinessLine,
-  ControlSource,
-  ExclusionReason,
-  RequiredRole,
-  RestrictionKind,
-} from './vocabulary.js';
+import { BusinessLine, ControlSource, ExclusionReason, RequiredRole, RestrictionKind } from './vocabulary.js';
 
 export const CampaignStatus = z.enum(campaignStatuses).meta({ id: 'CampaignStatus' });
 export const CampaignPhase = z.enum(campaignPhases).meta({ id: 'CampaignPhase' });
