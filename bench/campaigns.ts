@@ -4,9 +4,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CampaignService } from '../src/api/services/campaigns.js';
+import type { CampaignUpdateName } from '../src/api/services/campaigns.js';
 import type { Database } from '../src/db/client.js';
 import { campaignStream } from '../src/db/campaigns.js';
-import type { CampaignActionName } from '../src/domain/campaigns.js';
 import { workflowIdForCampaign } from '../src/domain/campaigns.js';
 import { DomainError } from '../src/domain/errors.js';
 import type { Actor } from '../src/domain/permissions.js';
@@ -82,7 +82,7 @@ async function act(
   campaigns: CampaignService,
   actor: Actor,
   id: string,
-  action: CampaignActionName,
+  action: CampaignUpdateName,
   payload: Record<string, unknown>,
 ): Promise<Campaign> {
   const key = randomUUID();
