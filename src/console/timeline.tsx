@@ -137,6 +137,8 @@ export function tell(item: TimelineItem, c: Case, name: Name, answeredBefore: nu
       return { did: 'rejected the proposal', quote: field(d, 'comment') };
     case 'proposal.withdrawn':
       return { did: 'withdrew the proposal', quote: field(d, 'comment') };
+    case 'proposal.reminded':
+      return { did: 'reminded the checkers of the proposal still waiting for them' };
     case 'proposal.expired':
       return { did: 'let the proposal expire: not enough approvals in time' };
     case 'proposal.voided':

@@ -12,6 +12,7 @@ export const notificationKinds = [
   'info.requested',
   'info.answered',
   'proposal.pending',
+  'proposal.reminder',
   'proposal.rejected',
   'proposal.expired',
   'proposal.voided',
@@ -121,6 +122,12 @@ export interface Delivery {
   target: string;
 }
 
+/** Kinds addressed to the checkers of the case's business line. */
+const checkerKinds: ReadonlySet<string> = new Set<NotificationKind>([
+  'proposal.pending',
+  'proposal.reminder',
+]);
+
 function subscribed(endpoint: WebhookEndpoint | undefined, kind: string): boolean {
   return endpoint !== undefined && (endpoint.kinds.includes('*') || endpoint.kinds.includes(kind));
 }
@@ -141,7 +148,7 @@ export function routeNotification(
   if (recipient?.to === 'department') route = routing.departments[recipient.department];
   else if (recipient?.to === 'lead') {
     route = routing.leads[recipient.department] ?? routing.departments[recipient.department];
-  } else if (recipient?.to === 'role' && kind === 'proposal.pending' && facts.businessLine) {
+  } else if (recipient?.to === 'role' && checkerKinds.has(kind) && facts.businessLine) {
     route = routing.checkers[facts.businessLine as BusinessLine];
   } else if (recipient?.to === 'account') {
     route = {

@@ -37,6 +37,7 @@ const liftReasons = {
 export const defaultPolicyInput = {
   approval: {
     expiry: '24h',
+    reminder: '4h',
     quorum: {
       low: { approvals: 1 },
       medium: { approvals: 1 },
@@ -138,6 +139,18 @@ export function deepMerge(base: unknown, override: unknown): unknown {
 /** Overrides laid over one another, later ones winning field by field. */
 export function mergeOverrides(...overrides: PolicyOverride[]): PolicyOverride {
   return overrides.reduce<PolicyOverride>((merged, next) => deepMerge(merged, next) as PolicyOverride, {});
+}
+
+/**
+ * When a proposal made at `createdAt` reminds its checkers, or undefined when the reminder would not come
+ * before the expiry. A case started before reminders existed carries a snapshot without one and takes
+ * the code's default.
+ */
+export function proposalReminderAt(policy: Policy, proposal: { createdAt: string; expiresAt: string }) {
+  const reminder =
+    (policy.approval as Partial<Policy['approval']>).reminder ?? defaultPolicy.approval.reminder;
+  const at = Date.parse(proposal.createdAt) + reminder;
+  return at < Date.parse(proposal.expiresAt) ? new Date(at).toISOString() : undefined;
 }
 
 export function escalationSlaMs(policy: Policy, department: Department, slaMinutes?: number): number {

@@ -217,6 +217,25 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'proposal-reminded-then-approved',
+    async run(s, cast) {
+      const lock = await applyControl(s, newAccountId(), 'login_lock');
+      const reminding = {
+        ...s,
+        cases: casesWithPolicy(s, { approval: { reminder: 1_000, expiry: 60_000 } }),
+      };
+      const { caseId, proposalId } = await caseAwaitingApproval(reminding, cast.agent, [lock]);
+      await eventually(
+        () => notificationsForCase(s.database.db, caseId),
+        (rows) => rows.some((r) => r.kind === 'proposal.reminder'),
+        { what: 'the checkers reminded' },
+      );
+      await s.cases.act(cast.checker, caseId, 'approve', { proposalId });
+      await untilStatus(s, caseId, 'closed');
+      return caseId;
+    },
+  },
+  {
     name: 'proposal-voided-by-control-change',
     async run(s, cast) {
       const lock = await applyControl(s, newAccountId(), 'login_lock');
@@ -543,6 +562,19 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** Cases started with parts of the recording policy replaced (durations in milliseconds). */
+function casesWithPolicy(s: Services, change: { approval: Partial<Services['policy']['approval']> }) {
+  return new CaseService({
+    db: s.database.db,
+    client: s.client,
+    controls: s.controls,
+    policy: { ...s.policy, approval: { ...s.policy.approval, ...change.approval } },
+    taskQueue: s.taskQueue,
+    updateTimeoutMs: 20_000,
+    databasePoolSize: 4,
+  });
+}
 
 /** A campaign over `n` frozen accounts, approved by a senior and compliance and its sample checked. */
 async function approvedCampaign(

@@ -117,6 +117,7 @@ describe('the default policy', () => {
     expect(rest).toEqual({
       approval: {
         expiry: 24 * HOUR,
+        reminder: 4 * HOUR,
         quorum: {
           low: { approvals: 1 },
           medium: { approvals: 1 },

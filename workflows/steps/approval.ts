@@ -15,11 +15,19 @@ import {
   findProposal,
   propose,
   reject,
+  remindProposal,
   voidProposal,
 } from '../../src/domain/lifecycle/approval.js';
+import { proposalReminderAt } from '../../src/domain/policy.js';
 import { handleCustom } from '../handlers.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
+
+/**
+ * Added after cases were running: a proposal still undecided at the policy's `approval.reminder` reminds
+ * its checkers once before it expires. Proposals made before it replay without the reminder's timer.
+ */
+export const PROPOSAL_REMINDER_PATCH = 'proposal-reminds-its-checkers';
 
 export function controlRefs(proposal: Proposal): ControlRef[] {
   return proposal.controlIds.map((id) => ({ id, version: proposal.controlVersions[id] ?? 0 }));
@@ -126,6 +134,27 @@ export async function notifyMaker(
 async function proposalExpiry(rt: CaseRuntime, proposalId: string): Promise<void> {
   const proposal = findProposal(rt.case, proposalId);
   const pending = () => findProposal(rt.case, proposalId).status === 'pending';
+  const reminderAt = proposalReminderAt(rt.policy, proposal);
+  if (reminderAt !== undefined && patched(PROPOSAL_REMINDER_PATCH)) {
+    if (await condition(() => !pending(), msUntil(reminderAt), { summary: 'proposalReminder' })) return;
+    rt.apply(remindProposal, { proposalId });
+    // While an offer binds, only its checker may decide: the reminder is theirs alone.
+    const offer = findProposal(rt.case, proposalId).offer;
+    await rt.activities.notify({
+      key: `${rt.workflowId}:${proposal.id}:reminder`,
+      recipient:
+        offer?.status === 'offered' ? `user:${offer.checker}` : `role:${proposal.requiredRole ?? 'checker'}`,
+      kind: 'proposal.reminder',
+      caseId: rt.case.id,
+      payload: {
+        proposalId: proposal.id,
+        riskTier: rt.case.riskTier,
+        requiredApprovals: proposal.requiredApprovals,
+        proposedAt: proposal.createdAt,
+        expiresAt: proposal.expiresAt,
+      },
+    });
+  }
   const decided = await condition(() => !pending(), msUntil(proposal.expiresAt), {
     summary: 'proposalExpiry',
   });

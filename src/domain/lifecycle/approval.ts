@@ -2,6 +2,7 @@ import type { ApproveInput, ProposeInput, RejectInput } from '../schemas/actions
 import type { Case, Proposal } from '../case.js';
 import type { Control, ControlChange } from '../controls.js';
 import { DomainError } from '../errors.js';
+import { PROPOSAL_REMINDED } from '../fourEyes.js';
 import type { Policy, ReasonCodeRule } from '../policy.js';
 import { reasonCodeRule } from '../policy.js';
 import { assessApproval, checkProtectedControls, requiredSignoffs } from '../quorum.js';
@@ -235,6 +236,17 @@ export const withdraw = defineRule<{ proposalId: string; comment?: string | unde
     proposals: updateProposal(c, input.proposalId, { status: 'withdrawn', decidedAt: now }),
   }),
   details: (input) => ({ proposalId: input.proposalId, comment: input.comment ?? null }),
+});
+
+/**
+ * The checkers are reminded of a proposal still waiting for them. It changes nothing on the case; the
+ * audit row is the record the four-eyes report counts approvals after.
+ */
+export const remindProposal = defineRule<{ proposalId: string }>({
+  action: PROPOSAL_REMINDED,
+  check: (c, input) => requirePending(c, input.proposalId),
+  apply: (c) => c,
+  details: (input) => ({ proposalId: input.proposalId }),
 });
 
 export const expireProposal = defineRule<{ proposalId: string }>({

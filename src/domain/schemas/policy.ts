@@ -108,6 +108,9 @@ export const CheckerRoutingPolicy = z
 export const Policy = z.strictObject({
   approval: z.strictObject({
     expiry: Duration,
+    reminder: Duration.describe(
+      'a proposal still undecided this long after it was made reminds its checkers, once; none when not before the expiry',
+    ),
     quorum: perTier(Quorum),
   }),
   infoRequest: z.strictObject({ wait: Duration }),
