@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { Duration } from '../domain/schemas/policy.js';
+import { parseDigestSchedule } from '../domain/fourEyesDigest.js';
+import { Department } from '../domain/schemas/vocabulary.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -265,6 +267,25 @@ export const EnvSchema = z
       .describe(
         'how often each worker hands over the cases of people who are away and assigns new cases intake could not (0: never)',
       ),
+    FOUR_EYES_DIGEST_AT: z
+      .string()
+      .default('mon 08:00')
+      .transform((text, ctx) => {
+        if (text.trim().toLowerCase() === 'off') return null;
+        const schedule = parseDigestSchedule(text);
+        if (!schedule)
+          ctx.addIssue({ code: 'custom', message: 'a weekday and a UTC time such as "mon 08:00", or "off"' });
+        return schedule ?? null;
+      })
+      .describe(
+        'when (weekday and UTC time) the workers send the four-eyes digest of the week before; `off`: never',
+      ),
+    FOUR_EYES_DIGEST_LEADS: z
+      .string()
+      .default('risk_ops,compliance')
+      .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(Department))
+      .describe("departments whose lead (the routing table's `leads`) receives the weekly four-eyes digest"),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

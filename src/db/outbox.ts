@@ -33,7 +33,7 @@ export interface OutboxRouting {
 }
 
 /** Where a queued notification goes when no routing is given: the log, as before channels existed. */
-const logOnly: OutboxRouting = {
+export const logOnlyRouting: OutboxRouting = {
   routing: {
     version: 'log',
     departments: {},
@@ -58,6 +58,35 @@ export function hashToken(token: string): string {
 /** The path of the public respond page for a token. */
 export const respondPath = (token: string) => `/respond/${token}`;
 
+/** The deliveries the routing table gives a notification, each with the unique key of its outbox row. */
+export function plannedDeliveries(
+  input: Pick<NotificationInput, 'key' | 'recipient' | 'kind'>,
+  outbox: OutboxRouting = logOnlyRouting,
+  businessLine?: string,
+): (Delivery & { key: string })[] {
+  const deliveries = routeNotification(
+    outbox.routing,
+    parseRecipient(input.recipient, departments),
+    input.kind,
+    { businessLine },
+    { email: outbox.email, webhooks: Object.keys(outbox.routing.webhooks).length > 0 },
+  );
+  return deliveries.map((d) => ({
+    ...d,
+    key: deliveries.length === 1 && d.channel === 'log' ? input.key : `${input.key}|${d.channel}:${d.target}`,
+  }));
+}
+
+/** Which of `keys` an outbox row holds already. */
+export async function queuedKeys(db: Database, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .select({ key: notifications.key })
+    .from(notifications)
+    .where(inArray(notifications.key, [...keys]));
+  return new Set(rows.map((r) => r.key));
+}
+
 /**
  * Queues one notification as one row per delivery the routing table gives it. A question to the account
  * owner also mints its respond link, in the same transaction, and only when the rows are new: a retried
@@ -66,7 +95,7 @@ export const respondPath = (token: string) => `/respond/${token}`;
 export async function enqueueNotification(
   db: Database | Executor,
   input: NotificationInput,
-  outbox: OutboxRouting = logOnly,
+  outbox: OutboxRouting = logOnlyRouting,
 ): Promise<void> {
   const recipient = parseRecipient(input.recipient, departments);
   const caseId = input.caseId ?? null;
@@ -79,13 +108,7 @@ export async function enqueueNotification(
       .limit(1);
     businessLine = row?.businessLine;
   }
-  const deliveries: Delivery[] = routeNotification(
-    outbox.routing,
-    recipient,
-    input.kind,
-    { businessLine },
-    { email: outbox.email, webhooks: Object.keys(outbox.routing.webhooks).length > 0 },
-  );
+  const deliveries = plannedDeliveries(input, outbox, businessLine);
   const question = input.payload.question;
   const infoRequestId = input.payload.infoRequestId;
   const dueAt = input.payload.dueAt;
@@ -104,10 +127,7 @@ export async function enqueueNotification(
       .insert(notifications)
       .values(
         deliveries.map((d) => ({
-          key:
-            deliveries.length === 1 && d.channel === 'log'
-              ? input.key
-              : `${input.key}|${d.channel}:${d.target}`,
+          key: d.key,
           recipient: input.recipient,
           kind: input.kind,
           caseId,

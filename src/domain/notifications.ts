@@ -21,6 +21,7 @@ export const notificationKinds = [
   'lift.reverted',
   'after_review.overdue',
   'deadline.missed',
+  'four_eyes.digest',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -210,4 +211,7 @@ export const subjectFacts = [
   'controlId',
   'dueAt',
   'requiredApprovals',
+  'week',
+  'decisions',
+  'approvalsAfterReminder',
 ] as const;

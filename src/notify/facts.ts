@@ -54,5 +54,6 @@ export function notificationFacts(
       ? { caseUrl: `${base}/console/cases/${encodeURIComponent(notification.caseId)}` }
       : {}),
     ...(respondPath ? { respondUrl: `${base}${respondPath}` } : {}),
+    ...(notification.kind === 'four_eyes.digest' ? { fourEyesUrl: `${base}/console/reports/four-eyes` } : {}),
   };
 }

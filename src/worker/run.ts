@@ -11,9 +11,11 @@ import type { Policy } from '../domain/policy.js';
 import { Assigner } from '../temporal/assignment.js';
 import type { Channels } from '../notify/channels.js';
 import { logNotifier } from '../notify/channels.js';
+import { logOnlyRouting } from '../db/outbox.js';
 import { registerSearchAttributes } from '../temporal/searchAttributes.js';
 import { startAssignmentSweep } from './assignmentSweep.js';
 import { startDispatcher } from './dispatcher.js';
+import { startFourEyesDigestSweep } from './fourEyesDigestSweep.js';
 import { createCaseWorker, runUntilStopped } from './worker.js';
 
 export interface RunningWorker {
@@ -24,7 +26,8 @@ export interface RunningWorker {
 
 /**
  * The worker side of dualkey: registers the search attributes on the namespace, runs the case workflows
- * and their activities, drains the notification outbox and sweeps for cases to hand over.
+ * and their activities, drains the notification outbox, sweeps for cases to hand over and sends the
+ * weekly four-eyes digest.
  */
 export async function runWorker(
   settings: Pick<
@@ -34,6 +37,8 @@ export async function runWorker(
     | 'WORKER_MAX_CACHED_WORKFLOWS'
     | 'ASSIGNMENT_SWEEP_MS'
     | 'UPDATE_TIMEOUT_MS'
+    | 'FOUR_EYES_DIGEST_AT'
+    | 'FOUR_EYES_DIGEST_LEADS'
   >,
   options: {
     db: Database;
@@ -98,11 +103,23 @@ export async function runWorker(
           log,
         })
       : undefined;
+  const digest =
+    settings.FOUR_EYES_DIGEST_AT && settings.FOUR_EYES_DIGEST_LEADS.length > 0
+      ? startFourEyesDigestSweep({
+          db: options.db,
+          outbox: options.channels?.outbox ?? logOnlyRouting,
+          policy: options.policy,
+          schedule: settings.FOUR_EYES_DIGEST_AT,
+          leads: settings.FOUR_EYES_DIGEST_LEADS,
+          log,
+        })
+      : undefined;
   const running = runUntilStopped(worker, { db: options.db });
   return {
     done: running.done,
     async stop() {
       await sweep?.stop();
+      await digest?.stop();
       await running.stop();
       await dispatcher.stop();
       options.channels?.close();

@@ -1,20 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import { inArray } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresAccountControls } from '../../src/db/accountControls/postgres.js';
+import { recordAudit } from '../../src/db/audit.js';
 import type { OutboxRouting } from '../../src/db/outbox.js';
-import { notificationsForCase } from '../../src/db/outbox.js';
+import { notificationsForCase, plannedDeliveries } from '../../src/db/outbox.js';
+import { saveCase } from '../../src/db/projections.js';
+import { notifications, proposalViews } from '../../src/db/schema/index.js';
+import type { Case, Proposal } from '../../src/domain/case.js';
 import { PROPOSAL_REMINDED } from '../../src/domain/fourEyes.js';
+import { isoWeekRange } from '../../src/domain/fourEyesDigest.js';
+import { openCase } from '../../src/domain/lifecycle/intake.js';
 import { resolveNotificationRouting } from '../../src/domain/schemas/notifications.js';
 import { createChannels, withCatchAll } from '../../src/notify/channels.js';
+import { sendFourEyesDigest } from '../../src/notify/fourEyesDigest.js';
 import { startDispatcher } from '../../src/worker/dispatcher.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { startMailServer, startWebhookReceiver } from '../support/channels.js';
-import { applyControl, caseAwaitingApproval, eventually, newAccountId } from '../support/world.js';
+import { applyControl, caseAwaitingApproval, caseInput, eventually, newAccountId } from '../support/world.js';
 
 const SECRET = 'whsec_Zm91ckV5ZXNEaWdlc3RTZWNyZXQx';
 const PUBLIC_URL = 'https://dualkey.test.example';
+/** A week of its own in the shared database: no other file decides anything in March 2003. */
+const WEEK = '2003-W10';
 const suffix = randomUUID().slice(0, 6);
 
 let api: ApiHarness;
@@ -143,6 +153,156 @@ describe('a proposal left undecided reminds its checkers', () => {
     });
     expect((withdrawnAudit.body.items as { action: string }[]).map((i) => i.action)).not.toContain(
       PROPOSAL_REMINDED,
+    );
+  }, 120_000);
+});
+
+/** One decided proposal of the fixed week, as the projection stores it. */
+async function decidedCase(
+  maker: string,
+  decision: { checker: string; decision: 'approved' | 'rejected'; at: string },
+  seen: { viewedAt?: string; remindedAt?: string } = {},
+): Promise<void> {
+  const { db } = api.services.database;
+  const caseId = `FED-${randomUUID().slice(0, 12)}`;
+  const proposedAt = new Date(Date.parse(decision.at) - 600_000).toISOString();
+  const opened = openCase(
+    caseId,
+    caseInput(newAccountId(), { type: 'complaint', businessLine: 'earn', controlIds: [] }),
+    { tier: 'low', reasons: ['fixed week'] },
+    maker,
+    new Date(Date.parse(proposedAt) - 60_000).toISOString(),
+  );
+  const approved = decision.decision === 'approved';
+  const proposal: Proposal = {
+    id: 'prop-1',
+    controlIds: [],
+    controlVersions: {},
+    reasonCode: 'verified_owner',
+    justification: 'The owner proved control of the account.',
+    evidence: [],
+    maker,
+    requiredApprovals: 1,
+    requiredRole: null,
+    requiredRoles: [],
+    approvals: approved ? [{ by: decision.checker, at: decision.at, comment: null, countsAs: null }] : [],
+    rejection: approved ? null : { by: decision.checker, at: decision.at, comment: 'not convinced' },
+    status: decision.decision,
+    createdAt: proposedAt,
+    expiresAt: new Date(Date.parse(proposedAt) + 86_400_000).toISOString(),
+    decidedAt: decision.at,
+  };
+  const decided: Case = { ...opened, proposals: [proposal], revision: 5 };
+  await saveCase(db, decided);
+  if (seen.viewedAt) {
+    await db.insert(proposalViews).values({
+      caseId,
+      proposalId: 'prop-1',
+      userId: decision.checker,
+      what: 'proposal',
+      firstViewedAt: new Date(seen.viewedAt),
+    });
+  }
+  if (seen.remindedAt) {
+    await recordAudit(db, [
+      {
+        stream: caseId,
+        at: seen.remindedAt,
+        actor: 'system',
+        action: PROPOSAL_REMINDED,
+        outcome: 'accepted',
+        details: { proposalId: 'prop-1' },
+        caseId,
+        accountId: decided.accountId,
+      },
+    ]);
+  }
+}
+
+describe('the weekly four-eyes digest', () => {
+  it('mails and posts the week’s figures to each lead once, however often it is triggered', async () => {
+    const { from } = isoWeekRange(WEEK)!;
+    const t = (hours: number, minusSeconds = 0) =>
+      new Date(from.getTime() + hours * 3_600_000 - minusSeconds * 1_000).toISOString();
+    const maker = await api.user(['agent'], { name: `Digest maker ${suffix}` });
+    const rubberStamp = await api.user(['checker'], { name: `Rubber Stamp ${suffix}` });
+    const careful = await api.user(['checker'], { name: `Careful Checker ${suffix}` });
+    // Viewed 30 s before approving; approved after a reminder, unviewed; rejected, unviewed.
+    await decidedCase(
+      maker.id,
+      { checker: rubberStamp.id, decision: 'approved', at: t(10) },
+      { viewedAt: t(10, 30) },
+    );
+    await decidedCase(
+      maker.id,
+      { checker: rubberStamp.id, decision: 'approved', at: t(30) },
+      { remindedAt: t(29) },
+    );
+    await decidedCase(maker.id, { checker: careful.id, decision: 'rejected', at: t(50) });
+
+    const deps = { db: api.services.database.db, outbox, policy: api.services.policy };
+    const first = await sendFourEyesDigest(deps, WEEK, ['risk_ops', 'compliance']);
+    expect(first).toEqual({ week: WEEK, queued: ['lead:risk_ops', 'lead:compliance'], alreadySent: [] });
+
+    const digests = () => mail.mails.filter((m) => m.kind === 'four_eyes.digest' && m.subject.includes(WEEK));
+    const mails = await eventually(
+      () => Promise.resolve(digests()),
+      (found) => found.length === 2,
+      {
+        what: 'the digest mailed to both leads',
+        timeoutMs: 60_000,
+      },
+    );
+    expect(
+      mails
+        .map((m) => m.to)
+        .flat()
+        .sort(),
+    ).toEqual(['lead-compliance@dualkey.example', 'lead-risk_ops@dualkey.example']);
+    for (const m of mails) {
+      expect(m.subject).toBe(`[dualkey] Four eyes, week ${WEEK}: 3 decisions, 1 approvals after a reminder`);
+      expect(m.text).toContain('Decisions: 3 (2 approvals, 1 rejections; approval rate 66.7%)');
+      expect(m.text).toContain('Decided without a recorded view of the proposal: 2');
+      expect(m.text).toContain('Median time from first view to decision: 30 s');
+      expect(m.text).toContain('Decided within 60 s of the first view: 1 (100% of viewed decisions)');
+      expect(m.text).toContain('Approvals after a reminder: 1');
+      expect(m.text).toContain(`Checkers who rejected nothing: Rubber Stamp ${suffix}`);
+      expect(m.text).toContain(`${PUBLIC_URL}/console/reports/four-eyes`);
+      expect(m.html).toContain(`href="${PUBLIC_URL}/console/reports/four-eyes"`);
+    }
+    const posted = await eventually(
+      () =>
+        Promise.resolve(receiver.events.filter((e) => e.type === 'four_eyes.digest' && e.data.week === WEEK)),
+      (found) => found.length === 2,
+      { what: 'the digest posted to the webhook for both leads' },
+    );
+    for (const event of posted) {
+      expect((event.data.report as { team: Record<string, unknown> }).team).toMatchObject({
+        decisions: 3,
+        approvals: 2,
+        rejections: 1,
+        unviewed: 2,
+        approvalsAfterReminder: 1,
+      });
+    }
+
+    const again = await sendFourEyesDigest(deps, WEEK, ['risk_ops', 'compliance']);
+    expect(again).toEqual({ week: WEEK, queued: [], alreadySent: ['lead:risk_ops', 'lead:compliance'] });
+    const keys = ['risk_ops', 'compliance'].flatMap((d) =>
+      plannedDeliveries(
+        { key: `four-eyes-digest:${WEEK}:lead:${d}`, recipient: `lead:${d}`, kind: 'four_eyes.digest' },
+        outbox,
+      ).map((p) => p.key),
+    );
+    const rows = await eventually(
+      () => api.services.database.db.select().from(notifications).where(inArray(notifications.key, keys)),
+      (found) => found.every((r) => r.status === 'delivered'),
+      { what: 'every digest delivery done' },
+    );
+    expect(rows).toHaveLength(4);
+    expect(digests()).toHaveLength(2);
+    expect(receiver.events.filter((e) => e.type === 'four_eyes.digest' && e.data.week === WEEK)).toHaveLength(
+      2,
     );
   }, 120_000);
 });

@@ -43,6 +43,8 @@ describe('parseEnv: defaults', () => {
       WORKER_METRICS_PORT: 9464,
       WORKER_MAX_CACHED_WORKFLOWS: 400,
       ASSIGNMENT_SWEEP_MS: 60_000,
+      FOUR_EYES_DIGEST_AT: { weekday: 1, minute: 480 },
+      FOUR_EYES_DIGEST_LEADS: ['risk_ops', 'compliance'],
       LOG_LEVEL: 'info',
       OIDC_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
       OIDC_CLOCK_TOLERANCE_SECONDS: 30,

@@ -8,6 +8,8 @@ import {
 } from '../../src/domain/notifications.js';
 import { resolveNotificationRouting } from '../../src/domain/schemas/notifications.js';
 import { departments } from '../../src/domain/vocabulary.js';
+import { fourEyesReport } from '../../src/domain/fourEyes.js';
+import { digestPayload } from '../../src/domain/fourEyesDigest.js';
 import { notificationFacts } from '../../src/notify/facts.js';
 import { loadTemplates, renderMessage } from '../../src/notify/templates.js';
 
@@ -40,6 +42,15 @@ const payloads: Record<NotificationKind, Record<string, unknown>> = {
   'lift.reverted': { liftId: 'lift-1', reason: FREE },
   'after_review.overdue': { controlId: 'ctl-1', dueAt: '2026-12-08T10:00:00.000Z' },
   'deadline.missed': { deadline: 'first_response', dueAt: '2026-12-08T10:00:00.000Z' },
+  'four_eyes.digest': digestPayload(
+    '2026-W49',
+    fourEyesReport(
+      [],
+      { from: new Date('2026-11-30T00:00:00Z'), to: new Date('2026-12-07T00:00:00Z') },
+      { quickDecision: 20_000, concentration: { share: 0.5, minProposals: 5 } },
+    ),
+    (id) => id,
+  ),
 };
 const recipients: Record<NotificationKind, string> = {
   'escalation.opened': 'department:technical',
@@ -57,6 +68,7 @@ const recipients: Record<NotificationKind, string> = {
   'lift.reverted': 'account:acct-1',
   'after_review.overdue': 'lead:risk_ops',
   'deadline.missed': 'lead:risk_ops',
+  'four_eyes.digest': 'lead:risk_ops',
 };
 
 function notification(kind: NotificationKind): OutgoingNotification {
