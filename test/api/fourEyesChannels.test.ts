@@ -19,11 +19,12 @@ import { startDispatcher } from '../../src/worker/dispatcher.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
 import { startMailServer, startWebhookReceiver } from '../support/channels.js';
+import { freshDatabase } from '../support/freshDatabase.js';
 import { applyControl, caseAwaitingApproval, caseInput, eventually, newAccountId } from '../support/world.js';
 
 const SECRET = 'whsec_Zm91ckV5ZXNEaWdlc3RTZWNyZXQx';
 const PUBLIC_URL = 'https://dualkey.test.example';
-/** A week of its own in the shared database: no other file decides anything in March 2003. */
+/** A week in the past, so the figures are those of the fixed history alone. */
 const WEEK = '2003-W10';
 const suffix = randomUUID().slice(0, 6);
 
@@ -32,6 +33,7 @@ let mail: Awaited<ReturnType<typeof startMailServer>>;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let outbox: OutboxRouting;
 let dispatchers: { stop(): Promise<void> }[] = [];
+let database: Awaited<ReturnType<typeof freshDatabase>>;
 
 beforeAll(async () => {
   mail = await startMailServer();
@@ -45,7 +47,11 @@ beforeAll(async () => {
   const parsed = resolveNotificationRouting({});
   if (!parsed.success) throw new Error(parsed.error.message);
   outbox = { routing: withCatchAll(parsed.data, settings), email: true };
+  // A database of its own: the dispatchers below deliver every row due, and the other files' dispatchers
+  // would deliver this file's rows to their own receivers.
+  database = await freshDatabase();
   api = await startApi({
+    databaseUrl: database.url,
     notifications: outbox,
     // Long enough that a checker could decide before it, short enough for a test to wait out.
     policy: { approval: { reminder: '3s', expiry: '60s' } },
@@ -74,6 +80,7 @@ afterAll(async () => {
   await api?.stop();
   await mail?.stop();
   await receiver?.stop();
+  await database?.drop();
 });
 
 describe('a proposal left undecided reminds its checkers', () => {
