@@ -198,6 +198,7 @@ async function decidedCase(
     createdAt: proposedAt,
     expiresAt: new Date(Date.parse(proposedAt) + 86_400_000).toISOString(),
     decidedAt: decision.at,
+    offer: null,
   };
   const decided: Case = { ...opened, proposals: [proposal], revision: 5 };
   await saveCase(db, decided);
