@@ -63,9 +63,8 @@ async function read(id: string): Promise<CampaignBody> {
   return got.body as unknown as CampaignBody;
 }
 
-/** A campaign over `n` frozen accounts, approved and its sample checked through the API: it starts lifting. */
-async function runningCampaign(n: number): Promise<CampaignBody> {
-  const accountIds = Array.from({ length: n }, () => newAccountId());
+/** A campaign over these accounts, each frozen first, proposed by the maker through the API. */
+async function proposed(accountIds: string[]): Promise<CampaignBody> {
   for (const accountId of accountIds) {
     const applied = await stack.api.call('POST', `/v1/accounts/${accountId}/controls`, {
       token: riskEngine.token,
@@ -90,7 +89,12 @@ async function runningCampaign(n: number): Promise<CampaignBody> {
     },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const c = created.body as unknown as CampaignBody;
+  return created.body as unknown as CampaignBody;
+}
+
+/** A campaign over `n` frozen accounts, approved and its sample checked through the API: it starts lifting. */
+async function runningCampaign(n: number): Promise<CampaignBody> {
+  const c = await proposed(Array.from({ length: n }, () => newAccountId()));
   for (const user of [senior, compliance]) {
     const approved = await stack.api.call('POST', `/v1/campaigns/${c.id}/approve`, {
       token: user.token,
@@ -229,6 +233,13 @@ describe('halt, resume and revert from the Campaigns page', () => {
       .getByRole('form', { name: 'Withdraw' })
       .getByText(/^Withdraw is not open to you now:/);
     expect(await withdrawWhy.textContent()).toMatch(/campaign\.propose/);
+    // A refusal is said in words, with the field the API names; the campaign is left as it was.
+    await compliancePage.getByLabel('Why revert').fill('x'.repeat(2_001));
+    await compliancePage.getByRole('button', { name: 'Revert', exact: true }).click();
+    const refused = compliancePage.getByRole('form', { name: 'Revert' }).getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/^Refused: .*reason: must be at most 2000 characters/);
+    expect((await read(c.id)).status).toBe('completed');
     await compliancePage.getByLabel('Why revert').fill('Rule 417 was right after all.');
     await compliancePage.getByRole('button', { name: 'Revert', exact: true }).click();
     const reverted = await eventually(
@@ -245,4 +256,18 @@ describe('halt, resume and revert from the Campaigns page', () => {
     expect(await countsOnPage(compliancePage)).toEqual(countsAsPrinted((await read(c.id)).counts));
     await shot(compliancePage, 'campaign-reverted');
   }, 400_000);
+
+  it('the maker withdraws a campaign awaiting approval from the page', async () => {
+    const accountIds = [newAccountId(), newAccountId()];
+    const c = await proposed(accountIds);
+    const { page } = await stack.signedIn(maker.token, `/console/campaigns/${c.id}`);
+    const withdraw = page.getByRole('form', { name: 'Withdraw' });
+    await withdraw.getByLabel('Why withdraw').fill('Amending the selector: rule 417 froze more than these.');
+    await withdraw.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    await withdraw.getByRole('status').filter({ hasText: 'Withdrawn.' }).waitFor();
+    expect((await read(c.id)).status).toBe('withdrawn');
+    const resumeWhy = page.getByRole('form', { name: 'Resume' }).getByText(/^Resume is not open to you now:/);
+    await resumeWhy.waitFor();
+    expect(await resumeWhy.textContent()).toMatch(/withdrawn; only a halted campaign resumes/);
+  }, 200_000);
 });

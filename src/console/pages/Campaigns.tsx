@@ -50,8 +50,14 @@ const useCampaignAccounts = (campaignId: string, cursor: string | undefined) =>
 
 const words = (value: string) => value.replaceAll('_', ' ');
 
-function refusal(error: unknown): string {
-  return error instanceof ApiError ? error.message : 'The API did not answer; try again.';
+/** What a failed action says on the page: the API's refusal with each field it names, or what an outage means. */
+function failure(error: unknown): string {
+  if (!(error instanceof ApiError)) return `Something went wrong: ${String(error)}`;
+  if (error.status === 503 || error.status === 0) {
+    return `The API could not confirm the action (${error.message}); it may still apply. The page shows the campaign as the API has it now: check it before trying again.`;
+  }
+  const fields = (error.problem.errors ?? []).map((f) => `${f.path}: ${f.message}`);
+  return `Refused: ${[error.message, ...fields].join('; ')}`;
 }
 
 function allowed(campaign: Campaign, action: CampaignAction) {
@@ -125,7 +131,7 @@ function useCampaignAction(campaignId: string, status?: Campaign['status']) {
       );
       await queryClient.invalidateQueries({ queryKey: ['campaign', campaignId] });
     } catch (error) {
-      setOutcome({ ok: false, text: `Refused: ${refusal(error)}` });
+      setOutcome({ ok: false, text: failure(error) });
     } finally {
       setBusy(false);
     }
