@@ -5,6 +5,7 @@ import type { components } from '../generated/api';
 import { ApiError, api, newIdempotencyKey, unwrap } from '../api';
 import { when } from '../format';
 import { CaseLink, Link } from '../Link';
+import { Person, useNamed } from '../people';
 import { Badge, Table } from '../Table';
 import { useTitle } from '../title';
 import { QueryState } from './QueryState';
@@ -324,7 +325,8 @@ function FollowUpForm({ campaign, step }: { campaign: Campaign; step: FollowUp }
         : unwrap(await api.POST('/v1/campaigns/{campaignId}/withdraw', { ...params, body }));
     }, step.done);
   const id = `campaign-${step.action}`;
-  const why = may && !may.allowed ? (may.reason ?? 'not allowed now') : null;
+  const named = useNamed();
+  const why = may && !may.allowed ? named(may.reason ?? 'not allowed now') : null;
   return (
     <form
       className="card"
@@ -376,7 +378,13 @@ function FollowUps({ campaign }: { campaign: Campaign }) {
       {campaign.status === 'halted' ? (
         <p>
           Asked to resume: {asked.length} of {campaign.approvals.length}
-          {asked.length ? ` (${asked.join(', ')})` : ''}
+          {asked.map((id, i) => (
+            <span key={id}>
+              {i === 0 ? ' (' : ', '}
+              <Person id={id} />
+              {i === asked.length - 1 ? ')' : ''}
+            </span>
+          ))}
         </p>
       ) : null}
       <div className="campaign-steps">
