@@ -154,12 +154,21 @@ describe('campaigns in the console', () => {
     const { page } = await stack.signedIn(maker.token, `/console/campaigns/${campaignId}`);
     await page.getByRole('heading', { level: 1, name: `Campaign ${campaignId}` }).waitFor();
     await page.getByRole('button', { name: 'Open cases for excluded accounts' }).click();
-    await page.getByRole('status').filter({ hasText: 'Opened 1 cases; skipped 0.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Opened 1 case; skipped 0.' }).waitFor();
     const guardedRow = page
       .getByRole('table', { name: 'Accounts, page 1' })
       .getByRole('row')
       .filter({ hasText: guarded });
-    await guardedRow.getByRole('link', { name: /^UNF-/ }).waitFor();
+    const caseId = await guardedRow.getByRole('link', { name: /^UNF-/ }).textContent();
+    // The maker holds senior alone, which reads campaigns but not cases: a checker follows the link.
+    const { page: casePage } = await stack.signedIn(checker.token, `/console/cases/${caseId}`);
+    const linkedTo = casePage.getByRole('definition').filter({ hasText: 'which excluded the account' });
+    await linkedTo.waitFor();
+    expect(await linkedTo.textContent()).toBe(
+      `campaign ${campaignId}, which excluded the account: protected control`,
+    );
+    await linkedTo.getByRole('link', { name: campaignId }).click();
+    await casePage.getByRole('heading', { level: 1, name: `Campaign ${campaignId}` }).waitFor();
 
     await page.getByLabel('Accounts to take out').fill(rejected);
     await page.getByLabel('Why amend').fill('A chargeback is open on the rejected account.');

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import type { components } from '../generated/api';
 import { ApiError, api, newIdempotencyKey, unwrap } from '../api';
-import { when } from '../format';
+import { count, when } from '../format';
 import { CaseLink, Link } from '../Link';
 import { Person, useNamed } from '../people';
 import { Badge, Table } from '../Table';
@@ -407,7 +407,7 @@ function MakerActions({ campaign }: { campaign: Campaign }) {
       const result = unwrap(
         await api.POST('/v1/campaigns/{campaignId}/excluded/cases', { params: { path }, headers, body: {} }),
       );
-      return `Opened ${result.opened.length} cases; skipped ${result.skipped.length}.`;
+      return `Opened ${count(result.opened.length, 'case')}; skipped ${result.skipped.length}.`;
     }, '');
   const exclude = accounts
     .split(/[\s,]+/)

@@ -4,7 +4,7 @@ import type { AllowedAction, Case, Control } from '../api';
 import type { Outcome } from '../actions';
 import { ActionControl, actionLabels } from '../actions';
 import { duration, nextDue, when, words } from '../format';
-import { Link } from '../Link';
+import { CaseLink, Link } from '../Link';
 import { Person, useNamed, usePersonName } from '../people';
 import { useAccountControls, useCase, useLiftTerms, useMe, useTimeline } from '../queries';
 import { ApplyRestriction } from '../restriction';
@@ -44,6 +44,7 @@ function Facts({ c }: { c: Case }) {
     ],
   ];
   if (c.externalRef) facts.push(['External reference', c.externalRef]);
+  if (c.linkedTo) facts.push(['Linked to', <LinkedTo link={c.linkedTo} />]);
   return (
     <dl className="facts">
       {facts.map(([term, value]) => (
@@ -53,6 +54,23 @@ function Facts({ c }: { c: Case }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** Why this case exists beside another record: the lift it reviews, or the campaign that left its account out. */
+function LinkedTo({ link }: { link: NonNullable<Case['linkedTo']> }) {
+  if ('campaignId' in link) {
+    return (
+      <>
+        campaign <Link to={`/campaigns/${encodeURIComponent(link.campaignId)}`}>{link.campaignId}</Link>,
+        which excluded the account: {words(link.exclusion)}
+      </>
+    );
+  }
+  return (
+    <>
+      the lift {link.liftId} of case <CaseLink id={link.caseId} />, {words(link.why)}
+    </>
   );
 }
 
