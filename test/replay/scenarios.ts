@@ -43,21 +43,8 @@ export const recordingPolicy = mergeOverrides(everyDurationAs('2s'), {
   activities: defaultPolicyInput.activities,
 } satisfies PolicyOverride);
 
-/**
- * The scenario's services with a case service whose policy offers low-tier proposals to one checker drawn
- * at random first: the cases it opens snapshot that policy, the others keep the recording policy.
- */
-function offeringFirst(s: Services): Services {
-  // The offer runs out well before the proposal does, so a checker can still approve once it has.
-  const policy = {
-    ...s.policy,
-    approval: { ...s.policy.approval, expiry: 60_000 },
-    checkerRouting: {
-      ...s.policy.checkerRouting,
-      tiers: { ...s.policy.checkerRouting.tiers, low: 'random_first' },
-      offerExpiry: 2_000,
-    },
-  } satisfies Services['policy'];
+/** The scenario's services with a case service of another policy: the cases it opens snapshot that policy. */
+function withPolicy(s: Services, policy: Services['policy']): Services {
   const cases = new CaseService({
     db: s.database.db,
     client: s.client,
@@ -68,6 +55,28 @@ function offeringFirst(s: Services): Services {
     databasePoolSize: 5,
   });
   return { ...s, policy, cases };
+}
+
+/** Low-tier proposals are offered to one checker drawn at random first. */
+function offeringFirst(s: Services): Services {
+  // The offer runs out well before the proposal does, so a checker can still approve once it has.
+  return withPolicy(s, {
+    ...s.policy,
+    approval: { ...s.policy.approval, expiry: 60_000 },
+    checkerRouting: {
+      ...s.policy.checkerRouting,
+      tiers: { ...s.policy.checkerRouting.tiers, low: 'random_first' },
+      offerExpiry: 2_000,
+    },
+  });
+}
+
+/** New spot cases are assigned at intake, round robin among the cast's agents. */
+function assigningAtIntake(s: Services): Services {
+  return withPolicy(s, {
+    ...s.policy,
+    assignment: { ...s.policy.assignment, businessLines: { spot: 'round_robin' } },
+  });
 }
 
 /** A low-tier proposal offered to a drawn checker, the drawn one, and a checker of the cast it did not go to. */
@@ -128,6 +137,18 @@ export const scenarios: Scenario[] = [
       await s.cases.act(drawn, caseId, 'approve', { proposalId });
       await untilStatus(s, caseId, 'closed');
       return caseId;
+    },
+  },
+  {
+    name: 'assigned-at-intake-then-claimed',
+    async run(base, cast) {
+      const s = assigningAtIntake(base);
+      const c = await s.cases.create(cast.agent, caseInput(newAccountId(), { type: 'complaint' }));
+      const assignee = [cast.agent, cast.agent2, cast.senior, cast.reverter].find((a) => a.id === c.assignee);
+      if (!assignee) throw new Error(`case ${c.id} was not assigned to one of the cast at intake`);
+      await s.cases.act(assignee, c.id, 'claim', {});
+      await s.cases.act(assignee, c.id, 'resolve', { outcome: 'resolved_no_action', summary: 'Explained.' });
+      return c.id;
     },
   },
   {

@@ -37,6 +37,7 @@ import { assessIntake, checkNamedControls, openCase } from '../../src/domain/lif
 import {
   addNote,
   assign,
+  assignByPolicy,
   assigneeRefusal,
   claim,
   expireInfoRequest,
@@ -48,6 +49,7 @@ import {
 } from '../../src/domain/lifecycle/review.js';
 import type { Context, Rule } from '../../src/domain/lifecycle/rule.js';
 import { describeStep, run } from '../../src/domain/lifecycle/rule.js';
+import { owedDeadline } from '../../src/domain/waits.js';
 import type { Actor } from '../../src/domain/permissions.js';
 import { accountOwnerActor, systemActor } from '../../src/domain/permissions.js';
 import { defaultPolicy } from '../../src/domain/policy.js';
@@ -418,6 +420,59 @@ describe('assigning a case', () => {
         'spot',
       ),
     ).toBe(why);
+  });
+});
+
+describe('a hand-over by the assignment policy', () => {
+  const atIntake = {
+    assignee: 'u-agent',
+    from: null,
+    policy: 'round_robin',
+    policyVersion: 'v1',
+    why: 'intake',
+    awayUntil: null,
+  } as const;
+  const dueOpen = () => ({ ...newCase(), firstResponseDueAt: plus(T0, 4 * HOUR) });
+
+  it('assigns like a senior’s assignment, but is no first response: the time and its deadline wait for a person', () => {
+    const policyAssigned = act(assignByPolicy, dueOpen(), atIntake, systemActor, T1);
+    const seniorAssigned = act(assign, dueOpen(), { assignee: 'u-agent' }, lead, T1);
+    expect(policyAssigned).toEqual({ ...seniorAssigned, firstClaimedAt: null });
+    expect(policyAssigned).toMatchObject({ status: 'in_review', assignee: 'u-agent', firstClaimedAt: null });
+    expect(owedDeadline(policyAssigned, 'first_response')).toBe(plus(T0, 4 * HOUR));
+  });
+
+  it('the assignee’s claim is the first response', () => {
+    const policyAssigned = act(assignByPolicy, dueOpen(), atIntake, systemActor, T1);
+    const claimed = act(claim, policyAssigned, {}, agent, T2);
+    expect(claimed).toMatchObject({ assignee: 'u-agent', firstClaimedAt: T2 });
+    expect(owedDeadline(claimed, 'first_response')).toBeUndefined();
+  });
+
+  it('a senior’s assignment after it is the first response', () => {
+    const policyAssigned = act(assignByPolicy, dueOpen(), atIntake, systemActor, T1);
+    expect(act(assign, policyAssigned, { assignee: 'u-agent2' }, lead, T2).firstClaimedAt).toBe(T2);
+  });
+
+  it('handing over a claimed case keeps its first response', () => {
+    const away = { ...atIntake, from: 'u-agent', assignee: 'u-agent2', why: 'assignee_away' } as const;
+    const c = act(assignByPolicy, inReview(), away, systemActor, T2);
+    expect(c).toMatchObject({ assignee: 'u-agent2', firstClaimedAt: T1 });
+  });
+
+  it('back to the queue, it changes nothing but the assignee', () => {
+    const back = { ...atIntake, from: 'u-agent', assignee: null, why: 'assignee_away' } as const;
+    const before = inReview();
+    expect(act(assignByPolicy, before, back, systemActor, T2)).toMatchObject({
+      assignee: null,
+      status: before.status,
+      firstClaimedAt: T1,
+    });
+  });
+
+  it('runs replaying from before the change counted it as the first response', () => {
+    const c = act(assignByPolicy, dueOpen(), { ...atIntake, countsAsFirstResponse: true }, systemActor, T1);
+    expect(c.firstClaimedAt).toBe(T1);
   });
 });
 

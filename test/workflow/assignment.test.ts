@@ -1,7 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream } from '../../src/db/audit.js';
 import { listAgents, setAwayUntil } from '../../src/db/assignment.js';
 import { findCase } from '../../src/db/projections.js';
+import { cases } from '../../src/db/schema/index.js';
+import { findUser } from '../../src/db/users.js';
 import { availableAgents } from '../../src/domain/assignment.js';
 import type { Actor } from '../../src/domain/permissions.js';
 import type { BusinessLine } from '../../src/domain/vocabulary.js';
@@ -52,6 +55,15 @@ async function pickable(line: BusinessLine): Promise<string[]> {
   return availableAgents(agents, line, new Date().toISOString()).map((a) => a.id);
 }
 
+/** What the operations report reads of a case: its projected row. */
+async function reportRow(caseId: string) {
+  const [row] = await services.database.db
+    .select({ assignee: cases.assignee, firstClaimedAt: cases.firstClaimedAt })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  return row;
+}
+
 /** The case's accepted `case.assigned` rows, once there are at least `count` (the run records them a moment later). */
 async function assignedRows(caseId: string, count = 1) {
   const read = async () =>
@@ -83,6 +95,32 @@ describe('assignment at intake', () => {
         why: 'intake',
       },
     });
+  });
+
+  it('an assignment by the policy is no first response: time to first response starts with the assignee’s claim', async () => {
+    const created = await services.cases.create(
+      creator,
+      caseInput(newAccountId(), { type: 'complaint', businessLine: roundRobin }),
+    );
+    expect(created.assignee).not.toBeNull();
+    expect(created.firstClaimedAt).toBeNull();
+    // The operations report measures the projection's first_claimed_at, once it shows the hand-over.
+    const projected = await eventually(
+      () => reportRow(created.id),
+      (row) => row?.assignee === created.assignee,
+      { what: `the projection of ${created.id} assigned` },
+    );
+    expect(projected?.firstClaimedAt).toBeNull();
+
+    const assignee = await findUser(services.database.db, created.assignee!);
+    const claimed = await services.cases.act(assignee!, created.id, 'claim', {});
+    expect(claimed.firstClaimedAt).not.toBeNull();
+    const responded = await eventually(
+      () => reportRow(created.id),
+      (row) => row?.firstClaimedAt != null,
+      { what: `the projection of ${created.id} to have its first response` },
+    );
+    expect(responded?.firstClaimedAt?.toISOString()).toBe(claimed.firstClaimedAt);
   });
 
   it('round_robin gives consecutive cases to different agents', async () => {

@@ -1,6 +1,6 @@
 import { condition, patched } from '@temporalio/workflow';
-import { expireInfoRequest } from '../../src/domain/lifecycle/review.js';
-import { handleAction } from '../handlers.js';
+import { assignByPolicy, expireInfoRequest } from '../../src/domain/lifecycle/review.js';
+import { handleAction, handleCustom } from '../handlers.js';
 import type { CaseRuntime } from '../runtime.js';
 import { msUntil } from '../runtime.js';
 
@@ -11,8 +11,25 @@ import { msUntil } from '../runtime.js';
  */
 export const ASK_ACCOUNT_OWNER_PATCH = 'ask-account-owner-with-respond-link';
 
-/** Questions to the user have a deadline; claim, release, notes, answers and resolution are plain rules. */
+/**
+ * Added after cases were running: a hand-over by the assignment policy no longer counts as the case's
+ * first response (no person responded), so the first-response time and deadline wait for a person's claim
+ * or assignment. Runs that handed a case over before it replay as they counted it.
+ */
+export const POLICY_ASSIGNMENT_PATCH = 'policy-assignment-is-not-first-response';
+
+/**
+ * Questions to the user have a deadline; a policy's hand-over counts as a response only in runs from
+ * before `POLICY_ASSIGNMENT_PATCH`; claim, release, notes, answers and resolution are plain rules.
+ */
 export function registerReview(rt: CaseRuntime): void {
+  handleCustom(rt, 'assignByPolicy', (actor, payload) =>
+    rt.act(
+      assignByPolicy,
+      patched(POLICY_ASSIGNMENT_PATCH) ? payload : { ...payload, countsAsFirstResponse: true },
+      actor,
+    ),
+  );
   handleAction(rt, 'requestInfo', (next) => {
     const request = next.infoRequests.at(-1);
     if (!request) return;

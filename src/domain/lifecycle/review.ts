@@ -92,11 +92,20 @@ export const assign = defineRule<AssignInput>({
 });
 
 /**
+ * What the workflow adds to a policy's hand-over: `countsAsFirstResponse` is set only by runs replaying
+ * from before the patch `policy-assignment-is-not-first-response`, which counted it as the case's first
+ * response.
+ */
+export type AssignByPolicyStep = AssignByPolicyInput & { countsAsFirstResponse?: boolean };
+
+/**
  * The engine handing a case over by the business line's assignment policy: a new case to the agent the
  * policy picks, or the case of an agent who went away to another (or back to the queue, `assignee` null).
- * It acts only on the case as the decision saw it, so a claim that came first is never overridden.
+ * It acts only on the case as the decision saw it, so a claim that came first is never overridden. It is
+ * a senior's assignment in all but one thing: no person responded, so the first-response time (and its
+ * deadline) waits for a person's claim or assignment.
  */
-export const assignByPolicy = defineRule<AssignByPolicyInput>({
+export const assignByPolicy = defineRule<AssignByPolicyStep>({
   action: 'case.assigned',
   check(c, input) {
     requireStatus(c, workable, 'assign');
@@ -110,14 +119,10 @@ export const assignByPolicy = defineRule<AssignByPolicyInput>({
       throw new DomainError('invalid_state', `the case is already assigned to ${input.assignee ?? 'nobody'}`);
     }
   },
-  apply(c, input, { now }) {
+  apply(c, input, ctx) {
     if (input.assignee === null) return { ...c, assignee: null };
-    return {
-      ...c,
-      assignee: input.assignee,
-      status: c.status === 'open' ? 'in_review' : c.status,
-      firstClaimedAt: c.firstClaimedAt ?? now,
-    };
+    const next = assign.apply(c, { assignee: input.assignee }, ctx);
+    return input.countsAsFirstResponse ? next : { ...next, firstClaimedAt: c.firstClaimedAt };
   },
   details: (input, next) => ({
     assignee: next.assignee,
