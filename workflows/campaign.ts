@@ -56,6 +56,8 @@ const PAGE = 200;
 
 /** Marks runs that can take the maker's amendment after a rejected sample. */
 const CAMPAIGN_AMEND_PATCH = 'campaign-amend-after-rejected-sample';
+/** Marks runs that pace their waves by the lifts the rate allows, not by a sleep after each wave. */
+const CAMPAIGN_PACE_PATCH = 'campaign-paces-by-lifts-owed';
 
 function actingActor(acting: CampaignActing<unknown>): Actor {
   if (!isActor(acting.actor)) {
@@ -367,6 +369,12 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
   /** Lifts every pending account of the phase, in waves a second apart at the policy's rate. */
   async function liftAll(canary: boolean): Promise<void> {
     const rate = policy.campaigns.liftsPerSecond;
+    // A short timer can fire most of a second late, so sleeping out the rest of each wave's second
+    // lifts at about half the rate. Paced runs sleep only while ahead of the lifts the rate allows
+    // since pacing began, and make up at most a second they fell behind.
+    const paced = patched(CAMPAIGN_PACE_PATCH);
+    let paceStart = Date.now();
+    let liftedSince = 0;
     for (;;) {
       const page = await acts.pendingCampaignAccounts({
         campaignId: c.id,
@@ -376,14 +384,29 @@ export async function incidentCampaign(input: CampaignWorkflowInput): Promise<Ca
       });
       if (page.length === 0) return;
       for (let i = 0; i < page.length; i += rate) {
+        const wasHalted = c.status === 'halted';
         await waitWhileHalted();
+        if (wasHalted) {
+          paceStart = Date.now();
+          liftedSince = 0;
+        }
         if (stopped()) return;
         const started = Date.now();
         const wave = page.slice(i, i + rate);
         await liftWave(wave);
         c = { ...c, cursor: wave.at(-1)?.accountId ?? c.cursor };
-        const elapsed = Date.now() - started;
-        if (elapsed < 1_000) await sleep(1_000 - elapsed);
+        if (paced) {
+          liftedSince += wave.length;
+          const ahead = paceStart + (liftedSince * 1_000) / rate - Date.now();
+          if (ahead > 0) await sleep(ahead);
+          else if (ahead < -1_000) {
+            paceStart = Date.now();
+            liftedSince = 0;
+          }
+        } else {
+          const elapsed = Date.now() - started;
+          if (elapsed < 1_000) await sleep(1_000 - elapsed);
+        }
         // A page is PAGE accounts, which at a low rate is hundreds of events: checked after each wave,
         // the history stays near the limit. Runs already lifting check after each page, as they did.
         if (patched('campaign-continues-between-waves')) await maybeContinue();
