@@ -5,6 +5,7 @@ import { controlEvents } from '../../src/db/schema/index.js';
 import type { CampaignWorkflowInput } from '../../workflows/campaignMessages.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
+import { campaignPeople, campaignPolicy, campaignSteps } from '../support/campaigns.js';
 import type { HistoryEvent } from '../support/runs.js';
 import { runChain } from '../support/runs.js';
 import { documentedSearches } from '../support/savedSearches.js';
@@ -24,89 +25,38 @@ const historyLimit = 100;
 const suffix = Math.random().toString(36).slice(2, 7);
 
 let api: ApiHarness;
-let maker: User;
+let steps: ReturnType<typeof campaignSteps>;
 let senior: User;
 let compliance: User;
-let checker: User;
-let riskEngine: User;
 
 beforeAll(async () => {
   api = await startApi({
-    policy: {
-      revert: { window: '1h' },
-      campaigns: {
-        sample: { minimum: 2 },
-        canary: { share: 0.01, minimum: 1 },
-        soak: '1s',
-        liftsPerSecond: 4,
-        signalLookBack: '1h',
-        monitoringWindow: '2s',
-        historyLimit,
-      },
-    },
+    policy: campaignPolicy({ soak: '1s', liftsPerSecond: 4, monitoringWindow: '2s', historyLimit }),
   });
-  maker = await api.user(['senior']);
-  senior = await api.user(['senior']);
-  compliance = await api.user(['compliance']);
-  checker = await api.user(['checker']);
-  riskEngine = await api.user(['risk_engine']);
+  const people = await campaignPeople(api);
+  ({ senior, compliance } = people);
+  steps = campaignSteps(api, people);
 });
 afterAll(async () => api?.stop());
 
-async function read(id: string): Promise<CampaignBody> {
-  const got = await api.call('GET', `/v1/campaigns/${id}`, { token: compliance.token });
-  expect(got.status, JSON.stringify(got.body)).toBe(200);
-  return got.body as unknown as CampaignBody;
-}
+const read = (id: string) => steps.read<CampaignBody>(id);
 
 async function frozenAccounts(n: number): Promise<{ accountId: string; controlId: string }[]> {
   const accounts: { accountId: string; controlId: string }[] = [];
   for (let i = 0; i < n; i++) {
     const accountId = newAccountId();
-    const applied = await api.call('POST', `/v1/accounts/${accountId}/controls`, {
-      token: riskEngine.token,
-      body: {
-        category: 'restriction',
-        kind: 'account_freeze',
-        businessLine: 'spot',
-        reason: 'rule 417 fired',
-        source: 'risk_rule',
-        externalRef: `rule-417-${suffix}`,
-      },
-    });
-    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
-    accounts.push({ accountId, controlId: (applied.body as { id: string }).id });
+    const control = await steps.freeze(accountId, { externalRef: `rule-417-${suffix}` });
+    accounts.push({ accountId, controlId: control.id });
   }
   return accounts;
 }
 
-async function propose(accountIds: string[]): Promise<CampaignBody> {
-  const created = await api.call('POST', '/v1/campaigns', {
-    token: maker.token,
-    body: {
-      selector: { accountIds, kinds: ['account_freeze'] },
-      reasonCode: 'false_positive',
-      justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
-      evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as unknown as CampaignBody;
-}
+const propose = (accountIds: string[]) => steps.propose<CampaignBody>(accountIds);
 
 /** Both approvals and every sampled account checked: the campaign starts lifting. */
 async function approveAndCheck(c: CampaignBody): Promise<void> {
-  for (const user of [senior, compliance]) {
-    const approved = await api.call('POST', `/v1/campaigns/${c.id}/approve`, { token: user.token, body: {} });
-    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  }
-  for (const accountId of c.sample) {
-    const checked = await api.call('POST', `/v1/campaigns/${c.id}/sample/${accountId}`, {
-      token: checker.token,
-      body: { decision: 'approved', comment: 'Looked at the account: the freeze came from rule 417 alone.' },
-    });
-    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
-  }
+  await steps.approveAll(c.id);
+  await steps.checkSample(c.id, c.sample);
 }
 
 /** The state a run handed to the next one, opened as the worker opens it. */

@@ -6,6 +6,7 @@ import { readStream, recordAudit } from '../../src/db/audit.js';
 import { drawSample } from '../../src/domain/draw.js';
 import type { ApiHarness } from '../support/api.js';
 import { startApi } from '../support/api.js';
+import { campaignPeople, campaignPolicy, campaignSteps } from '../support/campaigns.js';
 import { expectProblem } from '../support/openapi.js';
 import { caseInput, eventually, newAccountId } from '../support/world.js';
 
@@ -33,6 +34,7 @@ interface CampaignBody {
 }
 
 let api: ApiHarness;
+let steps: ReturnType<typeof campaignSteps>;
 let maker: User;
 let senior: User;
 let compliance: User;
@@ -41,85 +43,22 @@ let agent: User;
 let riskEngine: User;
 
 beforeAll(async () => {
-  api = await startApi({
-    policy: {
-      revert: { window: '1h' },
-      campaigns: {
-        sample: { minimum: 2 },
-        canary: { share: 0.01, minimum: 1 },
-        soak: '6s',
-        liftsPerSecond: 2,
-        signalLookBack: '1h',
-        monitoringWindow: '5s',
-      },
-    },
-  });
-  maker = await api.user(['senior']);
-  senior = await api.user(['senior']);
-  compliance = await api.user(['compliance']);
-  checker = await api.user(['checker']);
+  api = await startApi({ policy: campaignPolicy({ soak: '6s', liftsPerSecond: 2, monitoringWindow: '5s' }) });
+  const people = await campaignPeople(api);
+  ({ maker, senior, compliance, checker, riskEngine } = people);
   agent = await api.user(['agent']);
-  riskEngine = await api.user(['risk_engine']);
+  steps = campaignSteps(api, people);
 });
 afterAll(async () => api?.stop());
 
-async function freeze(accountId: string, extra: Body = {}): Promise<{ id: string; version: number }> {
-  const applied = await api.call('POST', `/v1/accounts/${accountId}/controls`, {
-    token: riskEngine.token,
-    body: {
-      category: 'restriction',
-      kind: 'account_freeze',
-      businessLine: 'spot',
-      reason: 'rule 417 fired',
-      source: 'risk_rule',
-      externalRef: 'rule-417',
-      ...extra,
-    },
-  });
-  expect(applied.status, JSON.stringify(applied.body)).toBe(201);
-  return applied.body as { id: string; version: number };
-}
-
-async function propose(accountIds: string[]): Promise<CampaignBody> {
-  const created = await api.call('POST', '/v1/campaigns', {
-    token: maker.token,
-    body: {
-      selector: { accountIds, kinds: ['account_freeze'] },
-      reasonCode: 'false_positive',
-      justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
-      evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as unknown as CampaignBody;
-}
-
-async function read(id: string): Promise<CampaignBody> {
-  const got = await api.call('GET', `/v1/campaigns/${id}`, { token: compliance.token });
-  expect(got.status, JSON.stringify(got.body)).toBe(200);
-  return got.body as unknown as CampaignBody;
-}
+const freeze = (accountId: string, extra: Body = {}) => steps.freeze(accountId, extra);
+const propose = (accountIds: string[]) => steps.propose<CampaignBody>(accountIds);
+const read = (id: string) => steps.read<CampaignBody>(id);
+const approveAll = (c: CampaignBody) => steps.approveAll(c.id);
+const checkSample = (c: CampaignBody, decision = 'approved') => steps.checkSample(c.id, c.sample, decision);
 
 const until = (id: string, done: (c: CampaignBody) => boolean, what: string) =>
   eventually(() => read(id), done, { what });
-
-async function approveAll(c: CampaignBody): Promise<void> {
-  for (const user of [senior, compliance]) {
-    const approved = await api.call('POST', `/v1/campaigns/${c.id}/approve`, { token: user.token, body: {} });
-    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  }
-}
-
-async function checkSample(c: CampaignBody, decision = 'approved'): Promise<void> {
-  for (const accountId of c.sample) {
-    const checked = await api.call('POST', `/v1/campaigns/${c.id}/sample/${accountId}`, {
-      token: checker.token,
-      body: { decision, comment: 'Looked at the account: the freeze came from rule 417 alone.' },
-    });
-    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
-    if (decision === 'rejected') return;
-  }
-}
 
 async function frozenAccounts(
   n: number,

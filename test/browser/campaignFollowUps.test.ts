@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHarness } from '../support/api.js';
 import type { ConsoleStack } from '../support/browser.js';
 import { expectAccessible, startConsoleStack } from '../support/browser.js';
+import { campaignPeople, campaignPolicy, campaignSteps } from '../support/campaigns.js';
 import { eventually, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
@@ -28,87 +29,35 @@ const suffix = Math.random().toString(36).slice(2, 7);
 const shots = process.env.SCREENSHOT_DIR;
 
 let stack: ConsoleStack;
+let steps: ReturnType<typeof campaignSteps>;
 let maker: User;
 let senior: User;
 let compliance: User;
-let checker: User;
-let riskEngine: User;
 
 beforeAll(async () => {
   stack = await startConsoleStack({
-    policy: {
-      revert: { window: '1h' },
-      campaigns: {
-        sample: { minimum: 2 },
-        canary: { share: 0.01, minimum: 1 },
-        soak: '2s',
-        // One account a second: slow enough that a halt lands with most of the batch still to lift.
-        liftsPerSecond: 1,
-        signalLookBack: '1h',
-        monitoringWindow: '3s',
-      },
-    },
+    // One account a second: slow enough that a halt lands with most of the batch still to lift.
+    policy: campaignPolicy({ soak: '2s', liftsPerSecond: 1, monitoringWindow: '3s' }),
   });
-  maker = await stack.api.user(['senior'], { name: `Mara Quist ${suffix}` });
-  senior = await stack.api.user(['senior'], { name: `Oren Vale ${suffix}` });
-  compliance = await stack.api.user(['compliance'], { name: `Lena Hart ${suffix}` });
-  checker = await stack.api.user(['checker'], { name: `Ines Okafor ${suffix}` });
-  riskEngine = await stack.api.user(['risk_engine']);
+  const people = await campaignPeople(stack.api, suffix);
+  ({ maker, senior, compliance } = people);
+  steps = campaignSteps(stack.api, people);
 });
 afterAll(async () => stack?.stop());
 
-async function read(id: string): Promise<CampaignBody> {
-  const got = await stack.api.call('GET', `/v1/campaigns/${id}`, { token: compliance.token });
-  expect(got.status, JSON.stringify(got.body)).toBe(200);
-  return got.body as unknown as CampaignBody;
-}
+const read = (id: string) => steps.read<CampaignBody>(id);
 
 /** A campaign over these accounts, each frozen first, proposed by the maker through the API. */
 async function proposed(accountIds: string[]): Promise<CampaignBody> {
-  for (const accountId of accountIds) {
-    const applied = await stack.api.call('POST', `/v1/accounts/${accountId}/controls`, {
-      token: riskEngine.token,
-      body: {
-        category: 'restriction',
-        kind: 'account_freeze',
-        businessLine: 'spot',
-        reason: 'rule 417 fired',
-        source: 'risk_rule',
-        externalRef: `rule-417-${suffix}`,
-      },
-    });
-    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
-  }
-  const created = await stack.api.call('POST', '/v1/campaigns', {
-    token: maker.token,
-    body: {
-      selector: { accountIds, kinds: ['account_freeze'] },
-      reasonCode: 'false_positive',
-      justification: 'Rule 417 froze legitimate accounts after a threshold misconfiguration.',
-      evidence: [{ kind: 'device_check', ref: 'INC-2291' }],
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as unknown as CampaignBody;
+  for (const accountId of accountIds) await steps.freeze(accountId, { externalRef: `rule-417-${suffix}` });
+  return steps.propose<CampaignBody>(accountIds);
 }
 
 /** A campaign over `n` frozen accounts, approved and its sample checked through the API: it starts lifting. */
 async function runningCampaign(n: number): Promise<CampaignBody> {
   const c = await proposed(Array.from({ length: n }, () => newAccountId()));
-  for (const user of [senior, compliance]) {
-    const approved = await stack.api.call('POST', `/v1/campaigns/${c.id}/approve`, {
-      token: user.token,
-      body: {},
-    });
-    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  }
-  for (const accountId of c.sample) {
-    const checked = await stack.api.call('POST', `/v1/campaigns/${c.id}/sample/${accountId}`, {
-      token: checker.token,
-      body: { decision: 'approved', comment: 'Only rule 417 froze it; nothing else on it.' },
-    });
-    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
-  }
+  await steps.approveAll(c.id);
+  await steps.checkSample(c.id, c.sample);
   return c;
 }
 

@@ -2,54 +2,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHarness } from '../support/api.js';
 import type { ConsoleStack } from '../support/browser.js';
 import { expectAccessible, startConsoleStack } from '../support/browser.js';
+import { campaignPeople, campaignPolicy, campaignSteps } from '../support/campaigns.js';
 import { eventually, newAccountId } from '../support/world.js';
 
 type User = Awaited<ReturnType<ApiHarness['user']>>;
 
+const suffix = Math.random().toString(36).slice(2, 7);
+
 let stack: ConsoleStack;
+let steps: ReturnType<typeof campaignSteps>;
 let maker: User;
 let senior: User;
 let compliance: User;
 let checker: User;
-let riskEngine: User;
 
 beforeAll(async () => {
   stack = await startConsoleStack({
-    policy: {
-      revert: { window: '1h' },
-      campaigns: {
-        sample: { minimum: 2 },
-        canary: { share: 0.01, minimum: 1 },
-        soak: '2s',
-        liftsPerSecond: 2,
-        signalLookBack: '1h',
-        monitoringWindow: '5s',
-      },
-    },
+    policy: campaignPolicy({ soak: '2s', liftsPerSecond: 2, monitoringWindow: '5s' }),
   });
-  maker = await stack.api.user(['senior'], { name: 'Mara Quist' });
-  senior = await stack.api.user(['senior'], { name: 'Oren Vale' });
-  compliance = await stack.api.user(['compliance'], { name: 'Lena Hart' });
-  checker = await stack.api.user(['checker'], { name: 'Ines Okafor' });
-  riskEngine = await stack.api.user(['risk_engine']);
+  const people = await campaignPeople(stack.api, suffix);
+  ({ maker, senior, compliance, checker } = people);
+  steps = campaignSteps(stack.api, people);
 });
 afterAll(async () => stack?.stop());
 
-async function freeze(accountId: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const applied = await stack.api.call('POST', `/v1/accounts/${accountId}/controls`, {
-    token: riskEngine.token,
-    body: {
-      category: 'restriction',
-      kind: 'account_freeze',
-      businessLine: 'spot',
-      reason: 'rule 417 fired',
-      source: 'risk_rule',
-      externalRef: 'rule-417',
-      ...extra,
-    },
-  });
-  expect(applied.status, JSON.stringify(applied.body)).toBe(201);
-}
+const freeze = (accountId: string, extra: Record<string, unknown> = {}) => steps.freeze(accountId, extra);
 
 describe('campaigns in the console', () => {
   it('shows the dry run with its exclusions, takes the approval and the sample checks, and the progress bar reaches the end', async () => {
