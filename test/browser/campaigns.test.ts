@@ -73,6 +73,10 @@ describe('campaigns in the console', () => {
     const { page: checkerPage } = await stack.signedIn(checker.token, `/console/campaigns/${campaignId}`);
     const progress = checkerPage.getByRole('progressbar', { name: 'Campaign progress' });
     await progress.waitFor();
+    const approvals = checkerPage.getByText(/^Approvals: 2 of 2/);
+    await approvals.waitFor();
+    expect(await approvals.textContent()).toContain(`(Oren Vale ${suffix}, Lena Hart ${suffix})`);
+    expect(await checkerPage.locator('.lede').textContent()).toContain(`proposed by Mara Quist ${suffix}`);
     expect(await progress.getAttribute('aria-valuemax')).toBe('2');
     expect(await progress.getAttribute('aria-valuenow')).toBe('0');
     for (const accountId of sample) {
@@ -85,7 +89,7 @@ describe('campaigns in the console', () => {
         .filter({ hasText: accountId });
       const decided = row.getByText(/^approved by/).or(row.getByRole('alert'));
       await decided.waitFor();
-      expect(await decided.textContent()).toMatch(/^approved by/);
+      expect(await decided.textContent()).toMatch(new RegExp(`^approved by Ines Okafor ${suffix}: `));
     }
     await expectAccessible(checkerPage);
 

@@ -207,7 +207,14 @@ function Sample({ campaign }: { campaign: Campaign }) {
           },
           {
             header: 'Decision',
-            cell: ({ check }) => (check ? `${check.decision} by ${check.by}: ${check.comment}` : 'unchecked'),
+            cell: ({ check }) =>
+              check ? (
+                <>
+                  {check.decision} by <Person id={check.by} />: {check.comment}
+                </>
+              ) : (
+                'unchecked'
+              ),
           },
           {
             header: 'Check',
@@ -525,16 +532,32 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
         {c ? (
           <>
             <p className="lede">
-              <Badge kind="status" value={c.status} /> {words(c.phase)} · proposed by {c.maker} on{' '}
-              {when(c.createdAt)} · reason {words(c.reasonCode)}
-              {c.halt ? ` · halted by ${c.halt.by}: ${c.halt.reason}` : ''}
+              <Badge kind="status" value={c.status} /> {words(c.phase)} · proposed by <Person id={c.maker} />{' '}
+              on {when(c.createdAt)} · reason {words(c.reasonCode)}
+              {c.halt ? (
+                <>
+                  {' · halted by '}
+                  <Person id={c.halt.by} />: {c.halt.reason}
+                </>
+              ) : null}
             </p>
             <p>{c.justification}</p>
             <Progress campaign={c} />
             <Counts campaign={c} />
             <p>
               Approvals: {c.approvals.length} of {c.requiredApprovals}
-              {c.approvals.length ? ` (${c.approvals.map((a) => a.by).join(', ')})` : ''}
+              {c.approvals.length ? (
+                <>
+                  {' ('}
+                  {c.approvals.map((a, i) => (
+                    <span key={a.by}>
+                      {i ? ', ' : ''}
+                      <Person id={a.by} />
+                    </span>
+                  ))}
+                  )
+                </>
+              ) : null}
               {c.links.temporalUi ? (
                 <>
                   {' · '}
@@ -578,7 +601,7 @@ export function CampaignsPage() {
             },
             { header: 'Status', cell: (c) => <Badge kind="status" value={c.status} /> },
             { header: 'Phase', cell: (c) => words(c.phase) },
-            { header: 'Maker', cell: (c) => c.maker },
+            { header: 'Maker', cell: (c) => <Person id={c.maker} /> },
             { header: 'Lifted', cell: (c) => `${c.counts.lifted} of ${c.counts.included}` },
             { header: 'Excluded', cell: (c) => c.counts.matched - c.counts.included },
             { header: 'Proposed', cell: (c) => when(c.createdAt) },
