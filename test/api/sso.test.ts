@@ -153,7 +153,8 @@ describe('single sign-on with the identity provider’s access tokens', () => {
     const audit = await api.services.database.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.stream, 'access'), eq(auditEvents.actor, moved.body.id as string)));
+      .where(and(eq(auditEvents.stream, 'access'), eq(auditEvents.actor, moved.body.id as string)))
+      .orderBy(auditEvents.seq);
     expect(audit.map((row) => row.action)).toEqual(['sso.user_created', 'sso.user_updated']);
   });
 
