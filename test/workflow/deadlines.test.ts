@@ -59,7 +59,11 @@ describe('case deadlines', () => {
       summary: 'Called back.',
     });
     await untilStatus(services, c.id, 'closed');
-    const audit = await services.database.db.select().from(auditEvents).where(eq(auditEvents.caseId, c.id));
+    const audit = await services.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.caseId, c.id))
+      .orderBy(auditEvents.seq);
     expect(audit.filter((a) => a.action === 'deadline.missed').map((a) => a.details)).toEqual([
       expect.objectContaining({ deadline: 'first_response', dueAt: c.firstResponseDueAt }),
       expect.objectContaining({ deadline: 'resolution', dueAt: c.resolutionDueAt }),
