@@ -13,7 +13,7 @@ import type { Actor } from '../src/domain/permissions.js';
 import { defaultPolicy } from '../src/domain/policy.js';
 import type { Campaign } from '../src/domain/schemas/campaigns.js';
 import { freePort } from '../src/runtime/ports.js';
-import { newKeyFile } from '../src/temporal/codec/keys.js';
+import { keyFileEnv, newKeyFile } from '../src/temporal/codec/keys.js';
 import type { RunningProcess } from '../test/support/processes.js';
 import { runEntry, waitForHttp } from '../test/support/processes.js';
 import type { Services } from '../test/support/services.js';
@@ -161,10 +161,7 @@ export async function measureCampaign(
       TEMPORAL_TASK_QUEUE: services.taskQueue,
       WORKER_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
-      DUALKEY_ENCRYPTION_KEYS: Object.entries(keys.keys)
-        .map(([id, key]) => `${id}:${key}`)
-        .join(','),
-      DUALKEY_ENCRYPTION_KEY_ID: keys.encryptWith,
+      ...keyFileEnv(keys),
     });
     const pid = worker.child.pid;
     if (pid === undefined) throw new Error('the worker process did not start');

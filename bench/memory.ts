@@ -7,7 +7,7 @@ import { DomainError } from '../src/domain/errors.js';
 import { freePort } from '../src/runtime/ports.js';
 import type { Services } from '../test/support/services.js';
 import { connectServices } from '../test/support/services.js';
-import { newKeyFile } from '../src/temporal/codec/keys.js';
+import { keyFileEnv, newKeyFile } from '../src/temporal/codec/keys.js';
 import type { RunningProcess } from '../test/support/processes.js';
 import { runEntry } from '../test/support/processes.js';
 import type { ThrowawayStack } from '../test/support/stack.js';
@@ -218,10 +218,7 @@ export async function measureMemory(
       TEMPORAL_TASK_QUEUE: services.taskQueue,
       WORKER_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
-      DUALKEY_ENCRYPTION_KEYS: Object.entries(keys.keys)
-        .map(([id, key]) => `${id}:${key}`)
-        .join(','),
-      DUALKEY_ENCRYPTION_KEY_ID: keys.encryptWith,
+      ...keyFileEnv(keys),
       ...options.workerEnv,
     });
     const pid = worker.child.pid;

@@ -74,3 +74,16 @@ export class Keyring implements KeyProvider {
 export function newKeyFile(id = `dev-${new Date().toISOString().slice(0, 10)}`): KeyFile {
   return { encryptWith: id, keys: { [id]: randomBytes(KEY_BYTES).toString('base64') } };
 }
+
+/** A key file as the environment a process started with it reads (`DUALKEY_ENCRYPTION_KEYS` inline). */
+export function keyFileEnv(file: KeyFile): {
+  DUALKEY_ENCRYPTION_KEYS: string;
+  DUALKEY_ENCRYPTION_KEY_ID: string;
+} {
+  return {
+    DUALKEY_ENCRYPTION_KEYS: Object.entries(file.keys)
+      .map(([id, key]) => `${id}:${key}`)
+      .join(','),
+    DUALKEY_ENCRYPTION_KEY_ID: file.encryptWith,
+  };
+}
